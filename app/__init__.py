@@ -1,0 +1,168 @@
+"""Application factory for 泽州招商争资 CRM."""
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from app.extensions import csrf, db, login_manager, migrate
+from config import Config, ProductionConfig, config_from_env
+
+FEATURES = [
+    "auth", "people", "projects", "deals", "funds", "problems",
+    "portfolios", "dashboard", "reports", "imports",
+]
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build and configure the Flask application."""
+    config_class = config_class or config_from_env()
+    if issubclass(config_class, ProductionConfig):
+        config_class.check()
+    app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=False)
+    app.config.from_object(config_class)
+    _ensure_instance_dir(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "warning"
+    csrf.init_app(app)
+
+    _import_models()
+    _register_blueprints(app)
+    _register_hooks(app)
+    _register_errors(app)
+    from app.core.filters import register_filters
+
+    register_filters(app)
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _ensure_instance_dir(app: Flask) -> None:
+    from config import INSTANCE_DIR
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and str(INSTANCE_DIR) in uri:
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _migrations_dir():
+    from config import BASE_DIR
+
+    return BASE_DIR / "migrations"
+
+
+def _import_models() -> None:
+    """Import every feature's models so the metadata is complete."""
+    import importlib
+
+    importlib.import_module("app.core.audit")
+    for name in FEATURES:
+        try:
+            importlib.import_module(f"app.{name}.models")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"app.{name}.models":
+                raise
+
+
+def _register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for name in FEATURES:
+        package = importlib.import_module(f"app.{name}")
+        app.register_blueprint(package.bp)
+
+
+def _register_hooks(app: Flask) -> None:
+    from app.auth.models import User
+    from app.core.audit import set_audit_context
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.is_active else None
+
+    @app.before_request
+    def attribute_changes_to_user():
+        source = "api" if request.path.startswith("/api/") else "web"
+        set_audit_context(source=source, user=current_user if current_user.is_authenticated else None)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.context_processor
+    def navigation():
+        from app.core.navigation import nav_for
+
+        return {"nav_items": nav_for(app, current_user)}
+
+    logging.getLogger("werkzeug").addFilter(_NoPasswordFilter())
+
+
+class _NoPasswordFilter(logging.Filter):
+    """Never let a password reach a log line (e.g. a mistaken GET with ?password=)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "password=" in message:
+            import re
+
+            record.msg = re.sub(r"password=[^&\s\"]*", "password=***", message)
+            record.args = ()
+        return True
+
+
+def _register_errors(app: Flask) -> None:
+    def render_error(code: int, title: str, message: str):
+        if request.path.startswith("/api/"):
+            return {"error": title, "message": message}, code
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return render_error(400, "请求有误", getattr(error, "description", None) or "提交的内容无法处理，请检查后重试。")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "页面已过期", "表单校验令牌缺失或已过期，请刷新页面后重新提交。")
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_error(403, "没有权限", "您的账号无权查看或修改此内容。如有需要，请联系专班办公室。")
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_error(404, "页面不存在", "您要找的页面或记录不存在，或不在您的查看范围内。")
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return render_error(405, "请求方式不支持", "该地址不支持此请求方式。")
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return render_error(413, "文件过大", "上传的文件超过 20MB，请拆分后再上传。")
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_error(500, "系统错误", "系统处理时出现错误，数据未保存。请稍后重试或联系管理员。")

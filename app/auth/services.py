@@ -1,0 +1,120 @@
+"""Account operations and login throttling. Services flush; callers commit."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.auth.models import LoginFailure, User
+from app.core.dates import utcnow
+from app.core.errors import InputError
+from app.core.permissions import ROLES
+from app.extensions import db
+from app.people.models import Leader, Unit
+
+ADDRESS_FACTOR = 4  # an address (shared office NAT) gets more attempts than one account
+
+
+def check_password_strength(password: str) -> None:
+    """At least 8 characters with letters and digits."""
+    if len(password or "") < 8:
+        raise InputError("密码至少需要8位", field="password")
+    if not any(c.isdigit() for c in password) or not any(c.isalpha() for c in password):
+        raise InputError("密码须同时包含字母和数字", field="password")
+
+
+def _check_binding(role: str, unit: Unit | None, leader: Leader | None) -> None:
+    if role not in ROLES:
+        raise InputError(f"角色“{role}”不存在，可选：{'、'.join(ROLES)}", field="role")
+    if role == "unit" and unit is None:
+        raise InputError("乡镇/部门账号必须指定所属单位", field="unit_id")
+    if role == "leader" and leader is None:
+        raise InputError("县级领导账号必须指定对应的领导", field="leader_id")
+
+
+def create_user(*, username: str, password: str, role: str, unit: Unit | None = None,
+                leader: Leader | None = None, display_name: str | None = None) -> User:
+    """Create an account after checking name, role binding and password strength."""
+    username = (username or "").strip()
+    if not username:
+        raise InputError("用户名不能为空", field="username")
+    if db.session.scalar(sa.select(User).where(User.username == username)):
+        raise InputError(f"用户名“{username}”已存在", field="username")
+    _check_binding(role, unit, leader)
+    check_password_strength(password)
+    user = User(username=username, role=role, unit=unit if role == "unit" else None,
+                leader=leader if role == "leader" else None, display_name=display_name, active=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(user: User, *, role: str, unit: Unit | None, leader: Leader | None,
+                display_name: str | None, active: bool, password: str | None = None) -> User:
+    """Change role, binding, name, active flag and optionally the password."""
+    _check_binding(role, unit, leader)
+    user.role = role
+    user.unit = unit if role == "unit" else None
+    user.leader = leader if role == "leader" else None
+    user.display_name = display_name
+    user.active = active
+    if password:
+        check_password_strength(password)
+        user.set_password(password)
+    db.session.flush()
+    return user
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set a new password and lift any lock on the account."""
+    check_password_strength(password)
+    user.set_password(password)
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.username == user.username))
+    db.session.flush()
+
+
+def _recent_failures(config, *, username: str | None = None, address: str | None = None) -> int:
+    since = utcnow() - timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+    stmt = sa.select(sa.func.count(LoginFailure.id)).where(LoginFailure.created_at >= since)
+    if username is not None:
+        stmt = stmt.where(LoginFailure.username == username)
+    if address is not None:
+        stmt = stmt.where(LoginFailure.address == address)
+    return db.session.scalar(stmt) or 0
+
+
+def login_state(config, username: str, address: str) -> tuple[bool, bool]:
+    """(locked, slow) for this account and address."""
+    by_user = _recent_failures(config, username=username)
+    by_address = _recent_failures(config, address=address)
+    lock_after, slow_after = config["LOGIN_LOCK_AFTER"], config["LOGIN_SLOW_AFTER"]
+    locked = by_user >= lock_after or by_address >= lock_after * ADDRESS_FACTOR
+    slow = by_user >= slow_after or by_address >= slow_after * ADDRESS_FACTOR
+    return locked, slow
+
+
+def record_failure(username: str, address: str) -> None:
+    db.session.add(LoginFailure(username=username[:64], address=address[:64]))
+    db.session.flush()
+
+
+def authenticate(config, username: str, password: str, address: str) -> User:
+    """Return the user for valid credentials; raise InputError (Chinese) otherwise."""
+    import time
+
+    username = (username or "").strip()
+    locked, slow = login_state(config, username, address)
+    if locked:
+        raise InputError(f"登录失败次数过多，账号或地址已临时锁定，请 {config['LOGIN_LOCK_MINUTES']} 分钟后再试")
+    if slow:
+        time.sleep(config["LOGIN_SLOW_SECONDS"])
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None or not user.check_password(password):
+        record_failure(username, address)
+        raise InputError("用户名或密码错误")
+    if not user.is_active:
+        raise InputError("该账号已停用，请联系管理员")
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user

@@ -1,0 +1,174 @@
+"""Login/logout, user administration and the audit log."""
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp, services
+from app.auth.forms import ChangeOwnPasswordForm, LoginForm, PasswordResetForm, UserForm
+from app.auth.models import User
+from app.core.audit import SOURCES, AuditEntry, audited_models
+from app.core.audit_display import describe
+from app.core.errors import InputError
+from app.core.fields import choices_from
+from app.core.permissions import ROLES, require
+from app.extensions import db
+from app.people.models import Leader, Unit
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("dashboard.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        address = request.remote_addr or "unknown"
+        try:
+            user = services.authenticate(current_app.config, form.username.data, form.password.data, address)
+        except InputError as exc:
+            db.session.commit()  # keep the failure record for throttling
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(f"欢迎，{user.name}", "success")
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash("您已退出登录。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangeOwnPasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append("当前密码不正确")
+        else:
+            try:
+                services.reset_password(current_user, form.password.data)
+            except InputError as exc:
+                form.password.errors.append(exc.message)
+            else:
+                db.session.commit()
+                flash("密码已修改。", "success")
+                return redirect(url_for("dashboard.home"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/admin/users")
+@require("users")
+def list_users():
+    users = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
+    return render_template("auth/users.html", users=users, roles=ROLES)
+
+
+def _user_form(user: User | None = None) -> UserForm:
+    form = UserForm(obj=user)
+    units = db.session.scalars(sa.select(Unit).where(Unit.is_active).order_by(Unit.sort_order, Unit.id)).all()
+    leaders = db.session.scalars(sa.select(Leader).where(Leader.is_active).order_by(Leader.sort_order, Leader.id)).all()
+    form.unit_id.choices = choices_from(units, "—无—")
+    form.leader_id.choices = choices_from(leaders, "—无—")
+    if user is not None and request.method == "GET":
+        form.unit_id.data = user.unit_id or 0
+        form.leader_id.data = user.leader_id or 0
+    return form
+
+
+def _save_user(form: UserForm, user: User | None):
+    unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
+    leader = db.session.get(Leader, form.leader_id.data) if form.leader_id.data else None
+    try:
+        if user is None:
+            user = services.create_user(username=form.username.data, password=form.password.data or "",
+                                        role=form.role.data, unit=unit, leader=leader,
+                                        display_name=form.display_name.data or None)
+        else:
+            services.update_user(user, role=form.role.data, unit=unit, leader=leader,
+                                 display_name=form.display_name.data or None, active=form.active.data,
+                                 password=form.password.data or None)
+    except InputError as exc:
+        db.session.rollback()
+        getattr(form, exc.field, form.username).errors.append(exc.message)
+        return None
+    db.session.commit()
+    return user
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@require("users", "edit")
+def create_user():
+    form = _user_form()
+    if form.validate_on_submit() and (user := _save_user(form, None)):
+        flash(f"用户“{user.username}”已创建。", "success")
+        return redirect(url_for("auth.list_users"))
+    return render_template("auth/user_form.html", form=form, user=None)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@require("users", "edit")
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = _user_form(user)
+    form.username.data = user.username
+    if form.validate_on_submit():
+        if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+            flash("不能停用自己的账号或取消自己的管理员角色。", "danger")
+        elif _save_user(form, user):
+            flash(f"用户“{user.username}”已保存。", "success")
+            return redirect(url_for("auth.list_users"))
+    return render_template("auth/user_form.html", form=form, user=user,
+                           reset_form=PasswordResetForm(prefix="reset"))
+
+
+@bp.route("/admin/users/<int:user_id>/password", methods=["POST"])
+@require("users", "edit")
+def reset_user_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = PasswordResetForm(prefix="reset")
+    if form.validate_on_submit():
+        try:
+            services.reset_password(user, form.password.data)
+        except InputError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash(f"已重置“{user.username}”的密码。", "success")
+    else:
+        flash("请输入新密码。", "danger")
+    return redirect(url_for("auth.edit_user", user_id=user.id))
+
+
+@bp.route("/admin/audit")
+@require("users")
+def audit_log():
+    models = audited_models()
+    entity = request.args.get("entity") or ""
+    source = request.args.get("source") or ""
+    username = (request.args.get("user") or "").strip()
+    stmt = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
+    if entity in models:
+        stmt = stmt.where(AuditEntry.entity == entity)
+    if source in SOURCES:
+        stmt = stmt.where(AuditEntry.source == source)
+    if username:
+        stmt = stmt.where(AuditEntry.username == username)
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    items = [(entry, describe(entry)) for entry in page.items]
+    entities = {name: getattr(model, "__audit_label__", name) for name, model in models.items()}
+    return render_template("auth/audit_log.html", page=page, items=items, entities=entities,
+                           sources=SOURCES, entity=entity, source=source, username=username)

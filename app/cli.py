@@ -1,0 +1,115 @@
+"""Thin click commands over services. Each command runs in one transaction with source "cli"."""
+
+import functools
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from app.core.audit import audit_context
+from app.core.errors import InputError
+from app.extensions import db
+
+
+def cli_transaction(func):
+    """Attribute changes to the CLI, commit once on success, roll back and print Chinese on error."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with audit_context(source="cli"):
+            try:
+                result = func(*args, **kwargs)
+            except InputError as exc:
+                db.session.rollback()
+                raise click.ClickException(exc.message) from exc
+            except Exception:
+                db.session.rollback()
+                raise
+            db.session.commit()
+            return result
+
+    return wrapper
+
+
+user_cli = click.Group("user", help="用户管理")
+
+
+@user_cli.command("create")
+@click.argument("username")
+@click.option("--role", required=True, help="admin / taskforce / investment / finance / unit / leader")
+@click.option("--unit", "unit_name", help="所属单位名称（unit 角色必填）")
+@click.option("--leader", "leader_name", help="对应县级领导姓名（leader 角色必填）")
+@click.option("--password", required=True, help="至少8位，含字母和数字")
+@click.option("--name", "display_name", help="姓名")
+@cli_transaction
+def create_user_command(username, role, unit_name, leader_name, password, display_name):
+    """Create a user account."""
+    from app.auth.services import create_user
+    from app.people.models import Leader, Unit
+    from app.people.queries import find_by_name
+
+    unit = leader = None
+    if unit_name:
+        unit = find_by_name(Unit, unit_name)
+        if unit is None:
+            raise InputError(f"单位“{unit_name}”不存在，请先在基础数据中添加或检查名称")
+    if leader_name:
+        leader = find_by_name(Leader, leader_name)
+        if leader is None:
+            raise InputError(f"县级领导“{leader_name}”不存在，请先在基础数据中添加")
+    user = create_user(username=username, password=password, role=role, unit=unit, leader=leader,
+                       display_name=display_name)
+    click.echo(f"已创建用户 {user.username}（{user.role_label}）")
+
+
+@user_cli.command("list")
+def list_users_command():
+    """List user accounts."""
+    from app.auth.models import User
+
+    for user in db.session.scalars(sa.select(User).order_by(User.username)):
+        binding = user.unit.name if user.unit else (user.leader.name if user.leader else "")
+        state = "启用" if user.is_active else "停用"
+        click.echo(f"{user.username}\t{user.role}\t{user.role_label}\t{binding}\t{state}")
+
+
+@click.command("seed")
+@cli_transaction
+def seed_command():
+    """Load default reference data (idempotent)."""
+    from app.people.seeds import seed_reference_data
+
+    added = seed_reference_data()
+    click.echo("基础数据已就绪：新增单位 {units}、资金渠道 {channels}、产业类别 {industries}、"
+               "目标 {targets}、设置 {settings} 条".format(**added))
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="仅当数据库中没有业务数据时加载")
+@click.option("--seed", "random_seed", default=2025, show_default=True, help="随机种子")
+@cli_transaction
+def demo_command(if_empty, random_seed):
+    """Fill the database with clearly-marked demo data."""
+    from app.demo import has_business_data, load_demo
+
+    if has_business_data():
+        if if_empty:
+            click.echo("数据库已有业务数据，跳过演示数据。")
+            return
+        raise InputError("数据库已有业务数据，演示数据只能加载到空数据库中")
+    summary = load_demo(seed=random_seed)
+    click.echo("演示数据已加载：" + "，".join(f"{k} {v}" for k, v in summary.items()))
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(user_cli)
+    app.cli.add_command(seed_command)
+    app.cli.add_command(demo_command)
+    for name in ("dashboard", "reports", "imports"):
+        try:
+            module = __import__(f"app.{name}.cli", fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"app.{name}.cli":
+                raise
+            continue
+        module.register(app)

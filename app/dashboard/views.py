@@ -1,0 +1,13 @@
+"""Home page (personal panels) and the task-force dashboard."""
+
+from flask import render_template
+from flask_login import current_user, login_required
+
+from app.core.home import panels_for
+from app.dashboard import bp
+
+
+@bp.route("/")
+@login_required
+def home():
+    return render_template("dashboard/home.html", panels=panels_for(current_user))

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("deals", __name__, url_prefix="/deals")
+
+from app.deals import views  # noqa: E402,F401

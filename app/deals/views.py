@@ -1,0 +1,3 @@
+"""Views of the deals feature."""
+
+from app.deals import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Views of the imports feature."""
+
+from app.imports import bp  # noqa: F401

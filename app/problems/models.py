@@ -1,0 +1,71 @@
+"""Problems (问题) found in projects or deals, and their closed-loop history."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.dates import utcnow
+from app.core.models import Audited, TimestampMixin
+from app.deals.models import Deal
+from app.extensions import db
+from app.people.models import Leader, Unit
+from app.projects.models import Project
+
+STATUSES = ["待交办", "已交办", "督办中", "已销号"]
+SIDE_STATUSES = ["退回"]
+ESCALATION_LEVELS = {1: "责任单位", 2: "分管县领导", 3: "县政府主要领导"}
+
+
+class Problem(Audited, TimestampMixin, db.Model):
+    """A problem blocking a project or deal, assigned, supervised and closed (销号)."""
+
+    __tablename__ = "problems"
+    __audit_label__ = "问题"
+    __scope_units__ = ("unit_id",)
+    __scope_leaders__ = ("leader_id",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"), index=True, info={"label": "关联项目"})
+    deal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deals.id"), index=True, info={"label": "关联招商项目"})
+    description: Mapped[str] = mapped_column(sa.Text, info={"label": "问题描述"})
+    found_on: Mapped[date] = mapped_column(info={"label": "发现日期"})
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True, info={"label": "责任单位"})
+    leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leaders.id"), index=True, info={"label": "包联领导"})
+    deadline_on: Mapped[date | None] = mapped_column(index=True, info={"label": "办结时限"})
+    status: Mapped[str] = mapped_column(sa.String(10), default="待交办", index=True, info={"label": "状态"})
+    escalation_level: Mapped[int] = mapped_column(default=1, info={"label": "督办层级"})
+    resolution: Mapped[str | None] = mapped_column(sa.Text, info={"label": "办结情况"})
+    resolved_on: Mapped[date | None] = mapped_column(info={"label": "销号日期"})
+    return_reason: Mapped[str | None] = mapped_column(sa.String(1000), info={"label": "退回原因"})
+
+    project: Mapped[Project | None] = relationship()
+    deal: Mapped[Deal | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+    leader: Mapped[Leader | None] = relationship()
+    status_changes: Mapped[list["ProblemStatusChange"]] = relationship(
+        back_populates="problem", cascade="all, delete-orphan", order_by="ProblemStatusChange.id"
+    )
+
+    def audit_title(self) -> str:
+        return (self.description or "")[:30]
+
+
+class ProblemStatusChange(Audited, db.Model):
+    """One status change of a problem."""
+
+    __tablename__ = "problem_status_changes"
+    __audit_label__ = "问题状态变更"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    problem_id: Mapped[int] = mapped_column(sa.ForeignKey("problems.id"), index=True, info={"label": "问题"})
+    from_status: Mapped[str | None] = mapped_column(sa.String(10), info={"label": "原状态"})
+    to_status: Mapped[str] = mapped_column(sa.String(10), info={"label": "新状态"})
+    effective_on: Mapped[date] = mapped_column(info={"label": "日期"})
+    note: Mapped[str | None] = mapped_column(sa.String(1000), info={"label": "说明"})
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), info={"label": "操作人"})
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "记录时间", "audit": False})
+
+    problem: Mapped[Problem] = relationship(back_populates="status_changes")
+
+    def audit_title(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"

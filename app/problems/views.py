@@ -1,0 +1,3 @@
+"""Views of the problems feature."""
+
+from app.problems import bp  # noqa: F401

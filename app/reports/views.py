@@ -1,0 +1,3 @@
+"""Views of the reports feature."""
+
+from app.reports import bp  # noqa: F401

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Command 1: set everything up on SQLite with demo data and serve the app on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export FLASK_APP=app
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-5000}
+.venv/bin/flask db upgrade
+.venv/bin/flask seed
+.venv/bin/flask demo --if-empty
+cat <<MSG
+
+  泽州招商争资 CRM 已启动： http://${HOST}:${PORT}/
+  演示账号（密码均为 Zezhou2025）：
+    admin     系统管理员        zhuanban  专班办公室
+    touzu     投资促进中心      caizheng  财政/发改
+    bagong    乡镇账号（巴公镇）  lingdao   县级领导（只读）
+  按 Ctrl+C 停止。
+
+MSG
+exec .venv/bin/flask run --host "$HOST" --port "$PORT"

@@ -1,0 +1,19 @@
+// Site-wide behaviour. No inline scripts: the CSP allows scripts from this site only.
+(function () {
+  "use strict";
+  function enhanceSelects(root) {
+    if (typeof TomSelect === "undefined") return;
+    root.querySelectorAll("select.js-tom-select").forEach(function (el) {
+      if (el.tomselect) return;
+      new TomSelect(el, { plugins: el.multiple ? ["remove_button"] : [], maxOptions: 500, allowEmptyOption: true });
+    });
+  }
+  // Buttons/forms that ask for confirmation: <form data-confirm="确定删除？">
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+  document.addEventListener("DOMContentLoaded", function () { enhanceSelects(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { enhanceSelects(event.target); });
+  window.CRM = { enhanceSelects: enhanceSelects };
+})();
