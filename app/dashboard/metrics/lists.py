@@ -1,0 +1,123 @@
+"""Record lists behind the figures: signed but not started, overdue problems, the per-leader summary.
+
+Each takes an optional ``user``: a scoped user (unit, leader) only gets the records
+they may see; without a user the lists are county-wide (monthly report, CLI).
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from app.core.permissions import visible
+from app.dashboard.metrics.deals import as_int, signed_clause, started_by
+from app.deals.models import Deal, Investor
+from app.extensions import db
+from app.funds.models import FundApplication, FundLedgerEntry
+from app.people.models import Leader, Unit
+from app.problems.models import Problem
+from app.projects.models import Project
+
+OPEN_PROBLEM_STATUSES = ("待交办", "已交办", "督办中")
+
+
+def _scoped(stmt, model, user):
+    return visible(stmt, model, user) if user is not None else stmt
+
+
+def signed_not_started(year: int, as_of: date, *, user=None) -> list[dict]:
+    """Counted deals signed in Y up to D with no 开工 by D and not terminated by D; longest waiting first."""
+    lead_unit, township = aliased(Unit), aliased(Unit)
+    stmt = (
+        sa.select(Deal.id, Deal.name, Investor.name, lead_unit.name, township.name, Leader.name,
+                  Deal.contract_amount_yuan, Deal.signed_on, Deal.stage)
+        .outerjoin(Investor, Deal.investor_id == Investor.id)
+        .outerjoin(lead_unit, Deal.lead_unit_id == lead_unit.id)
+        .outerjoin(township, Deal.township_id == township.id)
+        .outerjoin(Leader, Deal.leader_id == Leader.id)
+        .where(signed_clause(year, as_of), sa.not_(started_by(as_of)),
+               sa.or_(Deal.terminated_on.is_(None), Deal.terminated_on > as_of))
+        .order_by(Deal.signed_on, Deal.id)
+    )
+    rows = db.session.execute(_scoped(stmt, Deal, user)).all()
+    return [
+        {"deal_id": deal_id, "name": name, "investor": investor, "unit": unit, "township": town, "leader": leader,
+         "amount_yuan": as_int(amount), "signed_on": signed_on.isoformat(), "days_waiting": (as_of - signed_on).days,
+         "stage": stage}
+        for deal_id, name, investor, unit, town, leader, amount, signed_on, stage in rows
+    ]
+
+
+def open_problem_clause(as_of: date):
+    """Problems found by D and still open at D (not 退回, not 销号 on or before D)."""
+    return sa.and_(
+        Problem.found_on <= as_of,
+        sa.or_(Problem.status.in_(OPEN_PROBLEM_STATUSES),
+               sa.and_(Problem.status == "已销号", Problem.resolved_on > as_of)),
+    )
+
+
+def overdue_problems(as_of: date, *, user=None) -> list[dict]:
+    """Problems open at D whose deadline is before D; most overdue first."""
+    stmt = (
+        sa.select(Problem.id, Problem.description, Project.name, Deal.name, Unit.name, Leader.name,
+                  Problem.deadline_on, Problem.escalation_level, Problem.status)
+        .outerjoin(Project, Problem.project_id == Project.id)
+        .outerjoin(Deal, Problem.deal_id == Deal.id)
+        .outerjoin(Unit, Problem.unit_id == Unit.id)
+        .outerjoin(Leader, Problem.leader_id == Leader.id)
+        .where(open_problem_clause(as_of), Problem.deadline_on < as_of)
+        .order_by(Problem.deadline_on, Problem.id)
+    )
+    rows = db.session.execute(_scoped(stmt, Problem, user)).all()
+    return [
+        {"problem_id": pid, "description": text, "project": project or deal, "unit": unit, "leader": leader,
+         "deadline_on": deadline.isoformat(), "days_overdue": (as_of - deadline).days,
+         "escalation_level": level, "status": status}
+        for pid, text, project, deal, unit, leader, deadline, level, status in rows
+    ]
+
+
+def _by_leader(stmt) -> dict:
+    return {leader_id: values for leader_id, *values in db.session.execute(stmt).all()}
+
+
+def leader_summary(year: int, as_of: date, *, user=None) -> list[dict]:
+    """Per county leader (包联): projects, signed deals, fund amounts and problems of year Y as of D."""
+    leaders_stmt = sa.select(Leader).where(Leader.is_active).order_by(Leader.sort_order, Leader.id)
+    if user is not None and user.role == "leader":
+        leaders_stmt = leaders_stmt.where(Leader.id == user.leader_id)
+    leaders = db.session.scalars(leaders_stmt).all()
+    projects = _by_leader(sa.select(Project.leader_id, sa.func.count(Project.id))
+                          .where(Project.plan_year == year).group_by(Project.leader_id))
+    deals = _by_leader(
+        sa.select(Deal.leader_id, sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(Deal.contract_amount_yuan), 0),
+                  sa.func.coalesce(sa.func.sum(sa.case((started_by(as_of), 1), else_=0)), 0))
+        .where(signed_clause(year, as_of)).group_by(Deal.leader_id))
+
+    def ledger(kind):
+        return sa.func.coalesce(sa.func.sum(sa.case((FundLedgerEntry.kind == kind, FundLedgerEntry.amount_yuan),
+                                                    else_=0)), 0)
+
+    funds = _by_leader(
+        sa.select(FundApplication.leader_id, ledger("下达"), ledger("拨付"))
+        .join(FundLedgerEntry, FundLedgerEntry.application_id == FundApplication.id)
+        .where(FundApplication.year == year, FundLedgerEntry.entry_on <= as_of)
+        .group_by(FundApplication.leader_id))
+    problems = _by_leader(
+        sa.select(Problem.leader_id, sa.func.count(Problem.id),
+                  sa.func.coalesce(sa.func.sum(sa.case((Problem.deadline_on < as_of, 1), else_=0)), 0))
+        .where(open_problem_clause(as_of)).group_by(Problem.leader_id))
+    result = []
+    for leader in leaders:
+        n_deals, amount, started = deals.get(leader.id, (0, 0, 0))
+        approved, disbursed = funds.get(leader.id, (0, 0))
+        open_count, overdue = problems.get(leader.id, (0, 0))
+        result.append({
+            "leader_id": leader.id, "leader": leader.name, "title": leader.title,
+            "project_count": as_int(projects.get(leader.id, (0,))[0]),
+            "signed_count": as_int(n_deals), "signed_amount_yuan": as_int(amount), "started_count": as_int(started),
+            "approved_yuan": as_int(approved), "disbursed_yuan": as_int(disbursed),
+            "open_problems": as_int(open_count), "overdue_problems": as_int(overdue),
+        })
+    return result
