@@ -109,3 +109,24 @@ def problem(**kw):
         data["project"] = project()
     data.update(kw)
     return create_problem(data)
+
+
+def fund_application(title: str | None = None, *, channel_obj=None, year: int = 2025, requested: int = 10_000_000,
+                     start_on: date = date(2025, 2, 1), steps=(), ledger=(), projects=(), **kw):
+    """A fund application registered on ``start_on``, moved through ``steps`` [(status, date)] and
+    given ``ledger`` entries [(kind, date, amount_yuan) or dict of add_ledger_entry arguments]."""
+    from app.funds.services import add_ledger_entry, change_status, create_application
+
+    ch = channel_obj or channel()
+    data = {"title": title or f"测试申报{next(_seq)}", "channel_id": ch.id, "year": year,
+            "requested_yuan": requested, "projects": list(projects), **kw}
+    obj = create_application(data, effective_on=start_on)
+    for status, on in steps:
+        change_status(obj, status, effective_on=on)
+    for entry in ledger:
+        if isinstance(entry, dict):
+            add_ledger_entry(obj, **entry)
+        else:
+            kind, on, amount = entry
+            add_ledger_entry(obj, kind=kind, entry_on=on, amount_yuan=amount)
+    return obj

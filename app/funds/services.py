@@ -18,32 +18,65 @@ from app.funds.models import (
     FundReview,
     FundStatusChange,
 )
+from app.people.models import FundChannel
 
 # Allowed moves: forward along STATUSES one or more steps, or to a side status;
 # 未通过/已撤回 may be reopened to 谋划储备 (a new round).
 _SIDE_FROM = {"未通过": {"谋划储备"}, "已撤回": {"谋划储备"}}
+# Statuses meaning a positive decision (资金已下达) was taken.
+APPROVED_STATUSES = ("已下达", "执行中", "已完成")
+DECIDED_STATUSES = (*APPROVED_STATUSES, "未通过")
+# Fields of FundApplication a form may set directly (status goes through change_status).
+EDITABLE_FIELDS = ("channel_id", "year", "batch", "title", "applicant_unit_id", "leader_id",
+                   "requested_yuan", "deadline_on", "notes")
+
+
+def _validate(app_: FundApplication) -> None:
+    """Field rules shared by create and update."""
+    app_.title = (app_.title or "").strip()
+    if not app_.title:
+        raise InputError("申报项目名称不能为空", field="title")
+    if len(app_.title) > 200:
+        raise InputError("申报项目名称不能超过200字", field="title")
+    if not app_.channel_id and app_.channel is None:
+        raise InputError("请选择资金渠道", field="channel_id")
+    if not app_.year or not 2000 <= app_.year <= 2100:
+        raise InputError("申报年度须在2000至2100之间", field="year")
+    if app_.requested_yuan is None or app_.requested_yuan < 0:
+        raise InputError("申请金额不能为空或为负数", field="requested_yuan")
+    app_.batch = (app_.batch or "").strip() or None
+    channel_id = app_.channel_id or app_.channel.id
+    clash = db.session.scalar(sa.select(FundApplication.id).where(
+        FundApplication.channel_id == channel_id, FundApplication.year == app_.year,
+        FundApplication.title == app_.title, FundApplication.id != (app_.id or -1)))
+    if clash:
+        raise InputError(f"同一渠道、年度已有名为“{app_.title}”的申报", field="title")
 
 
 def create_application(data: dict, *, actor=None, effective_on: date | None = None) -> FundApplication:
-    """Register an application (status 谋划储备 unless given) with its first history row."""
-    title = (data.get("title") or "").strip()
-    if not title:
+    """Register an application (status 谋划储备 unless given) with its first history row.
+
+    ``data`` holds model fields (``projects`` a list of Project); ``effective_on`` dates
+    the first status row (登记日期, default today) and the move to a given status.
+    """
+    data = dict(data)
+    status = data.pop("status", None) or "谋划储备"
+    if status not in ALL_STATUSES:
+        raise InputError(f"状态“{status}”不存在", field="status")
+    if not (data.get("title") or "").strip():
         raise InputError("申报项目名称不能为空", field="title")
     if not data.get("channel_id") and not data.get("channel"):
         raise InputError("请选择资金渠道", field="channel_id")
     if not data.get("year"):
         raise InputError("请填写申报年度", field="year")
-    status = data.pop("status", None) or "谋划储备"
-    channel_id = data.get("channel_id") or data["channel"].id
-    clash = db.session.scalar(sa.select(FundApplication.id).where(
-        FundApplication.channel_id == channel_id, FundApplication.year == data["year"],
-        FundApplication.title == title))
-    if clash:
-        raise InputError(f"同一渠道、年度已有名为“{title}”的申报", field="title")
-    app_ = FundApplication(**{**data, "title": title, "status": "谋划储备"})
+    data.setdefault("requested_yuan", 0)
+    start = effective_on or today()
+    if start > today():
+        raise InputError(f"登记日期（{start}）不能晚于今天", field="effective_on")
+    app_ = FundApplication(**{**data, "status": "谋划储备"})
+    _validate(app_)
     db.session.add(app_)
     db.session.flush()
-    start = effective_on or today()
     db.session.add(FundStatusChange(application=app_, from_status=None, to_status="谋划储备",
                                     effective_on=start, actor_id=getattr(actor, "id", None)))
     if status != "谋划储备":
@@ -52,9 +85,32 @@ def create_application(data: dict, *, actor=None, effective_on: date | None = No
     return app_
 
 
+def update_application(app_: FundApplication, data: dict, *, actor=None) -> FundApplication:
+    """Change the descriptive fields of an application (not its status) after validation."""
+    unknown = set(data) - set(EDITABLE_FIELDS) - {"projects"}
+    if unknown:
+        raise InputError(f"不能直接修改：{'、'.join(sorted(unknown))}")
+    for key, value in data.items():
+        setattr(app_, key, value)
+    if "channel_id" in data:
+        app_.channel = db.session.get(FundChannel, data["channel_id"])
+        if app_.channel is None:
+            raise InputError("请选择资金渠道", field="channel_id")
+    _validate(app_)
+    if not app_.channel.is_bond and any(e.kind == "发行" for e in app_.ledger):
+        raise InputError("该申报已有“发行”记录，只能选择债券类资金渠道", field="channel_id")
+    db.session.flush()
+    return app_
+
+
 def change_status(app_: FundApplication, to_status: str, *, effective_on: date, actor=None,
                   note: str | None = None) -> FundStatusChange:
-    """Move an application along its workflow with an effective date."""
+    """Move an application along its workflow with an effective date.
+
+    Forward moves may skip steps; 未通过/已撤回 end a round and may only be reopened to
+    谋划储备 (which clears 申报日期 and 结果日期 for the new round); 已完成 is final.
+    Effective dates never go back before the previous change, nor past today.
+    """
     if to_status not in ALL_STATUSES:
         raise InputError(f"状态“{to_status}”不存在", field="to_status")
     if effective_on is None or effective_on > today():
@@ -65,20 +121,22 @@ def change_status(app_: FundApplication, to_status: str, *, effective_on: date, 
     if current in _SIDE_FROM:
         if to_status not in _SIDE_FROM[current]:
             raise InputError(f"“{current}”的申报只能重新进入“谋划储备”", field="to_status")
-    elif to_status in STATUSES and STATUSES.index(to_status) < STATUSES.index(current):
-        raise InputError(f"不能从“{current}”退回“{to_status}”", field="to_status")
     elif current == "已完成":
         raise InputError("已完成的申报不能再变更状态", field="to_status")
+    elif to_status in STATUSES and STATUSES.index(to_status) < STATUSES.index(current):
+        raise InputError(f"不能从“{current}”退回“{to_status}”", field="to_status")
+    elif to_status == "未通过" and current == "谋划储备":
+        raise InputError("尚未申报的项目不能标记为“未通过”，请先改为“已申报”", field="to_status")
     last = max((c.effective_on for c in app_.status_changes), default=None)
     if last and effective_on < last:
         raise InputError(f"生效日期不能早于上一次状态变更（{last}）", field="effective_on")
-    if to_status == "已申报" or (to_status in STATUSES[1:] and app_.declared_on is None):
-        app_.declared_on = app_.declared_on or effective_on
-    if to_status in ("已下达", "未通过"):
-        app_.decided_on = effective_on
     if to_status == "谋划储备":
         app_.declared_on = None
         app_.decided_on = None
+    elif to_status in STATUSES[1:] or to_status == "未通过":
+        app_.declared_on = app_.declared_on or effective_on
+    if to_status == "未通过" or (to_status in APPROVED_STATUSES and current not in APPROVED_STATUSES):
+        app_.decided_on = effective_on
     app_.status = to_status
     change = FundStatusChange(application=app_, from_status=current, to_status=to_status,
                               effective_on=effective_on, note=(note or "").strip() or None,
@@ -97,7 +155,8 @@ def add_review(app_: FundApplication, *, level: str, decision: str, decided_on: 
         raise InputError(f"审核结果“{decision}”无效", field="decision")
     if decided_on is None or decided_on > today():
         raise InputError("审核日期不能为空或晚于今天", field="decided_on")
-    review = FundReview(application=app_, level=level, decision=decision, decided_on=decided_on, opinion=opinion)
+    review = FundReview(application=app_, level=level, decision=decision, decided_on=decided_on,
+                        opinion=(opinion or "").strip() or None)
     db.session.add(review)
     db.session.flush()
     return review
@@ -115,35 +174,59 @@ def ledger_sums(app_: FundApplication, as_of: date | None = None, *, exclude: Fu
 
 def add_ledger_entry(app_: FundApplication, *, kind: str, entry_on: date, amount_yuan: int,
                      is_adjustment: bool = False, reason: str | None = None, note: str | None = None) -> FundLedgerEntry:
-    """Add a dated amount. Disbursed may not exceed approved, nor spent exceed disbursed,
-    at that date or any later one, unless recorded as an adjustment with a reason."""
+    """Add a dated amount. Disbursed may not exceed approved, nor spent exceed disbursed, nor
+    issued exceed approved, at that date or any later one, unless recorded as an adjustment
+    with a reason. Nothing is added when refused."""
     if kind not in LEDGER_KINDS:
         raise InputError(f"台账类别“{kind}”无效（可选：下达、发行、拨付、支出）", field="kind")
+    if kind == "发行" and not app_.channel.is_bond:
+        raise InputError(f"“发行”只适用于债券类资金渠道，“{app_.channel.name}”不是债券类", field="kind")
     if entry_on is None or entry_on > today():
         raise InputError("日期不能为空或晚于今天", field="entry_on")
     if amount_yuan is None or amount_yuan == 0:
         raise InputError("金额不能为空或为0", field="amount_yuan")
     reason = (reason or "").strip() or None
     if is_adjustment and not reason:
-        raise InputError("调整记录必须填写原因", field="reason")
+        raise InputError("调整记录必须填写调整原因", field="reason")
     if amount_yuan < 0 and not is_adjustment:
-        raise InputError("负数金额只能作为调整记录录入", field="amount_yuan")
+        raise InputError("负数金额（冲减）只能作为调整记录录入，并填写原因", field="amount_yuan")
+    if not is_adjustment:
+        _check_ledger(app_, kind, entry_on, amount_yuan)
     entry = FundLedgerEntry(application=app_, kind=kind, entry_on=entry_on, amount_yuan=amount_yuan,
-                            is_adjustment=is_adjustment, reason=reason, note=note)
+                            is_adjustment=is_adjustment, reason=reason, note=(note or "").strip() or None)
     db.session.add(entry)
     db.session.flush()
-    if not is_adjustment:
-        _check_ledger(app_)
     return entry
 
 
-def _check_ledger(app_: FundApplication) -> None:
-    dates = sorted({e.entry_on for e in app_.ledger})
+def _check_ledger(app_: FundApplication, kind: str, entry_on: date, amount_yuan: int) -> None:
+    """Refuse an entry that would break approved ≥ disbursed ≥ spent (and approved ≥ issued) on any date."""
+    field = LEDGER_KINDS[kind]
+    dates = sorted({e.entry_on for e in app_.ledger if e.entry_on >= entry_on} | {entry_on})
     for day in dates:
         sums = ledger_sums(app_, day)
+        sums[field] += amount_yuan
         if sums["disbursed"] > sums["approved"]:
-            raise InputError(f"截至{day}拨付金额将超过下达金额，如确需登记请作为调整记录并填写原因",
+            raise InputError(f"截至{day}拨付金额将超过下达金额，如确需登记请勾选“调整记录”并填写原因",
+                             field="amount_yuan")
+        if sums["issued"] > sums["approved"]:
+            raise InputError(f"截至{day}发行金额将超过下达金额，如确需登记请勾选“调整记录”并填写原因",
                              field="amount_yuan")
         if sums["spent"] > sums["disbursed"]:
-            raise InputError(f"截至{day}支出金额将超过拨付金额，如确需登记请作为调整记录并填写原因",
+            raise InputError(f"截至{day}支出金额将超过拨付金额，如确需登记请勾选“调整记录”并填写原因",
                              field="amount_yuan")
+
+
+# Ledger kinds that move the status along when recorded (下达 → 已下达, 拨付 → 执行中).
+_STATUS_AFTER = {"下达": "已下达", "拨付": "执行中"}
+
+
+def record_ledger_entry(app_: FundApplication, data: dict, *, actor=None, sync_status: bool = False) -> FundLedgerEntry:
+    """Add a ledger entry from the form; with ``sync_status`` a 下达 moves the application to
+    已下达 and a 拨付 to 执行中 (when that is a forward move) effective on the entry's date."""
+    entry = add_ledger_entry(app_, **data)
+    target = _STATUS_AFTER.get(entry.kind)
+    if sync_status and target and app_.status in STATUSES and STATUSES.index(app_.status) < STATUSES.index(target):
+        change_status(app_, target, effective_on=entry.entry_on, actor=actor,
+                      note=f"登记{entry.kind}金额时同步更新")
+    return entry
