@@ -150,11 +150,14 @@ def unit_ranking(year: int, as_of: date) -> tuple[list[dict], dict]:
     unassigned = figures.pop(None, (0, 0, 0))
     unit_ids = set(figures) | set(targets)
     units = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
+    elapsed = time_progress(as_of)
     ranking = []
     for unit_id in unit_ids:
         count, amount, started = figures.get(unit_id, (0, 0, 0))
         unit = units[unit_id]
         target = targets.get(unit_id)
+        completion = ratio(amount, target)
+        gap = None if completion is None else completion - elapsed
         ranking.append({
             "unit_id": unit_id,
             "unit": unit.name,
@@ -163,7 +166,9 @@ def unit_ranking(year: int, as_of: date) -> tuple[list[dict], dict]:
             "signed_count": count,
             "signed_amount_yuan": amount,
             "target_yuan": target,
-            "completion_rate": ratio(amount, target),
+            "completion_rate": completion,
+            "gap": gap,
+            "gap_level": gap_level(gap),
             "started_count": started,
             "start_rate": ratio(started, count),
         })
