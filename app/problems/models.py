@@ -50,6 +50,9 @@ class Problem(Audited, TimestampMixin, db.Model):
     def audit_title(self) -> str:
         return (self.description or "")[:30]
 
+    def __str__(self) -> str:
+        return self.audit_title() or f"问题#{self.id}"
+
 
 class ProblemStatusChange(Audited, db.Model):
     """One status change of a problem."""

@@ -14,11 +14,36 @@ TRANSITIONS = {
     "退回": {"待交办"},
     "已销号": set(),
 }
+EDITABLE_FIELDS = ("description", "project_id", "deal_id", "unit_id", "leader_id", "deadline_on")
+
+
+def _fill_from_link(data: dict) -> dict:
+    """Unit and leader default to those of the linked project or deal."""
+    from app.deals.models import Deal
+    from app.projects.models import Project
+
+    project = data.get("project") or (db.session.get(Project, data["project_id"]) if data.get("project_id") else None)
+    deal = data.get("deal") or (db.session.get(Deal, data["deal_id"]) if data.get("deal_id") else None)
+    if data.get("project_id") and project is None:
+        raise InputError("关联项目不存在", field="project_id")
+    if data.get("deal_id") and deal is None:
+        raise InputError("关联招商项目不存在", field="deal_id")
+    source = project or deal
+    if source is not None:
+        if not data.get("unit_id") and not data.get("unit"):
+            unit = source.lead_unit or source.township
+            if unit is not None:
+                data["unit_id"] = unit.id
+        if not data.get("leader_id") and not data.get("leader") and source.leader_id:
+            data["leader_id"] = source.leader_id
+    return data
 
 
 def create_problem(data: dict, *, actor=None) -> Problem:
-    """Register a problem (status 待交办)."""
-    if not (data.get("description") or "").strip():
+    """Register a problem (status 待交办); unit and leader default from the linked project or deal."""
+    data = {key: value for key, value in data.items() if value is not None}
+    data["description"] = (data.get("description") or "").strip()
+    if not data["description"]:
         raise InputError("请填写问题描述", field="description")
     if not data.get("project_id") and not data.get("deal_id") and not data.get("project") and not data.get("deal"):
         raise InputError("问题须关联一个项目或招商项目", field="project_id")
@@ -30,24 +55,55 @@ def create_problem(data: dict, *, actor=None) -> Problem:
     level = data.get("escalation_level") or 1
     if level not in ESCALATION_LEVELS:
         raise InputError("督办层级须为1、2或3", field="escalation_level")
+    data = _fill_from_link(data)
     problem = Problem(**{**data, "found_on": found_on, "status": "待交办", "escalation_level": level})
     db.session.add(problem)
     db.session.flush()
     db.session.add(ProblemStatusChange(problem=problem, from_status=None, to_status="待交办",
-                                       effective_on=found_on, actor_id=getattr(actor, "id", None)))
+                                       effective_on=found_on, note="发现问题", actor_id=getattr(actor, "id", None)))
     db.session.flush()
     return problem
 
 
+def update_problem(problem: Problem, data: dict, *, actor=None) -> Problem:
+    """Edit the description, links, responsible unit and leader, or deadline (e.g. an extension)."""
+    for key in EDITABLE_FIELDS:
+        if key in data:
+            setattr(problem, key, data[key])
+    problem.description = (problem.description or "").strip()
+    if not problem.description:
+        raise InputError("请填写问题描述", field="description")
+    if not problem.project_id and not problem.deal_id:
+        raise InputError("问题须关联一个项目或招商项目", field="project_id")
+    if problem.deadline_on and problem.deadline_on < problem.found_on:
+        raise InputError("办结时限不能早于发现日期", field="deadline_on")
+    if problem.status in ("已交办", "督办中") and not (problem.unit_id and problem.deadline_on):
+        raise InputError("已交办的问题须有责任单位和办结时限", field="unit_id" if not problem.unit_id else "deadline_on")
+    db.session.flush()
+    return problem
+
+
+def _last_change_on(problem: Problem) -> date:
+    return max((c.effective_on for c in problem.status_changes), default=problem.found_on)
+
+
 def move_problem(problem: Problem, to_status: str, *, effective_on: date | None = None, actor=None,
                  note: str | None = None, resolution: str | None = None) -> ProblemStatusChange:
-    """Change status: 销号 requires a resolution, 退回 a reason (note)."""
+    """Change status: 交办 needs a unit and deadline, 销号 a resolution, 退回 a reason (note)."""
     effective_on = effective_on or today()
     if effective_on > today():
         raise InputError("日期不能晚于今天", field="effective_on")
     if to_status not in TRANSITIONS.get(problem.status, set()):
         raise InputError(f"问题不能从“{problem.status}”变为“{to_status}”", field="to_status")
+    last = _last_change_on(problem)
+    if effective_on < last:
+        raise InputError(f"日期不能早于上一次流转（{last}）", field="effective_on")
     note = (note or "").strip() or None
+    if to_status == "已交办":
+        if not problem.unit_id:
+            raise InputError("交办前请先指定责任单位", field="unit_id")
+        if not problem.deadline_on:
+            raise InputError("交办前请先设定办结时限", field="deadline_on")
     if to_status == "已销号":
         if not (resolution or "").strip():
             raise InputError("销号必须填写办结情况", field="resolution")
@@ -57,6 +113,8 @@ def move_problem(problem: Problem, to_status: str, *, effective_on: date | None 
         if not note:
             raise InputError("退回必须填写原因", field="note")
         problem.return_reason = note
+    if to_status == "待交办":  # reopened after 退回
+        problem.resolved_on = None
     change = ProblemStatusChange(problem=problem, from_status=problem.status, to_status=to_status,
                                  effective_on=effective_on, note=note, actor_id=getattr(actor, "id", None))
     problem.status = to_status
@@ -65,9 +123,31 @@ def move_problem(problem: Problem, to_status: str, *, effective_on: date | None 
     return change
 
 
-def escalate(problem: Problem, level: int, *, actor=None, note: str | None = None) -> None:
-    """Raise (or set) the escalation level 1 责任单位 / 2 分管县领导 / 3 县政府主要领导."""
+def escalate(problem: Problem, level: int, *, actor=None, note: str | None = None,
+             effective_on: date | None = None) -> ProblemStatusChange:
+    """Set the escalation level 1 责任单位 / 2 分管县领导 / 3 县政府主要领导, logged in the problem's history.
+
+    Raising needs no reason; lowering does. Closed problems (已销号/退回) cannot be escalated.
+    """
     if level not in ESCALATION_LEVELS:
         raise InputError("督办层级须为1、2或3", field="escalation_level")
+    if problem.status in ("已销号", "退回"):
+        raise InputError(f"“{problem.status}”的问题不能调整督办层级", field="escalation_level")
+    if level == problem.escalation_level:
+        raise InputError(f"问题已是{level}级督办（{ESCALATION_LEVELS[level]}）", field="escalation_level")
+    note = (note or "").strip() or None
+    if level < problem.escalation_level and not note:
+        raise InputError("降低督办层级必须填写原因", field="note")
+    effective_on = effective_on or today()
+    if effective_on > today():
+        raise InputError("日期不能晚于今天", field="effective_on")
+    old = problem.escalation_level
+    verb = "升级" if level > old else "降级"
+    text = f"督办{verb}：{old}级（{ESCALATION_LEVELS[old]}）→ {level}级（{ESCALATION_LEVELS[level]}）"
     problem.escalation_level = level
+    change = ProblemStatusChange(problem=problem, from_status=problem.status, to_status=problem.status,
+                                 effective_on=effective_on, note=f"{text}。{note}" if note else text,
+                                 actor_id=getattr(actor, "id", None))
+    db.session.add(change)
     db.session.flush()
+    return change

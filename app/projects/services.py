@@ -4,6 +4,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app.core.dates import month_end, today
 from app.core.errors import InputError
 from app.extensions import db
 from app.projects.models import NATURES, RESERVE_STATUSES, Project, ProjectInvestment
@@ -27,9 +28,20 @@ def _validate(project: Project) -> None:
     if (project.actual_start_on and project.actual_completion_on
             and project.actual_completion_on < project.actual_start_on):
         raise InputError("实际竣工日期不能早于实际开工日期", field="actual_completion_on")
+    for field, label in (("actual_start_on", "实际开工日期"), ("actual_completion_on", "实际竣工日期"),
+                         ("stats_registered_on", "入库纳统日期")):
+        value = getattr(project, field)
+        if value and value > today():
+            raise InputError(f"{label}（{value}）不能晚于今天", field=field)
+    if not project.plan_year or not 2000 <= project.plan_year <= 2100:
+        raise InputError("计划年度须在2000至2100之间", field="plan_year")
     for field in ("total_investment_yuan", "annual_plan_yuan"):
-        if (getattr(project, field) or 0) < 0:
+        if getattr(project, field) is None:
+            setattr(project, field, 0)
+        if getattr(project, field) < 0:
             raise InputError("投资额不能为负数", field=field)
+    if project.total_investment_yuan and project.annual_plan_yuan > project.total_investment_yuan:
+        raise InputError("年度计划投资不能大于总投资", field="annual_plan_yuan")
 
 
 def create_project(data: dict, *, actor=None) -> Project:
@@ -48,6 +60,7 @@ def update_project(project: Project, data: dict, *, actor=None) -> Project:
     """Update fields of a project after validation."""
     for key, value in data.items():
         setattr(project, key, value)
+    project.name = (project.name or "").strip()
     project.code = (project.code or "").strip() or None
     _validate(project)
     db.session.flush()
@@ -60,8 +73,9 @@ def record_investment(project: Project, *, period_on: date, amount_yuan: int, no
         raise InputError("请填写月份", field="period_on")
     if amount_yuan is None or amount_yuan < 0:
         raise InputError("完成投资不能为空或为负数", field="amount_yuan")
-    from app.core.dates import month_end
-
+    now = today()
+    if (period_on.year, period_on.month) > (now.year, now.month):
+        raise InputError(f"月份（{period_on:%Y年%m月}）不能晚于本月", field="period_on")
     period_on = month_end(period_on.year, period_on.month)
     entry = db.session.scalar(sa.select(ProjectInvestment).where(
         ProjectInvestment.project_id == project.id, ProjectInvestment.period_on == period_on))
