@@ -1,21 +1,32 @@
-"""Writes for deals: creation, effective-dated stage moves, negotiations, funds in place.
+"""Writes for deals: creation, effective-dated stage moves, negotiations, funds in place, investors.
 
 The stage-date columns on Deal (signed_on, started_on …) always mirror the stage
 history: every change goes through ``move_deal_to_stage`` or
-``correct_stage_date`` which keep both in step. Services flush; callers commit.
+``correct_stage_date`` which keep both in step (``replay_stage_history`` derives
+the columns from the rows alone). Services flush; callers commit.
 """
 
+from dataclasses import dataclass, field
 from datetime import date
+
+import sqlalchemy as sa
 
 from app.core.dates import today
 from app.core.errors import InputError
+from app.deals.credit_code import validate_credit_code
 from app.deals.models import (
+    AGREEMENT_TYPES,
     ALL_STAGES,
+    FUNDS_KINDS,
+    NEGOTIATION_KINDS,
+    ORIGINS,
     STAGE_DATE_FIELDS,
     STAGES,
     Deal,
     DealStageChange,
     FundsInPlace,
+    Investor,
+    InvestorContact,
     Negotiation,
 )
 from app.extensions import db
@@ -23,33 +34,70 @@ from app.extensions import db
 # Later stages require these earlier dates not to be after them.
 _ORDER = [("lead_on", "线索日期"), ("negotiating_on", "洽谈日期"), ("signed_on", "签约日期"),
           ("registered_on", "注册日期"), ("started_on", "开工日期"), ("production_on", "投产日期")]
+DATE_COLUMNS = [name for name, _label in _ORDER] + ["terminated_on"]
+# Deal columns a plain edit may change; stage and its dates only move through the stage services.
+EDITABLE_FIELDS = {
+    "name", "investor", "investor_id", "industry", "industry_id", "contract_amount_yuan", "agreement_type",
+    "is_counted", "exclusion_reason", "lead_unit", "lead_unit_id", "township", "township_id", "leader",
+    "leader_id", "co_units", "contact_name", "contact_phone", "notes",
+}
 
 
 def _stage_index(stage: str | None) -> int:
     return STAGES.index(stage) if stage in STAGES else -1
 
 
-def check_date_order(deal: Deal) -> None:
-    """Refuse stage dates out of order (开工 before 签约 …) with a clear message."""
-    known = [(getattr(deal, field), field, label) for field, label in _ORDER if getattr(deal, field)]
-    for index, (value, _field, label) in enumerate(known):
-        for later_value, _later_field, later_label in known[index + 1:]:
+def _check_dates(dates: dict) -> None:
+    known = [(dates.get(field), label) for field, label in _ORDER if dates.get(field)]
+    for index, (value, label) in enumerate(known):
+        for later_value, later_label in known[index + 1:]:
             if later_value < value:
                 raise InputError(f"{later_label}（{later_value}）不能早于{label}（{value}）", field="effective_on")
-    if deal.terminated_on and known and deal.terminated_on < known[0][0]:
-        raise InputError(f"终止日期（{deal.terminated_on}）不能早于{known[0][2]}（{known[0][0]}）",
-                         field="effective_on")
+    terminated = dates.get("terminated_on")
+    if terminated and known and terminated < known[0][0]:
+        raise InputError(f"终止日期（{terminated}）不能早于{known[0][1]}（{known[0][0]}）", field="effective_on")
+
+
+def check_date_order(deal: Deal) -> None:
+    """Refuse stage dates out of order (开工 before 签约 …) with a clear message."""
+    _check_dates({column: getattr(deal, column) for column in DATE_COLUMNS})
+
+
+# --- deals -------------------------------------------------------------------------------------
+
+def _validate_deal(deal: Deal) -> None:
+    if not (deal.name or "").strip():
+        raise InputError("项目名称不能为空", field="name")
+    deal.name = deal.name.strip()
+    if len(deal.name) > 200:
+        raise InputError("项目名称不能超过200字", field="name")
+    if deal.is_counted is None:
+        deal.is_counted = True
+    if deal.is_counted:
+        deal.exclusion_reason = None
+    elif not (deal.exclusion_reason or "").strip():
+        raise InputError("不计入考核时必须填写原因", field="exclusion_reason")
+    if deal.contract_amount_yuan is None:
+        deal.contract_amount_yuan = 0
+    if deal.contract_amount_yuan < 0:
+        raise InputError("签约金额不能为负数", field="contract_amount_yuan")
+    if deal.agreement_type and deal.agreement_type not in AGREEMENT_TYPES:
+        raise InputError(f"协议类型须为{'、'.join(AGREEMENT_TYPES)}之一", field="agreement_type")
 
 
 def create_deal(data: dict, *, actor=None, effective_on: date | None = None) -> Deal:
     """Create a deal at stage 线索 (or the stage in ``data``), recording the first history row."""
-    name = (data.get("name") or "").strip()
-    if not name:
-        raise InputError("项目名称不能为空", field="name")
+    data = dict(data)
     stage = data.pop("stage", None) or "线索"
-    deal = Deal(**{"is_counted": True, **data, "name": name, "stage": "线索"})
-    if not deal.is_counted and not (deal.exclusion_reason or "").strip():
-        raise InputError("不计入考核时必须填写原因", field="exclusion_reason")
+    co_units = data.pop("co_units", None) or []
+    deal = Deal(**{"is_counted": True, **data, "stage": "线索"})
+    deal.co_units = list(co_units)
+    try:
+        _validate_deal(deal)
+    except InputError:
+        if deal in db.session:  # pulled in by a related object's backref
+            db.session.expunge(deal)
+        raise
     start_on = effective_on or data.get("lead_on") or today()
     if start_on > today():
         raise InputError(f"线索日期（{start_on}）不能晚于今天", field="lead_on")
@@ -59,19 +107,100 @@ def create_deal(data: dict, *, actor=None, effective_on: date | None = None) -> 
     db.session.flush()
     db.session.add(DealStageChange(deal=deal, from_stage=None, to_stage="线索", effective_on=start_on,
                                    actor_id=getattr(actor, "id", None)))
+    db.session.flush()
     if stage != "线索":
         move_deal_to_stage(deal, stage, effective_on=start_on, actor=actor)
     db.session.flush()
     return deal
 
 
+def update_deal(deal: Deal, data: dict, *, actor=None) -> Deal:
+    """Change a deal's descriptive fields (not its stage or stage dates)."""
+    unknown = set(data) - EDITABLE_FIELDS
+    if unknown:
+        raise InputError(f"不能在此修改：{'、'.join(sorted(unknown))}（阶段和日期请用“变更阶段”）")
+    for key, value in data.items():
+        setattr(deal, key, list(value) if key == "co_units" else value)
+    _validate_deal(deal)
+    deal.last_activity_on = today()
+    db.session.flush()
+    return deal
+
+
+# --- stage history -----------------------------------------------------------------------------
+
+@dataclass
+class StageState:
+    """A deal's stage and stage dates, as the history rows build them up."""
+
+    stage: str = "线索"
+    before_hold: str | None = None
+    dates: dict = field(default_factory=lambda: dict.fromkeys(DATE_COLUMNS))
+
+
+def _apply_move(state: StageState, to_stage: str, effective_on: date) -> list[str]:
+    """Apply one move to ``state``; return the main stages passed over on a forward skip."""
+    current = state.before_hold if state.stage == "暂缓" else state.stage
+    skipped: list[str] = []
+    if to_stage == "终止":
+        state.dates["terminated_on"] = effective_on
+    elif to_stage == "暂缓":
+        state.before_hold = current
+    else:
+        target, here = _stage_index(to_stage), _stage_index(current)
+        if target < here:
+            for stage in STAGES[target + 1:]:
+                state.dates[STAGE_DATE_FIELDS[stage][0]] = None
+        else:
+            for stage in STAGES[here + 1:target + 1]:
+                column = STAGE_DATE_FIELDS[stage][0]
+                if stage == to_stage:
+                    state.dates[column] = effective_on
+                elif state.dates[column] is None:
+                    state.dates[column] = effective_on
+                    skipped.append(stage)
+        state.before_hold = None
+    state.stage = to_stage
+    return skipped
+
+
+def _state_of(deal: Deal) -> StageState:
+    return StageState(stage=deal.stage, before_hold=deal.stage_before_hold,
+                      dates={column: getattr(deal, column) for column in DATE_COLUMNS})
+
+
+def replay_stage_history(changes, *, dates: dict | None = None) -> StageState:
+    """The stage and stage dates the history rows imply, replayed in recording order.
+
+    ``dates`` overrides effective dates by row id (to test a correction before making it).
+    """
+    state = StageState()
+    for change in sorted(changes, key=lambda c: c.id):
+        effective_on = (dates or {}).get(change.id, change.effective_on)
+        if change.from_stage is None:
+            state = StageState(stage=change.to_stage)
+            column = STAGE_DATE_FIELDS.get(change.to_stage, (None,))[0]
+            if column:
+                state.dates[column] = effective_on
+        else:
+            _apply_move(state, change.to_stage, effective_on)
+    return state
+
+
+def _latest_change(deal: Deal) -> DealStageChange | None:
+    rows = [c for c in deal.stage_changes if c.id is not None]
+    return max(rows, key=lambda c: c.id, default=None)
+
+
 def move_deal_to_stage(deal: Deal, to_stage: str, *, effective_on: date, actor=None,
                        note: str | None = None, reason: str | None = None) -> DealStageChange:
     """Move a deal to ``to_stage`` effective on ``effective_on``, enforcing the date rules.
 
-    Forward moves may skip stages (the skipped dates take the same date when empty).
-    Moving backwards requires a reason and clears the dates of the stages left.
-    暂缓 remembers the stage to resume; 终止 requires a reason and keeps all dates.
+    Forward moves may skip stages: each skipped stage gets its own history row with
+    the same date, so every stage date can be corrected later. Moving backwards
+    requires a reason and clears the dates of the stages left. 暂缓 remembers the
+    stage to resume; 终止 requires a reason and keeps all dates. The effective date
+    may not precede the previous move, nor lie in the future.
     """
     if to_stage not in ALL_STAGES:
         raise InputError(f"阶段“{to_stage}”不存在", field="to_stage")
@@ -87,33 +216,33 @@ def move_deal_to_stage(deal: Deal, to_stage: str, *, effective_on: date, actor=N
     reason = (reason or "").strip() or None
     from_stage = deal.stage
     current = deal.stage_before_hold if from_stage == "暂缓" else from_stage
+    if to_stage == "终止" and not reason:
+        raise InputError("终止项目必须填写原因", field="reason")
+    if to_stage in STAGES and _stage_index(to_stage) < _stage_index(current) and not reason:
+        raise InputError(f"从“{current}”退回“{to_stage}”必须填写原因", field="reason")
+    previous = _latest_change(deal)
+    if previous is not None and effective_on < previous.effective_on:
+        raise InputError(f"生效日期（{effective_on}）不能早于上一次阶段变更“{previous.from_stage or '新建'}→"
+                         f"{previous.to_stage}”的日期（{previous.effective_on}）", field="effective_on")
 
+    state = _state_of(deal)
+    skipped = _apply_move(state, to_stage, effective_on)
+    _check_dates(state.dates)
+    for column, value in state.dates.items():
+        setattr(deal, column, value)
+    deal.stage, deal.stage_before_hold = state.stage, state.before_hold
     if to_stage == "终止":
-        if not reason:
-            raise InputError("终止项目必须填写原因", field="reason")
-        deal.terminated_on = effective_on
         deal.termination_reason = reason
-    elif to_stage == "暂缓":
-        deal.stage_before_hold = current
-    else:
-        target, here = _stage_index(to_stage), _stage_index(current)
-        if target < here:
-            if not reason:
-                raise InputError(f"从“{current}”退回“{to_stage}”必须填写原因", field="reason")
-            for stage in STAGES[target + 1:]:
-                field = STAGE_DATE_FIELDS[stage][0]
-                setattr(deal, field, None)
-        else:
-            for stage in STAGES[here + 1:target + 1]:
-                field = STAGE_DATE_FIELDS[stage][0]
-                if stage == to_stage or getattr(deal, field) is None:
-                    setattr(deal, field, effective_on)
-        deal.stage_before_hold = None
-    deal.stage = to_stage
-    check_date_order(deal)
-    change = DealStageChange(deal=deal, from_stage=from_stage, to_stage=to_stage, effective_on=effective_on,
-                             note="；".join(filter(None, [reason, note])) or None,
-                             actor_id=getattr(actor, "id", None))
+
+    actor_id = getattr(actor, "id", None)
+    step_from = from_stage
+    for stage in skipped:
+        db.session.add(DealStageChange(deal=deal, from_stage=step_from, to_stage=stage, effective_on=effective_on,
+                                       note=f"随“{to_stage}”一并登记", actor_id=actor_id))
+        db.session.flush()
+        step_from = stage
+    change = DealStageChange(deal=deal, from_stage=step_from, to_stage=to_stage, effective_on=effective_on,
+                             note="；".join(filter(None, [reason, note])) or None, actor_id=actor_id)
     db.session.add(change)
     deal.last_activity_on = today()
     db.session.flush()
@@ -121,21 +250,37 @@ def move_deal_to_stage(deal: Deal, to_stage: str, *, effective_on: date, actor=N
 
 
 def correct_stage_date(change: DealStageChange, new_date: date, *, actor=None, note: str | None = None) -> None:
-    """Correct the effective date of a recorded stage move (audited), re-checking the order."""
-    if new_date is None or new_date > today():
-        raise InputError("更正后的日期不能为空或晚于今天", field="effective_on")
+    """Correct the effective date of a recorded stage move (audited), re-checking every date rule."""
+    if new_date is None:
+        raise InputError("请填写更正后的日期", field="effective_on")
+    if new_date > today():
+        raise InputError(f"更正后的日期（{new_date}）不能晚于今天（{today()}）", field="effective_on")
+    if new_date == change.effective_on:
+        raise InputError("更正后的日期与原日期相同", field="effective_on")
     deal = change.deal
+    ordered = sorted((c for c in deal.stage_changes if c.id is not None), key=lambda c: c.id)
+    position = ordered.index(change)
+    before = ordered[position - 1] if position > 0 else None
+    after = ordered[position + 1] if position + 1 < len(ordered) else None
+    if before is not None and new_date < before.effective_on:
+        raise InputError(f"更正后的日期不能早于前一次变更“{before.to_stage}”的日期（{before.effective_on}）",
+                         field="effective_on")
+    if after is not None and new_date > after.effective_on:
+        raise InputError(f"更正后的日期不能晚于后一次变更“{after.to_stage}”的日期（{after.effective_on}）",
+                         field="effective_on")
+    state = replay_stage_history(ordered, dates={change.id: new_date})
+    _check_dates(state.dates)
+    old = change.effective_on
     change.effective_on = new_date
-    if note:
-        change.note = f"{change.note or ''}（更正：{note}）".strip()
-    field = STAGE_DATE_FIELDS.get(change.to_stage, (None,))[0]
-    latest = max((c for c in deal.stage_changes if c.to_stage == change.to_stage),
-                 key=lambda c: c.id, default=None)
-    if field and latest is change and getattr(deal, field) is not None:
-        setattr(deal, field, new_date)
-    check_date_order(deal)
+    note = (note or "").strip()
+    change.note = "".join(filter(None, [change.note, f"（{old} 更正为 {new_date}{'：' + note if note else ''}）"]))[:1000]
+    for column, value in state.dates.items():
+        setattr(deal, column, value)
+    deal.last_activity_on = today()
     db.session.flush()
 
+
+# --- negotiations and funds ------------------------------------------------------------------
 
 def add_negotiation(deal: Deal, data: dict, *, actor=None) -> Negotiation:
     """Log a negotiation; the next follow-up date feeds 我的跟进."""
@@ -144,6 +289,8 @@ def add_negotiation(deal: Deal, data: dict, *, actor=None) -> Negotiation:
         raise InputError("请填写洽谈日期", field="held_on")
     if held_on > today():
         raise InputError("洽谈日期不能晚于今天", field="held_on")
+    if data.get("kind") not in NEGOTIATION_KINDS:
+        raise InputError(f"洽谈方式须为{'、'.join(NEGOTIATION_KINDS)}之一", field="kind")
     if not (data.get("content") or "").strip():
         raise InputError("请填写洽谈内容", field="content")
     follow = data.get("next_follow_up_on")
@@ -160,6 +307,14 @@ def add_negotiation(deal: Deal, data: dict, *, actor=None) -> Negotiation:
     return negotiation
 
 
+def mark_follow_up_done(negotiation: Negotiation, *, actor=None) -> None:
+    """Tick off a pending follow-up without logging a new negotiation."""
+    if negotiation.next_follow_up_on is None:
+        raise InputError("该洽谈记录没有待跟进事项")
+    negotiation.follow_up_done = True
+    db.session.flush()
+
+
 def add_funds_in_place(deal: Deal, *, received_on: date, amount_yuan: int, kind: str = "固定资产",
                        evidence: str | None = None) -> FundsInPlace:
     """Record money actually invested for a signed deal."""
@@ -171,8 +326,109 @@ def add_funds_in_place(deal: Deal, *, received_on: date, amount_yuan: int, kind:
         raise InputError(f"到位日期不能早于签约日期（{deal.signed_on}）", field="received_on")
     if not amount_yuan or amount_yuan <= 0:
         raise InputError("到位金额须大于0", field="amount_yuan")
-    entry = FundsInPlace(deal=deal, received_on=received_on, amount_yuan=amount_yuan, kind=kind, evidence=evidence)
+    if kind not in FUNDS_KINDS:
+        raise InputError(f"资金类别须为{'或'.join(FUNDS_KINDS)}", field="kind")
+    entry = FundsInPlace(deal=deal, received_on=received_on, amount_yuan=amount_yuan, kind=kind,
+                         evidence=(evidence or "").strip() or None)
     db.session.add(entry)
     deal.last_activity_on = today()
     db.session.flush()
     return entry
+
+
+def delete_funds_in_place(entry: FundsInPlace, *, actor=None) -> None:
+    """Remove a wrongly entered funds-in-place row (the audit log keeps it)."""
+    deal = entry.deal
+    deal.funds_in_place.remove(entry)
+    db.session.delete(entry)
+    deal.last_activity_on = today()
+    db.session.flush()
+
+
+# --- linking to projects ---------------------------------------------------------------------
+
+def link_deal_to_project(deal: Deal, project, *, actor=None) -> None:
+    """Link a signed deal to a project (None unlinks)."""
+    if project is not None and deal.signed_on is None:
+        raise InputError("项目签约后才能关联项目库项目", field="project_id")
+    deal.project = project
+    deal.last_activity_on = today()
+    db.session.flush()
+
+
+def project_defaults(deal: Deal) -> dict:
+    """Project fields prefilled from a deal."""
+    year = (deal.signed_on or today()).year
+    return {
+        "name": deal.name, "plan_year": year, "nature": "新建", "industry_id": deal.industry_id,
+        "township_id": deal.township_id, "lead_unit_id": deal.lead_unit_id, "leader_id": deal.leader_id,
+        "total_investment_yuan": deal.contract_amount_yuan or 0, "planned_start_on": deal.started_on,
+        "actual_start_on": deal.started_on,
+    }
+
+
+def create_project_for_deal(deal: Deal, data: dict, *, actor=None):
+    """Create a project from a signed deal (fields prefilled by ``project_defaults``) and link it."""
+    from app.projects.services import create_project
+
+    if deal.signed_on is None:
+        raise InputError("项目签约后才能转入项目库", field="name")
+    project = create_project({**project_defaults(deal), **data}, actor=actor)
+    link_deal_to_project(deal, project, actor=actor)
+    return project
+
+
+# --- investors -------------------------------------------------------------------------------
+
+def _validate_investor(investor: Investor) -> None:
+    investor.name = (investor.name or "").strip()
+    if not investor.name:
+        raise InputError("投资方名称不能为空", field="name")
+    investor.credit_code = validate_credit_code(investor.credit_code)
+    if investor.credit_code:
+        clash = db.session.scalar(sa.select(Investor).where(Investor.credit_code == investor.credit_code,
+                                                            Investor.id != (investor.id or -1)))
+        if clash is not None:
+            raise InputError(f"统一社会信用代码 {investor.credit_code} 已登记为投资方“{clash.name}”", field="credit_code")
+    if investor.origin and investor.origin not in ORIGINS:
+        raise InputError(f"来源须为{'、'.join(ORIGINS)}之一", field="origin")
+    investor.origin = investor.origin or None
+
+
+def create_investor(data: dict, *, actor=None, contacts: list[dict] | None = None) -> Investor:
+    """Register an investor; the credit code is checked (GB 32100) and must be unique."""
+    investor = Investor(**data)
+    _validate_investor(investor)
+    db.session.add(investor)
+    db.session.flush()
+    for contact in contacts or []:
+        add_investor_contact(investor, contact)
+    return investor
+
+
+def update_investor(investor: Investor, data: dict, *, actor=None) -> Investor:
+    """Change an investor's fields."""
+    for key, value in data.items():
+        setattr(investor, key, value)
+    _validate_investor(investor)
+    db.session.flush()
+    return investor
+
+
+def add_investor_contact(investor: Investor, data: dict, *, actor=None) -> InvestorContact:
+    """Add a contact person to an investor."""
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise InputError("联系人姓名不能为空", field="name")
+    contact = InvestorContact(investor=investor, name=name, title=(data.get("title") or "").strip() or None,
+                              phone=(data.get("phone") or "").strip() or None)
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def remove_investor_contact(contact: InvestorContact, *, actor=None) -> None:
+    """Delete a contact person (the audit log keeps it)."""
+    contact.investor.contacts.remove(contact)
+    db.session.delete(contact)
+    db.session.flush()

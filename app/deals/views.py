@@ -1,3 +1,0 @@
-"""Views of the deals feature."""
-
-from app.deals import bp  # noqa: F401
