@@ -244,20 +244,27 @@ def filtered(filters: Filters, user=None):
     return visible(stmt, FundApplication, user)
 
 
-def list_rows(filters: Filters, user=None):
-    """Select of (FundApplication, approved, issued, disbursed, spent) for the filter, sorted."""
-    ledger = ledger_by_application()
-    ids = filtered(filters, user).subquery()
+def list_statement(filters: Filters, user=None):
+    """Select of FundApplication for the filter, sorted (ties newest first)."""
     column = SORTS[filters.sort]
     order = column.asc() if filters.direction == "asc" else column.desc()
     if filters.sort == "deadline":
         order = order.nulls_last()
-    return (
-        sa.select(FundApplication, *[sa.func.coalesce(ledger.c[key], 0).label(key) for key in AMOUNT_KEYS])
-        .join(ids, ids.c.id == FundApplication.id)
-        .outerjoin(ledger, ledger.c.application_id == FundApplication.id)
-        .order_by(order, FundApplication.id.desc())
-    )
+    ids = filtered(filters, user).subquery()
+    return (sa.select(FundApplication).join(ids, ids.c.id == FundApplication.id)
+            .order_by(order, FundApplication.id.desc()))
+
+
+def sums_by_application(ids) -> dict[int, dict]:
+    """Ledger sums to date per application id (zeros for applications without entries)."""
+    ids = list(ids)
+    result = {i: dict.fromkeys(AMOUNT_KEYS, 0) for i in ids}
+    if not ids:
+        return result
+    ledger = ledger_by_application()
+    for row in db.session.execute(sa.select(ledger).where(ledger.c.application_id.in_(ids))):
+        result[row.application_id] = {key: int(getattr(row, key)) for key in AMOUNT_KEYS}
+    return result
 
 
 def list_totals(filters: Filters, user=None) -> dict:
@@ -282,10 +289,11 @@ def years() -> list[int]:
 
 
 def due_applications(user, as_of: date, days: int | None = None) -> list[FundApplication]:
-    """Applications still 谋划储备 whose 申报截止 is within ``days`` of ``as_of`` or already passed."""
+    """Applications still 谋划储备 whose 申报截止 is within ``days`` of ``as_of`` or already passed,
+    the latest deadline first (the coming ones, then the most recently missed)."""
     days = deadline_days() if days is None else days
     stmt = (sa.select(FundApplication).where(_due_clause(as_of, days))
-            .order_by(FundApplication.deadline_on, FundApplication.id))
+            .order_by(FundApplication.deadline_on.desc(), FundApplication.id))
     return list(db.session.scalars(visible(stmt, FundApplication, user)))
 
 

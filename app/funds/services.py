@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.core.dates import today
 from app.core.errors import InputError
+from app.core.money import format_wan
 from app.extensions import db
 from app.funds.models import (
     ALL_STATUSES,
@@ -46,9 +47,10 @@ def _validate(app_: FundApplication) -> None:
         raise InputError("申请金额不能为空或为负数", field="requested_yuan")
     app_.batch = (app_.batch or "").strip() or None
     channel_id = app_.channel_id or app_.channel.id
-    clash = db.session.scalar(sa.select(FundApplication.id).where(
-        FundApplication.channel_id == channel_id, FundApplication.year == app_.year,
-        FundApplication.title == app_.title, FundApplication.id != (app_.id or -1)))
+    with db.session.no_autoflush:  # the pending change would hit the unique constraint first
+        clash = db.session.scalar(sa.select(FundApplication.id).where(
+            FundApplication.channel_id == channel_id, FundApplication.year == app_.year,
+            FundApplication.title == app_.title, FundApplication.id != (app_.id or -1)))
     if clash:
         raise InputError(f"同一渠道、年度已有名为“{app_.title}”的申报", field="title")
 
@@ -199,22 +201,25 @@ def add_ledger_entry(app_: FundApplication, *, kind: str, entry_on: date, amount
     return entry
 
 
+# kind added -> (its sum, the sum it may not exceed, Chinese names) for the rule it could break.
+_CEILINGS = {"拨付": ("disbursed", "approved", "拨付", "下达"), "发行": ("issued", "approved", "发行", "下达"),
+             "支出": ("spent", "disbursed", "支出", "拨付")}
+
+
 def _check_ledger(app_: FundApplication, kind: str, entry_on: date, amount_yuan: int) -> None:
-    """Refuse an entry that would break approved ≥ disbursed ≥ spent (and approved ≥ issued) on any date."""
-    field = LEDGER_KINDS[kind]
+    """Refuse an entry that would make its sum exceed its ceiling (拨付 ≤ 下达, 发行 ≤ 下达, 支出 ≤ 拨付)
+    on its date or any later entry date. Only the rule the new entry touches is checked, so an
+    earlier adjustment that broke another rule does not block unrelated entries."""
+    if kind not in _CEILINGS:
+        return
+    field, ceiling, name, ceiling_name = _CEILINGS[kind]
     dates = sorted({e.entry_on for e in app_.ledger if e.entry_on >= entry_on} | {entry_on})
     for day in dates:
         sums = ledger_sums(app_, day)
-        sums[field] += amount_yuan
-        if sums["disbursed"] > sums["approved"]:
-            raise InputError(f"截至{day}拨付金额将超过下达金额，如确需登记请勾选“调整记录”并填写原因",
-                             field="amount_yuan")
-        if sums["issued"] > sums["approved"]:
-            raise InputError(f"截至{day}发行金额将超过下达金额，如确需登记请勾选“调整记录”并填写原因",
-                             field="amount_yuan")
-        if sums["spent"] > sums["disbursed"]:
-            raise InputError(f"截至{day}支出金额将超过拨付金额，如确需登记请勾选“调整记录”并填写原因",
-                             field="amount_yuan")
+        if sums[field] + amount_yuan > sums[ceiling]:
+            raise InputError(f"截至{day}{name}金额将超过{ceiling_name}金额（{ceiling_name}累计 {format_wan(sums[ceiling])} 万元，"
+                             f"{name}累计将达 {format_wan(sums[field] + amount_yuan)} 万元）；"
+                             "如确需登记请勾选“调整记录”并填写原因", field="amount_yuan")
 
 
 # Ledger kinds that move the status along when recorded (下达 → 已下达, 拨付 → 执行中).

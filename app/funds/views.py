@@ -1,3 +1,328 @@
-"""Views of the funds feature."""
+"""Fund-application pages: list with filters and export, channel summary, form, detail and
+the status / review / ledger forms; plus the panels shown on home, project, leader and unit pages."""
 
-from app.funds import bp  # noqa: F401
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.core.audit_display import timeline_for
+from app.core.dates import parse_date, today
+from app.core.errors import InputError
+from app.core.excel import Column, Sheet, write_workbook, xlsx_response
+from app.core.fields import choices_from
+from app.core.panels import panel
+from app.core.permissions import can, ensure_can_edit, get_visible_or_404, is_scoped, require, visible
+from app.extensions import db
+from app.funds import bp, queries, services
+from app.funds.forms import ApplicationForm, LedgerForm, NewApplicationForm, ReviewForm, StatusForm, year_choices
+from app.funds.models import ALL_STATUSES, STATUSES, FundApplication
+from app.people import queries as people
+from app.people.models import FundChannel, Leader, Unit
+from app.projects.models import Project
+
+EXPORT_LIMIT = 20_000
+
+
+# ---- lists -----------------------------------------------------------------------------------
+
+def _filter_context(filters: queries.Filters) -> dict:
+    projects = db.session.scalars(visible(sa.select(Project).order_by(Project.plan_year.desc(), Project.name),
+                                          Project)).all()
+    units = [current_user.unit] if current_user.role == "unit" and current_user.unit else people.units()
+    return {"filters": filters, "channels": people.channels(), "statuses": ALL_STATUSES, "units": units,
+            "leaders": people.leaders(), "projects": projects,
+            "years": sorted(set(queries.years()) | {today().year}, reverse=True)}
+
+
+@bp.route("/")
+@require("funds")
+def list_applications():
+    filters = queries.Filters.from_args(request.args)
+    page = db.paginate(queries.list_statement(filters, current_user), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
+    return render_template("funds/list.html", page=page, sums=queries.sums_by_application(a.id for a in page.items),
+                           totals=queries.list_totals(filters, current_user), deadline_days=queries.deadline_days(),
+                           **_filter_context(filters))
+
+
+@bp.route("/export")
+@require("funds")
+def export_applications():
+    filters = queries.Filters.from_args(request.args)
+    apps = db.session.scalars(queries.list_statement(filters, current_user).limit(EXPORT_LIMIT)).all()
+    sums = queries.sums_by_application(a.id for a in apps)
+    rows = [(a, sums[a.id]) for a in apps]
+    totals = queries.list_totals(filters, current_user)
+    columns = [
+        Column("申报项目名称", lambda r: r[0].title, width=36),
+        Column("资金渠道", lambda r: str(r[0].channel), width=22),
+        Column("申报年度", lambda r: r[0].year, "int", 9),
+        Column("申报批次", lambda r: r[0].batch, width=14),
+        Column("关联项目", lambda r: "、".join(p.name for p in r[0].projects), width=30),
+        Column("申报单位", lambda r: str(r[0].applicant_unit or ""), width=18),
+        Column("包联领导", lambda r: str(r[0].leader or ""), width=12),
+        Column("状态", lambda r: r[0].status, width=9),
+        Column("申请金额（万元）", lambda r: r[0].requested_yuan, "wan"),
+        Column("下达（万元）", lambda r: r[1]["approved_yuan"], "wan"),
+        Column("发行（万元）", lambda r: r[1]["issued_yuan"], "wan"),
+        Column("拨付（万元）", lambda r: r[1]["disbursed_yuan"], "wan"),
+        Column("支出（万元）", lambda r: r[1]["spent_yuan"], "wan"),
+        Column("未拨付（万元）", lambda r: r[1]["approved_yuan"] - r[1]["disbursed_yuan"], "wan"),
+        Column("申报截止", lambda r: r[0].deadline_on, "date", 12),
+        Column("申报日期", lambda r: r[0].declared_on, "date", 12),
+        Column("结果日期", lambda r: r[0].decided_on, "date", 12),
+    ]
+    title = f"{filters.year}年资金申报" if filters.year else "资金申报（全部年度）"
+    sheet = Sheet("资金申报", f"{title}（导出日期 {today().isoformat()}）", columns, rows, totals={
+        "申报项目名称": f"合计 {totals['count']} 项", "申请金额（万元）": totals["requested_yuan"],
+        "下达（万元）": totals["approved_yuan"], "发行（万元）": totals["issued_yuan"],
+        "拨付（万元）": totals["disbursed_yuan"], "支出（万元）": totals["spent_yuan"],
+        "未拨付（万元）": totals["remaining_yuan"]})
+    return xlsx_response(write_workbook([sheet]), f"{title}_{today().isoformat()}.xlsx")
+
+
+def _summary_period() -> tuple[int, date]:
+    """Year and as-of date from the query string; the default reads a past year at its year end."""
+    now = today()
+    year = request.args.get("year", type=int)
+    if not year or not 2000 <= year <= 2100:
+        year = now.year
+    try:
+        as_of = parse_date(request.args.get("as_of"), what="截至日期")
+    except InputError:
+        as_of = None
+    return year, as_of or min(now, date(year, 12, 31))
+
+
+@bp.route("/summary")
+@require("funds")
+def channel_summary():
+    year, as_of = _summary_period()
+    figures = queries.channel_figures(year, as_of, user=current_user)
+    return render_template("funds/summary.html", year=year, as_of=as_of, figures=figures,
+                           total=queries.figures_total(figures), scoped=is_scoped(current_user),
+                           channel_ids={c.name: c.id for c in db.session.scalars(sa.select(FundChannel))},
+                           years=sorted(set(queries.years()) | {today().year}, reverse=True))
+
+
+@bp.route("/summary/export")
+@require("funds")
+def export_summary():
+    year, as_of = _summary_period()
+    figures = queries.channel_figures(year, as_of, user=current_user)
+    rows = [{"name": name, **values} for name, values in figures.items()]
+    columns = [
+        Column("资金渠道", "name", width=26), Column("申报数", "count", "int", 9),
+        Column("申请金额（万元）", "requested_yuan", "wan"), Column("储备数", "reserve_count", "int", 9),
+        Column("储备金额（万元）", "reserve_yuan", "wan"), Column("已决数", "decided_count", "int", 9),
+        Column("获批数", "approved_count", "int", 9), Column("获批率", "approval_rate", "rate", 10),
+        Column("下达（万元）", "approved_yuan", "wan"), Column("发行（万元）", "issued_yuan", "wan"),
+        Column("拨付（万元）", "disbursed_yuan", "wan"), Column("支出（万元）", "spent_yuan", "wan"),
+        Column("支出进度", "spend_progress", "rate", 10),
+    ]
+    total = queries.figures_total(figures)
+    totals = {c.header: total[c.value] for c in columns[1:] if total.get(c.value) is not None}
+    totals["资金渠道"] = "合计"
+    title = f"{year}年争资争项分渠道汇总（截至{as_of.isoformat()}）"
+    return xlsx_response(write_workbook([Sheet("分渠道汇总", title, columns, rows, totals=totals)]), f"{title}.xlsx")
+
+
+# ---- the application form and detail -----------------------------------------------------------
+
+def _fill_choices(form: ApplicationForm, app_: FundApplication | None) -> None:
+    form.channel_id.choices = choices_from(people.active(FundChannel, include_id=app_ and app_.channel_id))
+    form.year.choices = year_choices(app_.year if app_ else None)
+    if current_user.role == "unit":
+        form.applicant_unit_id.choices = choices_from([current_user.unit], None)
+    else:
+        form.applicant_unit_id.choices = choices_from(people.active(Unit, include_id=app_ and app_.applicant_unit_id))
+    form.leader_id.choices = choices_from(people.active(Leader, include_id=app_ and app_.leader_id), "—无—")
+    projects = db.session.scalars(visible(sa.select(Project).order_by(Project.plan_year.desc(), Project.name),
+                                          Project)).all()
+    linked = [p for p in (app_.projects if app_ else []) if p not in projects]
+    form.project_ids.choices = choices_from(list(projects) + linked, None)
+    if request.method == "GET":
+        if app_ is None:
+            form.year.data = today().year
+            form.effective_on.data = today()
+            form.applicant_unit_id.data = current_user.unit_id if current_user.role == "unit" else 0
+        else:
+            for name in ("channel_id", "applicant_unit_id", "leader_id"):
+                getattr(form, name).data = getattr(app_, name) or 0
+            form.project_ids.data = [p.id for p in app_.projects]
+
+
+def _form_data(form: ApplicationForm) -> dict:
+    data = form.data_for_service()
+    if current_user.role == "unit":  # a unit files for itself, else it could not see the application
+        data["applicant_unit_id"] = current_user.unit_id
+    ids = form.project_ids.data or []
+    data["projects"] = db.session.scalars(sa.select(Project).where(Project.id.in_(ids))).all() if ids else []
+    return data
+
+
+def _field_error(form, exc: InputError, default: str) -> None:
+    """Show a service error on the field it names (or on ``default``)."""
+    name = "status" if exc.field == "to_status" and "status" in form else exc.field
+    target = form[name] if name and name in form else form[default]
+    target.errors = [*target.errors, exc.message]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("funds", "edit")
+def create_application():
+    form = NewApplicationForm()
+    _fill_choices(form, None)
+    if form.validate_on_submit():
+        try:
+            app_ = services.create_application({**_form_data(form), "status": form.status.data},
+                                               actor=current_user, effective_on=form.effective_on.data)
+        except InputError as exc:
+            db.session.rollback()
+            _field_error(form, exc, "title")
+        else:
+            db.session.commit()
+            flash(f"资金申报“{app_.title}”已登记。", "success")
+            return redirect(url_for("funds.application_detail", app_id=app_.id))
+    return render_template("funds/edit.html", form=form, app_=None)
+
+
+@bp.route("/<int:app_id>/edit", methods=["GET", "POST"])
+@require("funds", "edit")
+def edit_application(app_id: int):
+    app_ = get_visible_or_404(FundApplication, app_id)
+    ensure_can_edit("funds", app_)
+    form = ApplicationForm(obj=app_)
+    _fill_choices(form, app_)
+    if form.validate_on_submit():
+        try:
+            services.update_application(app_, _form_data(form), actor=current_user)
+        except InputError as exc:
+            db.session.rollback()
+            _field_error(form, exc, "title")
+        else:
+            db.session.commit()
+            flash("资金申报已保存。", "success")
+            return redirect(url_for("funds.application_detail", app_id=app_.id))
+    return render_template("funds/edit.html", form=form, app_=app_)
+
+
+@bp.route("/<int:app_id>")
+@require("funds")
+def application_detail(app_id: int):
+    app_ = get_visible_or_404(FundApplication, app_id)
+    sums = services.ledger_sums(app_)
+    history = timeline_for(app_, related=[("fund_status_changes", [c.id for c in app_.status_changes]),
+                                          ("fund_reviews", [r.id for r in app_.reviews]),
+                                          ("fund_ledger_entries", [e.id for e in app_.ledger])])
+    return render_template("funds/detail.html", app_=app_, sums=sums, history=history,
+                           project_links=_project_links(app_.projects), can_edit=can(current_user, "funds", "edit"))
+
+
+def _project_links(projects) -> dict[int, str]:
+    """Links to the linked projects the user may open (names of the others are shown plain)."""
+    if "projects.project_detail" not in current_app.view_functions or not can(current_user, "projects"):
+        return {}
+    ids = [p.id for p in projects] or [-1]
+    seen = db.session.scalars(visible(sa.select(Project.id).where(Project.id.in_(ids)), Project))
+    return {pid: url_for("projects.project_detail", project_id=pid) for pid in seen}
+
+
+# ---- status, review, ledger --------------------------------------------------------------------
+
+def _sub_form(app_id: int, form_class, template: str, save, success: str, default_field: str):
+    """Shared body of the three small forms: load, check, validate, call the service, commit."""
+    app_ = get_visible_or_404(FundApplication, app_id)
+    ensure_can_edit("funds", app_)
+    form = form_class()
+    if request.method == "GET":
+        for name in ("effective_on", "decided_on", "entry_on"):
+            if name in form:
+                form[name].data = today()
+        if "to_status" in form and app_.status in STATUSES[:-1]:
+            form.to_status.data = STATUSES[STATUSES.index(app_.status) + 1]
+    if form.validate_on_submit():
+        try:
+            save(app_, form)
+        except InputError as exc:
+            db.session.rollback()
+            _field_error(form, exc, default_field)
+        else:
+            db.session.commit()
+            flash(success, "success")
+            return redirect(url_for("funds.application_detail", app_id=app_.id))
+    return render_template(template, form=form, app_=app_, sums=services.ledger_sums(app_))
+
+
+@bp.route("/<int:app_id>/status", methods=["GET", "POST"])
+@require("funds", "edit")
+def change_status(app_id: int):
+    def save(app_, form):
+        services.change_status(app_, form.to_status.data, effective_on=form.effective_on.data,
+                               actor=current_user, note=form.note.data)
+
+    return _sub_form(app_id, StatusForm, "funds/status_form.html", save, "状态已变更。", "to_status")
+
+
+@bp.route("/<int:app_id>/reviews/new", methods=["GET", "POST"])
+@require("funds", "edit")
+def add_review(app_id: int):
+    def save(app_, form):
+        services.add_review(app_, level=form.level.data, decision=form.decision.data,
+                            decided_on=form.decided_on.data, opinion=form.opinion.data)
+
+    return _sub_form(app_id, ReviewForm, "funds/review_form.html", save, "审核环节已登记。", "decided_on")
+
+
+@bp.route("/<int:app_id>/ledger/new", methods=["GET", "POST"])
+@require("funds", "edit")
+def add_ledger_entry(app_id: int):
+    def save(app_, form):
+        services.record_ledger_entry(app_, form.data_for_service(), actor=current_user,
+                                     sync_status=bool(form.sync_status.data))
+
+    return _sub_form(app_id, LedgerForm, "funds/ledger_form.html", save, "资金台账已登记。", "amount_yuan")
+
+
+# ---- panels on other pages ---------------------------------------------------------------------
+
+@panel("home", order=20)
+def home_deadlines(user):
+    """Applications due for declaration, for finance, the task force, admins and (their own) units."""
+    if user.role not in ("finance", "taskforce", "admin", "unit"):
+        return None
+    now = today()
+    days = queries.deadline_days()
+    items = queries.due_applications(user, now, days)
+    return "funds/_home_panel.html", {"items": items[:10], "count": len(items), "days": days, "today": now}
+
+
+def _amounts_panel(rows, title: str, more_url: str | None):
+    return "funds/_records_panel.html", {"rows": rows, "title": title, "totals": queries.sums_of(rows),
+                                         "more_url": more_url}
+
+
+@panel("project", order=30)
+def project_applications(project, user):
+    if not can(user, "funds"):
+        return None
+    rows = queries.for_project(project.id, user)
+    return _amounts_panel(rows, "争资争项", url_for("funds.list_applications", project=project.id) if rows else None)
+
+
+@panel("leader", order=30)
+def leader_applications(leader, user):
+    if not can(user, "funds"):
+        return None
+    rows = queries.applications_with_sums(FundApplication.leader_id == leader.id, user)
+    return _amounts_panel(rows, "包联的资金申报", url_for("funds.list_applications", leader=leader.id) if rows else None)
+
+
+@panel("unit", order=30)
+def unit_applications(unit, user):
+    if not can(user, "funds"):
+        return None
+    rows = queries.applications_with_sums(FundApplication.applicant_unit_id == unit.id, user)
+    return _amounts_panel(rows, "申报的资金项目", url_for("funds.list_applications", unit=unit.id) if rows else None)
