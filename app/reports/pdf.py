@@ -321,7 +321,7 @@ class _Builder:
         return [CondPageBreak(40 * mm), self.p("六、已签约未开工项目（按等待天数排序）", "h1"),
                 self.table(["序号", "项目名称", "投资方", "责任单位", "所在乡镇", "包联领导", "签约额（万元）",
                             "签约日期", "等待天数"],
-                           rows, [5, 23, 17, 11, 9, 10, 11, 10, 7], numeric={0, 6, 8},
+                           rows, [5, 21, 17, 11, 9, 12, 11, 10, 7], numeric={0, 6, 8},
                            empty="本年签约项目均已开工。")]
 
     def problems(self) -> list:
@@ -332,7 +332,7 @@ class _Builder:
         return [CondPageBreak(40 * mm), self.p("七、逾期未办结问题", "h1"),
                 self.table(["序号", "问题描述", "关联项目", "责任单位", "包联领导", "办结时限", "逾期天数",
                             "督办层级", "状态"],
-                           rows, [5, 28, 16, 11, 10, 10, 7, 7, 7], numeric={0, 6}, empty="无逾期问题。")]
+                           rows, [5, 26, 16, 11, 12, 10, 7, 7, 7], numeric={0, 6}, empty="无逾期问题。")]
 
     def leaders(self) -> list:
         rows = [[r["leader"], r.get("title") or "", fmt.count(r.get("project_count")), fmt.count(r.get("signed_count")),
@@ -343,7 +343,7 @@ class _Builder:
         return [CondPageBreak(40 * mm), self.p("八、县级领导包联情况", "h1"),
                 self.table(["领导", "职务", "包联项目（个）", "签约（个）", "签约额（万元）", "已开工（个）",
                             "下达资金（万元）", "拨付资金（万元）", "未办结问题", "其中逾期"],
-                           rows, [11, 14, 9, 7, 13, 8, 13, 13, 9, 7], numeric=set(range(2, 10)),
+                           rows, [13, 14, 8, 7, 13, 7, 13, 13, 8, 7], numeric=set(range(2, 10)),
                            empty="暂无县级领导包联数据。")]
 
     def story(self) -> list:
