@@ -29,9 +29,15 @@ def funnel_chart(figures: dict) -> dict:
     ]}
 
 
+def channel_short_names() -> dict[str, str]:
+    """Channel name → its short name (专项债 …), for labels where the full name does not fit."""
+    rows = db.session.execute(sa.select(FundChannel.name, FundChannel.short_name)).all()
+    return {name: short or name for name, short in rows}
+
+
 def funds_chart(figures: dict) -> dict:
     """Requested, approved, disbursed and spent per channel, labelled with the channels' short names."""
-    short = dict(db.session.execute(sa.select(FundChannel.name, FundChannel.short_name)).all())
+    short = channel_short_names()
     names = list(figures["funds"])
     rows = [figures["funds"][name] for name in names]
     return {

@@ -13,7 +13,7 @@ from app.core.models import get_setting
 from app.core.panels import panel, panels_for
 from app.core.permissions import can, require
 from app.dashboard import bp, services
-from app.dashboard.charts import chart_data
+from app.dashboard.charts import channel_short_names, chart_data
 from app.dashboard.forms import AlertSettingsForm, field_name
 from app.dashboard.metrics import alerts, compute_metrics
 from app.dashboard.metrics.alerts import KINDS
@@ -70,7 +70,7 @@ def cockpit():
     alert_groups = grouped_alerts(alerts(year, as_of, user=current_user))
     return render_template(
         "dashboard/cockpit.html", m=figures, year=year, as_of=as_of, notice=notice, years=_year_choices(),
-        charts=chart_data(figures), alert_groups=alert_groups,
+        charts=chart_data(figures), channel_short=channel_short_names(), alert_groups=alert_groups,
         alert_count=sum(len(g["alerts"]) for g in alert_groups),
         is_current=(as_of == default_as_of(year)),
     )

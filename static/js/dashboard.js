@@ -9,7 +9,7 @@
   var builders = {
     cumulative: function (data) {
       var series = [
-        { name: "当月签约额", type: "bar", data: data.monthly.map(yi), itemStyle: { color: "#9ec5e8" } },
+        { name: "当月签约额", type: "bar", barMaxWidth: 28, data: data.monthly.map(yi), itemStyle: { color: "#9ec5e8" } },
         { name: "累计签约额", type: "line", data: data.cumulative.map(yi), smooth: false, symbolSize: 7,
           lineStyle: { width: 3 }, itemStyle: { color: "#1f4e79" } }
       ];
@@ -43,7 +43,7 @@
         grid: { left: 50, right: 20, top: 40, bottom: 30 },
         xAxis: { type: "category", data: data.channels, axisLabel: { interval: 0 } },
         yAxis: { type: "value", name: "亿元" },
-        series: keys.map(function (pair) { return { name: pair[1], type: "bar", data: data[pair[0]].map(yi) }; })
+        series: keys.map(function (pair) { return { name: pair[1], type: "bar", barMaxWidth: 18, data: data[pair[0]].map(yi) }; })
       };
     },
     ranking: function (data) {
@@ -60,7 +60,7 @@
         grid: { left: 100, right: 70, top: 10, bottom: 30 },
         xAxis: { type: "value", name: "亿元" },
         yAxis: { type: "category", data: units, axisLabel: { interval: 0 } },
-        series: [{ type: "bar", data: amounts, itemStyle: { color: "#2e86c1" },
+        series: [{ type: "bar", barMaxWidth: 22, data: amounts, itemStyle: { color: "#2e86c1" },
           label: { show: true, position: "right", formatter: function (p) {
             var rate = rates[p.dataIndex];
             return rate === null ? p.value.toFixed(2) : rate.toFixed(1) + "%";
