@@ -16,6 +16,7 @@ NAV = [
 ]
 ADMIN_NAV = [
     ("基础数据", "people.index", "reference", "database-gear"),
+    ("预警阈值", "dashboard.alert_settings", "reference", "bell"),
     ("用户管理", "auth.list_users", "users", "person-gear"),
     ("操作日志", "auth.audit_log", "users", "clock-history"),
 ]

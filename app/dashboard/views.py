@@ -67,7 +67,7 @@ def grouped_alerts(items: list[dict]) -> list[dict]:
 def cockpit():
     year, as_of, notice = _period_from_args(request.args)
     figures = compute_metrics(year, as_of)
-    alert_groups = grouped_alerts(alerts(year, as_of, user=current_user))
+    alert_groups = grouped_alerts(alerts(year, as_of, user=current_user, figures=figures))
     return render_template(
         "dashboard/cockpit.html", m=figures, year=year, as_of=as_of, notice=notice, years=_year_choices(),
         charts=chart_data(figures), channel_short=channel_short_names(), alert_groups=alert_groups,

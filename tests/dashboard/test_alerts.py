@@ -101,10 +101,26 @@ def test_alerts_are_scoped_for_unit_users(county, make):
     assert [a["deal_id"] for a in kinds(items, "signed_not_started")] == [county.b.id]
 
 
-def test_alert_urls_fall_back_to_lists(county, app):
-    for alert in alerts(2025, JUNE_30):
-        if alert["kind"] in ("signed_not_started", "follow_up", "stale"):
-            if "deals.deal_detail" in app.view_functions:
-                assert alert["url"] == f"/deals/{alert['deal_id']}"
-            elif "deals.list_deals" in app.view_functions:
-                assert alert["url"].startswith("/deals")
+def test_alerts_link_to_their_records(county, app):
+    from app.problems.services import create_problem
+
+    problem = create_problem({"deal": county.a, "description": "用地报批滞后", "found_on": date(2025, 5, 1),
+                              "deadline_on": date(2025, 6, 20)})
+    application = factories.application("即将截止", deadline_on=date(2025, 7, 5))
+    db.session.commit()
+    items = alerts(2025, JUNE_30)
+    by_kind = {a["kind"]: a for a in items}
+    assert by_kind["signed_not_started"]["url"] == f"/deals/{county.b.id}"
+    assert by_kind["follow_up"]["url"] == f"/deals/{county.g.id}"
+    assert by_kind["stale"]["url"] == f"/deals/{county.g.id}"
+    assert by_kind["problem_deadline"]["url"] == f"/problems/{problem.id}"
+    assert by_kind["fund_deadline"]["url"] == f"/funds/{application.id}"
+    unit_alert = [a for a in items if a["kind"] == "progress"][0]  # 丙镇: its deals in the list
+    assert unit_alert["url"] == f"/deals/?lead_unit={county.u3.id}&year=2025&counted=1"
+
+
+def test_alerts_reuse_figures_at_hand(county):
+    from app.dashboard.metrics import compute_metrics
+
+    for as_of in (JUNE_30, date(2025, 10, 31), date(2025, 12, 31)):
+        assert alerts(2025, as_of, figures=compute_metrics(2025, as_of)) == alerts(2025, as_of)

@@ -34,17 +34,27 @@ KINDS = {
 }
 
 
-def record_url(endpoint: str, fallback: str | None, **values) -> str | None:
-    """URL of a record's page when that page exists, else of the fallback list, else None."""
+def record_url(endpoint: str, fallback: str | None = None, record_id: int | None = None,
+               query: dict | None = None) -> str | None:
+    """URL of a record's page (``endpoint`` takes the id as its one argument, whatever its name) when
+    that page exists, else of the ``fallback`` list page, else None. ``query`` goes to the first page."""
     views = current_app.view_functions
-    for name, args in ((endpoint, values), (fallback, {})):
-        if name and name in views:
-            try:
-                if has_request_context():
-                    return url_for(name, **args)
-                return current_app.url_map.bind("localhost").build(name, args)
-            except BuildError:
-                continue
+    candidates = [(endpoint, record_id), (fallback, None)]
+    for name, value in candidates:
+        if not name or name not in views:
+            continue
+        rule = next(iter(current_app.url_map.iter_rules(name)))
+        if len(rule.arguments) != (0 if value is None else 1):
+            continue
+        args = {next(iter(rule.arguments)): value} if value is not None else {}
+        if name == endpoint and query:
+            args.update(query)
+        try:
+            if has_request_context():
+                return url_for(name, **args)
+            return current_app.url_map.bind("localhost").build(name, args)
+        except BuildError:
+            continue
     return None
 
 
@@ -61,18 +71,18 @@ def _scoped(stmt, model, user):
     return visible(stmt, model, user) if user is not None else stmt
 
 
-def progress_alerts(year: int, as_of: date, *, user=None) -> list[dict]:
+def progress_alerts(year: int, as_of: date, *, user=None, figures: dict | None = None) -> list[dict]:
     """签约进度 behind 序时进度 by the yellow/red points, county-wide and per unit with a target."""
     result = []
-    signed = signed_figures(year, as_of, cohort_totals(year, as_of))
-    url = record_url("dashboard.cockpit", None)
+    signed = figures["signed"] if figures else signed_figures(year, as_of, cohort_totals(year, as_of))
+    url = record_url("dashboard.cockpit", query={"year": year, "as_of": as_of.isoformat()})
     if signed["gap_level"] != "ok":
         result.append(_alert(
             "progress", "danger" if signed["gap_level"] == "red" else "warning",
             f"全县签约进度落后序时进度 {abs(signed['gap']) * 100:.1f} 个百分点",
             f"签约额 {format_wan(signed['amount_yuan'])} 万元，完成目标 {_pct(signed['progress'])}，"
             f"序时进度 {_pct(signed['time_progress'])}", url, gap=signed["gap"]))
-    ranking, _unassigned = unit_ranking(year, as_of)
+    ranking = figures["units"] if figures else unit_ranking(year, as_of)[0]
     own_unit = user.unit_id if user is not None and user.role == "unit" else None
     for row in ranking:
         if row["gap_level"] == "ok" or (own_unit is not None and row["unit_id"] != own_unit):
@@ -82,24 +92,30 @@ def progress_alerts(year: int, as_of: date, *, user=None) -> list[dict]:
             f"{row['unit']}签约进度落后序时进度 {abs(row['gap']) * 100:.1f} 个百分点",
             f"签约额 {format_wan(row['signed_amount_yuan'])} 万元 / 目标 {format_wan(row['target_yuan'])} 万元，"
             f"完成 {_pct(row['completion_rate'])}，序时进度 {_pct(signed['time_progress'])}",
-            url and f"{url}#ranking", gap=row["gap"], unit_id=row["unit_id"]))
+            record_url("deals.list_deals", "dashboard.cockpit",
+                       query={"lead_unit": row["unit_id"], "year": year, "counted": "1"}),
+            gap=row["gap"], unit_id=row["unit_id"]))
     return result
 
 
-def start_rate_risk_alerts(year: int, as_of: date) -> list[dict]:
+def start_rate_risk_alerts(year: int, as_of: date, *, figures: dict | None = None) -> list[dict]:
     """From the risk month (October by default): the same-year start rate below its target."""
     if as_of.month < threshold("alert.year_end_risk_month"):
         return []
     target_bp = target_value(year, "same_year_start_rate")
-    totals = cohort_totals(year, as_of)
-    signed, started = totals["count"], totals["started_count"]
+    if figures:
+        signed, started = figures["same_year_start"]["signed_count"], figures["same_year_start"]["started_count"]
+    else:
+        totals = cohort_totals(year, as_of)
+        signed, started = totals["count"], totals["started_count"]
     if target_bp is None or signed == 0 or started * 10_000 >= target_bp * signed:
         return []
     needed = -(-target_bp * signed // 10_000) - started  # ceil(target × signed) − started
     return [_alert(
         "start_rate_risk", "danger", f"签约项目当年开工率 {_pct(started / signed)}，低于目标 {target_bp / 100:g}%",
         f"截至 {as_of.isoformat()} 签约 {signed} 个、已开工 {started} 个；年底前至少还需 {needed} 个签约项目开工",
-        record_url("deals.list_deals", "dashboard.cockpit"), needed=needed)]
+        record_url("deals.list_deals", "dashboard.cockpit", query={"stage": "已签约", "year": year, "counted": "1"}),
+        needed=needed)]
 
 
 def signed_not_started_alerts(year: int, as_of: date, *, user=None) -> list[dict]:
@@ -114,7 +130,7 @@ def signed_not_started_alerts(year: int, as_of: date, *, user=None) -> list[dict
             "signed_not_started", "danger" if row["days_waiting"] > 2 * days else "warning",
             f"{row['name']}签约 {row['days_waiting']} 天未开工",
             f"签约日期 {row['signed_on']}，签约额 {format_wan(row['amount_yuan'])} 万元" + (f"，{who}" if who else ""),
-            record_url("deals.deal_detail", "deals.list_deals", deal_id=row["deal_id"]), deal_id=row["deal_id"]))
+            record_url("deals.deal_detail", "deals.list_deals", row["deal_id"]), deal_id=row["deal_id"]))
     return result
 
 
@@ -128,7 +144,7 @@ def problem_alerts(as_of: date, *, user=None) -> list[dict]:
     result = []
     for pid, text, deadline, level, unit in db.session.execute(_scoped(stmt, Problem, user)):
         short = text if len(text) <= 40 else text[:40] + "…"
-        url = record_url("problems.problem_detail", "problems.list_problems", problem_id=pid)
+        url = record_url("problems.problem_detail", "problems.list_problems", pid)
         unit_text = f"，责任单位 {unit}" if unit else ""
         if deadline < as_of:
             result.append(_alert(
@@ -154,7 +170,7 @@ def fund_deadline_alerts(year: int, as_of: date, *, user=None) -> list[dict]:
             .order_by(FundApplication.deadline_on, FundApplication.id))
     result = []
     for aid, title, deadline, unit in db.session.execute(_scoped(stmt, FundApplication, user)):
-        url = record_url("funds.application_detail", "funds.list_applications", application_id=aid)
+        url = record_url("funds.application_detail", "funds.list_applications", aid)
         unit_text = f"，申报单位 {unit}" if unit else ""
         left = (deadline - as_of).days
         if left < 0:
@@ -177,7 +193,7 @@ def follow_up_alerts(as_of: date, *, user=None) -> list[dict]:
             .order_by(Negotiation.next_follow_up_on, Negotiation.id))
     result = []
     for deal_id, name, due, next_step in db.session.execute(_scoped(stmt, Deal, user)):
-        url = record_url("deals.deal_detail", "deals.list_deals", deal_id=deal_id)
+        url = record_url("deals.deal_detail", "deals.list_deals", deal_id)
         step = f"，下一步：{next_step}" if next_step else ""
         if due < as_of:
             result.append(_alert("follow_up", "danger", f"{name}跟进已逾期 {(as_of - due).days} 天",
@@ -198,16 +214,19 @@ def stale_alerts(as_of: date, *, user=None) -> list[dict]:
     return [
         _alert("stale", "warning", f"{name}（{stage}）已 {(as_of - updated).days} 天未更新",
                f"最近更新 {updated.isoformat()}，请及时跟进或调整阶段",
-               record_url("deals.deal_detail", "deals.list_deals", deal_id=deal_id), deal_id=deal_id)
+               record_url("deals.deal_detail", "deals.list_deals", deal_id), deal_id=deal_id)
         for deal_id, name, stage, updated in db.session.execute(_scoped(stmt, Deal, user))
     ]
 
 
-def alerts(year: int, as_of: date, *, user=None) -> list[dict]:
-    """Every alert for year Y as of D, in the order of ``KINDS`` (most pressing kinds first)."""
+def alerts(year: int, as_of: date, *, user=None, figures: dict | None = None) -> list[dict]:
+    """Every alert for year Y as of D, in the order of ``KINDS`` (most pressing kinds first).
+
+    ``figures`` may pass ``compute_metrics(year, as_of)`` already at hand, to reuse its figures.
+    """
     return [
-        *progress_alerts(year, as_of, user=user),
-        *start_rate_risk_alerts(year, as_of),
+        *progress_alerts(year, as_of, user=user, figures=figures),
+        *start_rate_risk_alerts(year, as_of, figures=figures),
         *signed_not_started_alerts(year, as_of, user=user),
         *problem_alerts(as_of, user=user),
         *fund_deadline_alerts(year, as_of, user=user),
