@@ -1,7 +1,7 @@
 """Problem forms: register/edit, status move, escalation."""
 
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.fields import FlexibleDateField, options
 from app.problems.models import ESCALATION_LEVELS
@@ -11,14 +11,14 @@ LEVEL_CHOICES = [(level, f"{level}级 · {label}") for level, label in ESCALATIO
 
 
 class ProblemForm(ChineseForm):
-    project_id = SelectField("关联项目", coerce=int, choices=[])
-    deal_id = SelectField("关联招商项目", coerce=int, choices=[])
+    project_id = SelectField("关联项目", coerce=int, choices=[], default=0)
+    deal_id = SelectField("关联招商项目", coerce=int, choices=[], default=0)
     description = TextAreaField("问题描述", validators=[DataRequired("请填写问题描述"), Length(max=4000)])
-    found_on = FlexibleDateField("发现日期", not_future=True, validators=[DataRequired("请填写发现日期")])
-    unit_id = SelectField("责任单位", coerce=int, choices=[])
-    leader_id = SelectField("包联领导", coerce=int, choices=[])
+    found_on = FlexibleDateField("发现日期", not_future=True, validators=[InputRequired("请填写发现日期")])
+    unit_id = SelectField("责任单位", coerce=int, choices=[], default=0)
+    leader_id = SelectField("包联领导", coerce=int, choices=[], default=0)
     deadline_on = FlexibleDateField("办结时限")
-    escalation_level = SelectField("督办层级", coerce=int, choices=options(LEVEL_CHOICES))
+    escalation_level = SelectField("督办层级", coerce=int, choices=options(LEVEL_CHOICES), default=1)
 
     def data_for_service(self) -> dict:
         data = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
@@ -29,7 +29,7 @@ class ProblemForm(ChineseForm):
 
 class MoveForm(ChineseForm):
     to_status = SelectField("流转至", choices=[])
-    effective_on = FlexibleDateField("日期", not_future=True, validators=[DataRequired("请填写日期")])
+    effective_on = FlexibleDateField("日期", not_future=True, validators=[InputRequired("请填写日期")])
     note = StringField("说明（退回时必填原因）", validators=[Optional(), Length(max=1000)])
     resolution = TextAreaField("办结情况（销号时必填）", validators=[Optional(), Length(max=4000)])
 

@@ -84,7 +84,9 @@ def update_problem(problem: Problem, data: dict, *, actor=None) -> Problem:
 
 
 def _last_change_on(problem: Problem) -> date:
-    return max((c.effective_on for c in problem.status_changes), default=problem.found_on)
+    """Date of the last real status move (escalation rows keep the status and do not count)."""
+    moves = [c.effective_on for c in problem.status_changes if c.from_status != c.to_status]
+    return max(moves, default=problem.found_on)
 
 
 def move_problem(problem: Problem, to_status: str, *, effective_on: date | None = None, actor=None,

@@ -69,11 +69,8 @@ def _error_to(form, exc: InputError, default: str = "description") -> None:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@require("problems")
+@require("problems", "edit")
 def create_problem():
-    """GET shows the form to every reader (read-only roles see it disabled); POST needs edit rights."""
-    if request.method == "POST":
-        ensure_can_edit("problems")
     form = _problem_form(None)
     if form.validate_on_submit():
         data = form.data_for_service()

@@ -142,11 +142,8 @@ def _save(form: ProjectForm, project: Project | None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@require("projects")
+@require("projects", "edit")
 def create_project():
-    """GET shows the form to every reader (read-only roles see it disabled); POST needs edit rights."""
-    if request.method == "POST":
-        ensure_can_edit("projects")
     form = _project_form(None)
     if form.validate_on_submit() and not _own_unit_error(form) and (project := _save(form, None)):
         flash(f"项目“{project.name}”已创建。", "success")
