@@ -1,0 +1,22 @@
+"""Upload form for a ledger."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import SelectField
+
+from app.core.fields import options
+from app.core.permissions import can
+from app.imports.mappers import AREAS
+from app.imports.models import KINDS
+
+
+class UploadForm(FlaskForm):
+    kind = SelectField("台账类型", choices=options(list(KINDS.items())))
+    file = FileField("Excel 文件", validators=[
+        FileRequired("请选择要导入的 Excel 文件"),
+        FileAllowed(["xlsx", "xls", "xlsm"], "只能导入 Excel 文件（.xlsx 或 .xls）"),
+    ])
+
+    def limit_kinds(self, user) -> None:
+        """Offer only the kinds whose records the user may edit."""
+        self.kind.choices = options([(k, v) for k, v in KINDS.items() if can(user, AREAS[k], "edit")])

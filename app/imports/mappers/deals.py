@@ -1,0 +1,480 @@
+"""招商项目台账: upsert deals by investor credit code + name (else exact name); stage dates become history rows."""
+
+from collections import defaultdict
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.core.dates import today
+from app.core.errors import InputError
+from app.deals.credit_code import validate_credit_code
+from app.deals.models import AGREEMENT_TYPES, STAGE_DATE_FIELDS, STAGES, Deal, Investor
+from app.deals.services import (
+    correct_stage_date,
+    create_deal,
+    create_investor,
+    link_deal_to_project,
+    move_deal_to_stage,
+    update_deal,
+    update_investor,
+)
+from app.extensions import db
+from app.imports.mappers.base import Lookups, RowPlan, RowReader, name_of, register_headers, show, yuan_text
+from app.imports.reader import Table
+from app.imports.spec import Field, variants
+from app.people.models import Industry, Leader, Unit
+from app.projects.models import Project
+
+STAGE_CHOICES = variants({
+    "线索": ["线索阶段", "信息", "储备"], "在谈": ["洽谈", "洽谈中", "在洽谈", "跟进", "对接", "在谈阶段"],
+    "已签约": ["签约", "签订", "已签订", "签约阶段"], "已注册": ["注册", "注册落地"],
+    "已开工": ["开工", "在建", "开工建设"], "已投产": ["投产", "建成投产"],
+    "暂缓": ["暂停", "搁置"], "终止": ["已终止", "放弃", "中止"],
+})
+FIELDS = [
+    Field("name", "项目名称", ("招商项目名称", "项目", "项目名"), required=True, max_length=200,
+          help="必填。更新时按“统一社会信用代码+项目名称”匹配，未填代码时按项目名称完全一致匹配"),
+    Field("investor", "投资方", ("投资主体", "投资企业", "投资方名称", "签约企业", "企业名称", "投资商", "客商"),
+          max_length=200, help="企业全称"),
+    Field("credit_code", "统一社会信用代码", ("信用代码", "社会信用代码", "统一信用代码"), help="18位，校验位会核对"),
+    Field("origin", "投资方来源", ("来源", "客商来源", "投资来源", "来源地"), kind="choice",
+          choices=variants({"省外": ["外省"], "市外": ["省内市外"], "县外": ["市内县外"], "本地": ["县内", "本县"]}),
+          help="省外、市外、县外、本地"),
+    Field("industry", "产业类别", ("产业", "行业", "所属产业", "产业分类", "行业类别"), help="系统中的产业类别名称"),
+    Field("amount", "签约金额（万元）", ("签约金额", "签约额", "协议投资额", "投资额", "合同金额", "签约投资额", "协议金额",
+                                "总投资额", "合同投资额"), kind="money",
+          help="默认万元；表头写“（亿元）”时按亿元；单元格可带单位，如“1.5亿”"),
+    Field("agreement_type", "协议类型", ("签约类型", "协议性质", "合同类型"), kind="choice",
+          choices=variants({"意向协议": ["意向", "意向书"], "框架协议": ["框架"], "正式合同": ["正式", "合同", "正式协议", "投资合同"]}),
+          help="、".join(AGREEMENT_TYPES)),
+    Field("is_counted", "是否计入考核", ("计入考核", "是否纳入考核", "纳入考核"), kind="bool",
+          help="是/否，空白为“是”；填“否”时须填写“不计入原因”"),
+    Field("stage", "当前阶段", ("阶段", "项目阶段", "推进阶段", "进展阶段", "项目进展", "目前阶段", "状态", "项目状态"),
+          kind="choice", choices=STAGE_CHOICES,
+          help="线索、在谈、已签约、已注册、已开工、已投产、暂缓、终止（可简写为签约、开工等）；空白时按已填日期推定"),
+    Field("lead_on", "线索日期", ("线索登记日期", "登记日期", "对接日期", "获取线索日期"), kind="date",
+          help="空白时取最早的阶段日期"),
+    Field("signed_on", "签约日期", ("签约时间",), kind="date", help="阶段为已签约及以后时必填"),
+    Field("registered_on", "注册日期", ("注册时间",), kind="date"),
+    Field("started_on", "开工日期", ("开工时间", "实际开工日期"), kind="date", help="阶段为已开工及以后时必填"),
+    Field("production_on", "投产日期", ("投产时间",), kind="date", help="阶段为已投产时必填"),
+    Field("lead_unit", "责任单位", ("招商责任单位", "牵头单位", "责任主体"), help="系统中的单位名称或简称"),
+    Field("township", "所在乡镇", ("乡镇", "落地乡镇", "所属乡镇"), help="乡镇名称或简称，如“巴公”"),
+    Field("leader", "包联领导", ("包联县领导", "县级包联领导", "联系领导", "分包领导"),
+          help="县级领导姓名；系统中没有的可在导入时新建"),
+    Field("project", "关联项目", ("对应项目", "项目库项目", "关联项目名称"), help="项目库中的统一项目代码或项目名称"),
+    Field("notes", "备注", ("说明",)),
+    Field("exclusion_reason", "不计入原因", ("不计入考核原因", "不计入理由"), max_length=500, in_template=False),
+    Field("negotiating_on", "洽谈日期", ("在谈日期",), kind="date", in_template=False),
+    Field("hold_on", "暂缓日期", (), kind="date", in_template=False, help="阶段为暂缓时必填"),
+    Field("terminated_on", "终止日期", (), kind="date", in_template=False, help="阶段为终止时必填"),
+    Field("termination_reason", "终止原因", (), max_length=500, in_template=False, help="阶段为终止时必填"),
+    Field("contact_name", "对接人", ("企业联系人", "企业对接人"), max_length=50, in_template=False),
+    Field("contact_phone", "对接电话", ("联系电话", "联系方式"), max_length=50, in_template=False),
+]
+KEY = "name"
+TITLE = "招商引资项目台账"
+register_headers(FIELDS)
+
+DATE_KEYS = [STAGE_DATE_FIELDS[s][0] for s in STAGES]  # lead_on … production_on
+STAGE_OF = {STAGE_DATE_FIELDS[s][0]: s for s in STAGES}
+LABEL_OF = {STAGE_DATE_FIELDS[s][0]: STAGE_DATE_FIELDS[s][1] for s in STAGES}
+SCALARS = {  # row key → (Deal attribute, label, display)
+    "industry": ("industry_id", "产业类别", lambda v: name_of(Industry, v)),
+    "amount": ("contract_amount_yuan", "签约金额", yuan_text),
+    "agreement_type": ("agreement_type", "协议类型", show),
+    "is_counted": ("is_counted", "计入考核", show),
+    "exclusion_reason": ("exclusion_reason", "不计入原因", show),
+    "lead_unit": ("lead_unit_id", "责任单位", lambda v: name_of(Unit, v)),
+    "township": ("township_id", "所在乡镇", lambda v: name_of(Unit, v)),
+    "leader": ("leader_id", "包联领导", lambda v: name_of(Leader, v)),
+    "project": ("project_id", "关联项目", lambda v: name_of(Project, v)),
+    "notes": ("notes", "备注", show),
+    "contact_name": ("contact_name", "对接人", show),
+    "contact_phone": ("contact_phone", "对接电话", show),
+}
+
+
+def _idx(stage: str | None) -> int:
+    return STAGES.index(stage) if stage in STAGES else -1
+
+
+class _Index:
+    """Existing deals, investors and projects, loaded once."""
+
+    def __init__(self):
+        deals = db.session.scalars(sa.select(Deal).options(selectinload(Deal.investor),
+                                                           selectinload(Deal.stage_changes))).all()
+        self.by_name: dict[str, list[Deal]] = defaultdict(list)
+        self.by_code_name: dict[tuple[str, str], Deal] = {}
+        for deal in deals:
+            self.by_name[deal.name].append(deal)
+            if deal.investor is not None and deal.investor.credit_code:
+                self.by_code_name[(deal.investor.credit_code, deal.name)] = deal
+        investors = db.session.scalars(sa.select(Investor)).all()
+        self.investor_by_code = {i.credit_code: i for i in investors if i.credit_code}
+        self.investor_by_name: dict[str, list[Investor]] = defaultdict(list)
+        for investor in investors:
+            self.investor_by_name[investor.name].append(investor)
+        self.new_investors: dict[tuple, dict] = {}
+        projects = db.session.execute(sa.select(Project.id, Project.name, Project.code)).all()
+        self.project_by_code = {p.code: p.id for p in projects if p.code}
+        self.project_by_name: dict[str, list[int]] = defaultdict(list)
+        for p in projects:
+            self.project_by_name[p.name].append(p.id)
+
+
+def plan_rows(table: Table, lookups: Lookups) -> list[RowPlan]:
+    """Every data row's outcome without writing anything."""
+    index = _Index()
+    seen: dict[object, int] = {}
+    codes: dict[str, tuple[str, int]] = {}
+    result = []
+    for number, cells in table.rows:
+        plan = RowPlan(number)
+        reader = RowReader(table, number, cells, plan)
+        _plan_row(reader, plan, index, lookups, seen, codes)
+        if plan.errors:
+            plan.action = "error"
+        result.append(plan)
+    return result
+
+
+def _plan_row(r: RowReader, plan: RowPlan, index: _Index, lookups: Lookups, seen: dict, codes: dict) -> None:
+    name = r.require("name")
+    plan.title = name or ""
+    code = None
+    try:
+        code = validate_credit_code(r.get("credit_code"))
+    except InputError as exc:
+        r.error("credit_code", exc.message)
+    r.not_future(*DATE_KEYS, "hold_on", "terminated_on")
+    values = {}
+    for key, resolve in (("industry", lookups.industry), ("lead_unit", lookups.unit), ("township", lookups.township)):
+        if r.get(key):
+            values[key] = resolve(r, key)
+    if r.get("leader"):
+        values["leader"] = lookups.leader(r, "leader", plan)
+    if r.get("project"):
+        values["project"] = _project(r, index)
+    for key in ("amount", "agreement_type", "is_counted", "exclusion_reason", "notes", "contact_name", "contact_phone"):
+        if r.get(key) is not None:
+            values[key] = r.get(key)
+    if not name:
+        return
+    deal = _find_deal(r, index, name, code)
+    key = (code, name) if code else name
+    for marker in (key, ("deal", deal.id) if deal else None):
+        if marker is not None and marker in seen:
+            r.error("name", f"与第{seen[marker]}行是同一招商项目，请合并为一行")
+            return
+        if marker is not None:
+            seen[marker] = r.number
+    investor = _investor(r, plan, index, code, codes)
+    if deal is not None and investor is not None and (investor.get("obj") is None or deal.investor_id != investor["obj"].id):
+        new_name = investor["obj"].name if investor.get("obj") is not None else investor["new"]["name"]
+        plan.changes.append(f"投资方：{show(deal.investor.name if deal.investor else None)} → {new_name}")
+    counted = values.get("is_counted", deal.is_counted if deal else True)
+    reason = values.get("exclusion_reason", deal.exclusion_reason if deal else None)
+    if counted is False and not (reason or "").strip():
+        r.error("is_counted", "不计入考核时须在“不计入原因”列填写原因")
+    stages = _stage_plan(r, plan, deal)
+    if plan.errors:
+        return
+    plan.target = deal
+    plan.data = {"values": values, "investor": investor, **stages}
+    if deal is None:
+        plan.action = "create"
+        return
+    for key, value in values.items():
+        attr, label, display = SCALARS[key]
+        if getattr(deal, attr) != value:
+            plan.changes.append(f"{label}：{display(getattr(deal, attr))} → {display(value)}")
+    plan.action = "update" if plan.changes else "unchanged"
+
+
+def _project(r: RowReader, index: _Index) -> int | None:
+    text = r.get("project")
+    if text in index.project_by_code:
+        return index.project_by_code[text]
+    ids = index.project_by_name.get(text, [])
+    if len(ids) == 1:
+        return ids[0]
+    r.error("project", f"项目库中{'有多个' if ids else '没有'}名为“{text}”的项目，请填写统一项目代码")
+    return None
+
+
+def _find_deal(r: RowReader, index: _Index, name: str, code: str | None) -> Deal | None:
+    if code and (code, name) in index.by_code_name:
+        return index.by_code_name[(code, name)]
+    candidates = index.by_name.get(name, [])
+    if code:  # fall back to a same-name deal only when it has no credit code yet
+        candidates = [d for d in candidates if not (d.investor and d.investor.credit_code)]
+    if len(candidates) > 1:
+        r.error("name", f"系统中有{len(candidates)}个名为“{name}”的招商项目，无法确定更新哪一个：请填写统一社会信用代码或在系统中区分名称")
+        return None
+    return candidates[0] if candidates else None
+
+
+def _investor(r: RowReader, plan: RowPlan, index: _Index, code: str | None, codes: dict):
+    """The investor the row points to: an existing Investor (with changes) or a dict describing a new one."""
+    name, origin = r.get("investor"), r.get("origin")
+    if code:
+        if code in codes and name and codes[code][0] and codes[code][0] != name:
+            r.error("investor", f"统一社会信用代码相同的第{codes[code][1]}行投资方为“{codes[code][0]}”，与本行不一致")
+        codes.setdefault(code, (name, r.number))
+    if not code and not name:
+        if origin:
+            r.error("investor", "填写了投资方来源，但未填写投资方")
+        return None
+    found = index.investor_by_code.get(code) if code else None
+    if found is None and name:
+        same_name = index.investor_by_name.get(name, [])
+        if code:
+            same_name = [i for i in same_name if not i.credit_code]
+        found = same_name[0] if same_name else None
+    if found is not None:
+        changes = {k: v for k, v in (("name", name), ("credit_code", code), ("origin", origin))
+                   if v is not None and getattr(found, k) != v}
+        labels = {"name": "投资方", "credit_code": "统一社会信用代码", "origin": "投资方来源"}
+        plan.changes.extend(f"{labels[k]}：{show(getattr(found, k))} → {v}" for k, v in changes.items())
+        return {"obj": found, "changes": changes}
+    if not name:
+        r.error("investor", "填写了统一社会信用代码，但未填写投资方名称")
+        return None
+    key = ("code", code) if code else ("name", name)
+    spec = index.new_investors.setdefault(key, {"new": {"name": name, "credit_code": code, "origin": origin}})
+    plan.notes.append(f"将新建投资方“{name}”")
+    return spec
+
+
+def _stage_plan(r: RowReader, plan: RowPlan, deal: Deal | None) -> dict:
+    """Moves (stage, date, reason) and date corrections that bring the deal to the row's stage and dates."""
+    given = {f: r.get(f) for f in DATE_KEYS if r.get(f)}
+    if r.get("stage") == "在谈" and "negotiating_on" not in given and "lead_on" in given and (
+            deal is None or deal.negotiating_on is None):
+        given["negotiating_on"] = given["lead_on"]  # ledgers rarely keep a 洽谈日期
+        plan.notes.append(f"洽谈日期未填，按线索日期 {given['lead_on']} 记")
+    hold_on, term_on, term_reason = r.get("hold_on"), r.get("terminated_on"), r.get("termination_reason")
+    highest = max((STAGE_OF[f] for f in given), key=_idx, default=None)
+    if deal is None:
+        cur, cur_main = None, "线索"
+        fields = dict.fromkeys(DATE_KEYS)
+    else:
+        cur = deal.stage
+        fields = {f: getattr(deal, f) for f in DATE_KEYS}
+        cur_main = deal.stage_before_hold if cur == "暂缓" else cur
+        if cur_main not in STAGES:
+            cur_main = max((STAGE_OF[f] for f, v in fields.items() if v), key=_idx, default="线索")
+    target = r.get("stage")
+    if target is None:
+        if cur in ("暂缓", "终止"):
+            target = cur
+        elif term_on:
+            target = "终止"
+        else:
+            target = max([highest or "线索", cur_main], key=_idx)
+        if target != cur and r.has("stage"):
+            plan.notes.append(f"当前阶段未填，按已填日期视为“{target}”")
+    reach = target if target in STAGES else max([highest or "线索", cur_main], key=_idx)
+    for f in given:
+        if _idx(STAGE_OF[f]) > _idx(reach):
+            r.error(f, f"当前阶段为“{target}”，不应填写{LABEL_OF[f]}")
+    if target in STAGES and target != "线索":
+        f = STAGE_DATE_FIELDS[target][0]
+        if f not in given and not (fields.get(f) and _idx(cur_main) >= _idx(target)) and not r.has_error(f):
+            r.error(f if r.has(f) else "stage", f"当前阶段为“{target}”，请填写{LABEL_OF[f]}")
+    if cur == "终止" and target != "终止":
+        r.error("stage", "系统中该项目已终止，导入不能变更其阶段")
+    if cur == "暂缓" and target in STAGES and _idx(target) <= _idx(cur_main):
+        r.error("stage", "系统中该项目为暂缓状态，恢复推进请在系统中操作")
+    if cur not in ("暂缓", "终止") and deal is not None and target in STAGES and _idx(target) < _idx(cur_main):
+        r.error("stage", f"系统中该项目已处于“{cur_main}”阶段，导入不能回退到“{target}”（请在系统中操作并填写原因）")
+    if target == "暂缓" and cur != "暂缓" and hold_on is None:
+        r.error("hold_on", "当前阶段为“暂缓”，请填写暂缓日期")
+    if target == "终止" and cur != "终止" and (term_on is None or not term_reason):
+        r.error("terminated_on" if term_on is None else "termination_reason", "当前阶段为“终止”，请填写终止日期和终止原因")
+    if plan.errors:
+        return {}
+    lead_on = fields["lead_on"]
+    if deal is None:
+        lead_on = given.get("lead_on") or min([*given.values(), *(d for d in (hold_on, term_on) if d)], default=None)
+        if lead_on is None:
+            lead_on = today()
+        elif "lead_on" not in given:
+            plan.notes.append(f"线索日期未填，按最早日期 {lead_on} 记")
+        fields["lead_on"] = lead_on
+    corrections = []
+    for f, value in given.items():
+        if deal is not None and _idx(STAGE_OF[f]) <= _idx(cur_main) and fields[f] != value:
+            corrections.append((f, value))
+            plan.changes.append(f"{LABEL_OF[f]}：{show(fields[f])} → {value}")
+    moves = []
+    for stage in STAGES[_idx(cur_main) + 1:_idx(reach) + 1]:
+        f = STAGE_DATE_FIELDS[stage][0]
+        if f in given or stage == reach:
+            moves.append((stage, given.get(f) or fields.get(f), None))
+    if target == "暂缓" and cur != "暂缓":
+        moves.append(("暂缓", hold_on, None))
+    if target == "终止" and cur != "终止":
+        moves.append(("终止", term_on, term_reason))
+    if cur in ("暂缓", "终止") and target == cur and moves:
+        r.error("stage", f"系统中该项目为“{cur}”状态，不能再填写后续阶段的日期")
+        return {}
+    final = dict(fields)
+    for f, value in corrections:
+        final[f] = value
+    _simulate(final, cur_main, moves)
+    _check_order(r, final, term_on if target == "终止" and cur != "终止" else (deal.terminated_on if deal else None))
+    ordered = _correction_order(r, deal, fields, corrections) if corrections else []
+    _check_move_dates(r, deal, lead_on, moves)
+    project = r.get("project") and not final.get("signed_on")
+    if project:
+        r.error("project", "项目签约后才能关联项目库项目（请填写签约日期）")
+    if deal is not None and moves:
+        plan.changes.append(f"阶段：{cur} → {target}（" + "，".join(f"{s} {d}" for s, d, _ in moves) + "）")
+    return {"lead_on": lead_on, "corrections": ordered, "moves": moves}
+
+
+def _check_move_dates(r: RowReader, deal: Deal | None, lead_on: date, moves: list) -> None:
+    """Each move may not precede the previous one (the deals service's rule)."""
+    last = lead_on
+    if deal is not None and deal.stage_changes:
+        last = max(deal.stage_changes, key=lambda c: c.id).effective_on
+    keys = {"暂缓": "hold_on", "终止": "terminated_on"}
+    for stage, effective_on, _reason in moves:
+        if effective_on < last:
+            key = keys.get(stage) or STAGE_DATE_FIELDS[stage][0]
+            r.error(key if r.get(key) else "stage",
+                    f"“{stage}”的日期（{effective_on}）不能早于上一次阶段变更的日期（{last}）")
+            return
+        last = effective_on
+
+
+def _simulate(fields: dict, current: str, moves: list) -> None:
+    """Stage dates after ``moves``, as move_deal_to_stage sets them (skipped stages take the same date)."""
+    for stage, effective_on, _reason in moves:
+        if stage not in STAGES:
+            continue
+        for step in STAGES[_idx(current) + 1:_idx(stage) + 1]:
+            f = STAGE_DATE_FIELDS[step][0]
+            if step == stage or fields[f] is None:
+                fields[f] = effective_on
+        current = stage
+
+
+def _order_problem(fields: dict, terminated_on: date | None, first: tuple = ()) -> tuple[str, str] | None:
+    """The first pair of stage dates out of order, as (field, message) — the deals service's rule.
+
+    Pairs among ``first`` (the dates the row gives) are checked before dates the move fills in.
+    """
+    if first:
+        problem = _order_problem({f: fields.get(f) for f in first}, None)
+        if problem:
+            return problem
+    known = [(fields[f], f) for f in DATE_KEYS if fields.get(f)]
+    for i, (value, f) in enumerate(known):
+        for later_value, later in known[i + 1:]:
+            if later_value < value:
+                return later, f"{LABEL_OF[later]}（{later_value}）不能早于{LABEL_OF[f]}（{value}）"
+    if terminated_on and known and terminated_on < known[0][0]:
+        return "terminated_on", f"终止日期（{terminated_on}）不能早于{LABEL_OF[known[0][1]]}（{known[0][0]}）"
+    return None
+
+
+def _check_order(r: RowReader, fields: dict, terminated_on: date | None) -> None:
+    problem = _order_problem(fields, terminated_on, first=tuple(f for f in DATE_KEYS if r.get(f)))
+    if problem:
+        key, message = problem
+        r.error(key if r.has(key) and r.get(key) else "stage", message)
+
+
+def _latest_row(deal: Deal, f: str):
+    stage = STAGE_OF[f]
+    rows = [c for c in deal.stage_changes if c.to_stage == stage]
+    return max(rows, key=lambda c: c.id, default=None)
+
+
+def _correction_problem(deal: Deal, state: dict, row_dates: dict, f: str, value: date) -> str | None:
+    """Why correcting ``f`` to ``value`` now would be refused (order of dates, neighbouring history rows)."""
+    problem = _order_problem({**state, f: value}, None)
+    if problem:
+        return problem[1]
+    change = _latest_row(deal, f)
+    if change is None or state[f] != change.effective_on:
+        return None  # set directly: no history row of its own
+    ordered = sorted(deal.stage_changes, key=lambda c: c.id)
+    position = ordered.index(change)
+    if position > 0 and value < row_dates[ordered[position - 1].id]:
+        return f"{LABEL_OF[f]}不能更正为{value}：早于前一次阶段变更的日期（{row_dates[ordered[position - 1].id]}）"
+    if position + 1 < len(ordered) and value > row_dates[ordered[position + 1].id]:
+        return f"{LABEL_OF[f]}不能更正为{value}：晚于后一次阶段变更的日期（{row_dates[ordered[position + 1].id]}）"
+    return None
+
+
+def _correction_order(r: RowReader, deal: Deal, fields: dict, corrections: list) -> list:
+    """Date corrections in an order where every step is accepted by correct_stage_date."""
+    pending, ordered, state = list(corrections), [], dict(fields)
+    row_dates = {c.id: c.effective_on for c in deal.stage_changes}
+    while pending:
+        for f, value in pending:
+            if _correction_problem(deal, state, row_dates, f, value) is None:
+                change = _latest_row(deal, f)
+                if change is not None and state[f] == change.effective_on:
+                    row_dates[change.id] = value
+                state[f] = value
+                ordered.append((f, value))
+                pending.remove((f, value))
+                break
+        else:
+            f, value = pending[0]
+            r.error(f, _correction_problem(deal, state, row_dates, f, value))
+            return []
+    return ordered
+
+
+def _materialize_investor(spec, actor=None) -> Investor | None:
+    if spec is None:
+        return None
+    if "obj" in spec:
+        if spec.get("changes"):
+            update_investor(spec["obj"], spec["changes"], actor=actor)
+            spec["changes"] = {}
+        return spec["obj"]
+    spec["obj"] = create_investor({k: v for k, v in spec["new"].items() if v is not None}, actor=actor)
+    spec["changes"] = {}
+    return spec["obj"]
+
+
+def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> Deal:
+    """Write one planned row through the deals services."""
+    data = plan.data
+    values = dict(data["values"])
+    if "leader" in values:
+        values["leader"] = lookups.leader_id(values["leader"])
+    project_id = values.pop("project", None)
+    attrs = {SCALARS[k][0]: v for k, v in values.items()}
+    investor = _materialize_investor(data["investor"], actor)
+    deal = plan.target
+    if deal is None:
+        deal = create_deal({"name": plan.title, "investor": investor, **attrs}, actor=actor,
+                           effective_on=data["lead_on"])
+    else:
+        changed = {k: v for k, v in attrs.items() if getattr(deal, k) != v}
+        if investor is not None and deal.investor is not investor:
+            changed["investor"] = investor
+        if changed:
+            update_deal(deal, changed, actor=actor)
+    for f, value in data["corrections"]:
+        change = _latest_row(deal, f)
+        if change is not None and getattr(deal, f) == change.effective_on:
+            correct_stage_date(change, value, actor=actor, note="台账导入")
+        else:  # an old record whose date has no history row of its own
+            setattr(deal, f, value)
+    for stage, effective_on, reason in data["moves"]:
+        move_deal_to_stage(deal, stage, effective_on=effective_on, actor=actor, reason=reason)
+    if project_id is not None and deal.project_id != project_id:
+        link_deal_to_project(deal, db.session.get(Project, project_id), actor=actor)
+    db.session.flush()
+    return deal
