@@ -143,7 +143,8 @@ class ProjectFilter:
             return int(value) if value.isdigit() and len(value) < 10 else None
 
         year_text = args.get("year")
-        year = None if year_text == "all" else (number("year") or default_year)
+        year = number("year")
+        year = None if year_text == "all" else (year if year and 2000 <= year <= 2100 else default_year)
         nature = args.get("nature")
         reserve = args.get("reserve_status")
         sort = args.get("sort", "plan")

@@ -57,7 +57,7 @@ def test_list_totals_and_filters(client, login, make, county):
     assert names("year=2025&reserve_status=储备") == {"乙镇园区"}
     assert names("year=all&q=旧") == {"甲镇旧项目"}
     assert names("year=all") == {"甲镇厂房", "甲镇道路", "乙镇园区", "甲镇旧项目"}
-    for junk in ("page=abc", "page=0", "page=99999999999999999", "year=abc", "sort=evil", "dir=x", "key=maybe",
+    for junk in ("page=abc", "page=0", "page=99999999999999999", "year=abc", "year=99999", "year=1", "sort=evil", "dir=x", "key=maybe",
                  "township_id=-1", "nature=胡写", "q=%25_"):
         assert client.get("/projects/?" + junk).status_code == 200, junk
 
