@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app.core.audit import audited_models
 from app.core.audit_display import describe
@@ -129,7 +130,11 @@ def issue(month_key: str):
         except InputError as exc:
             db.session.rollback()
             return _render_index(month, form, issue_error=exc.message)
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:  # someone issued the same version a moment earlier
+            db.session.rollback()
+            return _render_index(month, form, issue_error="刚刚已有人发布了该月报告，请查看最新版本后再决定是否发布更正版。")
         flash(f"{month.label}月度报告第{report.version}版已发布，文件已存档。", "success")
         return redirect(url_for("reports.index", month=month.key))
     return _render_index(month, form)
