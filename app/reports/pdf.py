@@ -311,6 +311,10 @@ class _Builder:
                       self.table(["名次", "单位", "签约项目（个）", "签约额（万元）", "目标（万元）", "目标完成率",
                                   "已开工（个）", "当年开工率"],
                                  rows, [6, 20, 12, 14, 14, 11, 11, 11], numeric={0, 2, 3, 4, 5, 6, 7})]
+        unassigned = self.m.get("units_unassigned") or {}
+        if unassigned.get("signed_count"):
+            story.append(self.p(f"另有未明确招商责任单位的签约项目 {fmt.count(unassigned['signed_count'])} 个、签约额 "
+                                f"{fmt.wan(unassigned.get('signed_amount_yuan'))} 万元，不参与排名。", "note"))
         return story
 
     def waiting(self) -> list:

@@ -124,3 +124,12 @@ def test_excel_one_sheet_per_section_with_values_and_formats():
     assert waiting[0][8] == 166
     cover = dict(rows(book["封面"]))
     assert cover["版本"] == "第1版" and cover["发布日期"] == "2025年7月3日（第1版）"
+
+
+def test_deals_without_a_responsible_unit_are_noted_under_the_ranking():
+    figures = sample_figures()
+    assert "另有未明确" not in squeeze(pdf_text(build_pdf(figures, ISSUED)))
+    figures["metrics"]["units_unassigned"] = {"signed_count": 2, "signed_amount_yuan": 3 * YI, "started_count": 0,
+                                              "start_rate": 0.0}
+    text = squeeze(pdf_text(build_pdf(figures, ISSUED)))
+    assert "另有未明确招商责任单位的签约项目2个、签约额30,000.00万元，不参与排名。" in text
