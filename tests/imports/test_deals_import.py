@@ -11,7 +11,7 @@ from app.deals.services import create_deal, move_deal_to_stage
 from app.extensions import db
 from app.imports import services
 from app.imports.models import ImportBatch, ImportItem
-from app.people.models import Leader, Unit
+from app.people.models import Leader
 from tests.imports.ledgers import diff, ledger, snapshot
 
 CODE_1 = "91140525MA0K12345T"

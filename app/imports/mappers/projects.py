@@ -49,6 +49,7 @@ TITLE = "项目库台账"
 register_headers(FIELDS)
 
 SCALARS = {  # row key → (Project attribute, label, display)
+    "name": ("name", "项目名称", show),
     "code": ("code", "统一项目代码", show),
     "nature": ("nature", "建设性质", show),
     "industry": ("industry_id", "产业类别", lambda v: name_of(Industry, v)),
@@ -122,6 +123,9 @@ def _plan_row(r: RowReader, plan: RowPlan, lookups: Lookups, by_code: dict, by_n
         if marker is not None:
             seen[marker] = r.number
 
+    if project is not None and project.name != name:
+        values["name"] = name  # found by its code: the ledger renames it
+
     def current(attr, default=None):
         if attr in values_attr:
             return values_attr[attr]
@@ -132,6 +136,8 @@ def _plan_row(r: RowReader, plan: RowPlan, lookups: Lookups, by_code: dict, by_n
                               ("actual_start_on", "actual_completion_on", "实际竣工日期不能早于实际开工日期")):
         if current(start) and current(end) and current(end) < current(start):
             r.error(end if r.get(end) else start, label)
+    if current("total_investment_yuan") and (current("annual_plan_yuan") or 0) > current("total_investment_yuan"):
+        r.error("annual_plan" if r.get("annual_plan") is not None else "total_investment", "年度计划投资不能大于总投资")
     if r.get("is_key") is not None:
         automatic = (current("annual_plan_yuan", 0) or 0) >= KEY_PROJECT_THRESHOLD_YUAN
         values["key_override"] = None if r.get("is_key") == automatic else r.get("is_key")
@@ -164,7 +170,7 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> Project:
         values["leader"] = lookups.leader_id(values["leader"])
     attrs = {SCALARS[k][0]: v for k, v in values.items()}
     if plan.target is None:
-        return create_project({"name": plan.title, **attrs}, actor=actor)
+        return create_project({**attrs, "name": plan.title}, actor=actor)
     changed = {k: v for k, v in attrs.items() if getattr(plan.target, k) != v}
     return update_project(plan.target, changed, actor=actor)
 
