@@ -154,6 +154,17 @@ def _fill_choices(form: ApplicationForm, app_: FundApplication | None) -> None:
             form.project_ids.data = [p.id for p in app_.projects]
 
 
+def _prefill_from_project(form: NewApplicationForm, project_id: int | None) -> None:
+    """Coming from a project page: link the project and take its leader and lead unit."""
+    project = db.session.get(Project, project_id) if project_id else None
+    if project is None or project.id not in {c.value for c in form.project_ids.choices}:
+        return
+    form.project_ids.data = [project.id]
+    form.leader_id.data = project.leader_id or 0
+    if current_user.role != "unit" and project.lead_unit_id:
+        form.applicant_unit_id.data = project.lead_unit_id
+
+
 def _form_data(form: ApplicationForm) -> dict:
     data = form.data_for_service()
     if current_user.role == "unit":  # a unit files for itself, else it could not see the application
@@ -175,6 +186,8 @@ def _field_error(form, exc: InputError, default: str) -> None:
 def create_application():
     form = NewApplicationForm()
     _fill_choices(form, None)
+    if request.method == "GET":
+        _prefill_from_project(form, request.args.get("project", type=int))
     if form.validate_on_submit():
         try:
             app_ = services.create_application({**_form_data(form), "status": form.status.data},
@@ -232,11 +245,13 @@ def _project_links(projects) -> dict[int, str]:
 
 # ---- status, review, ledger --------------------------------------------------------------------
 
-def _sub_form(app_id: int, form_class, template: str, save, success: str, default_field: str):
+def _sub_form(app_id: int, form_class, template: str, save, success: str, default_field: str, prepare=None):
     """Shared body of the three small forms: load, check, validate, call the service, commit."""
     app_ = get_visible_or_404(FundApplication, app_id)
     ensure_can_edit("funds", app_)
     form = form_class()
+    if prepare is not None:
+        prepare(app_, form)
     if request.method == "GET":
         for name in ("effective_on", "decided_on", "entry_on"):
             if name in form:
@@ -283,7 +298,12 @@ def add_ledger_entry(app_id: int):
         services.record_ledger_entry(app_, form.data_for_service(), actor=current_user,
                                      sync_status=bool(form.sync_status.data))
 
-    return _sub_form(app_id, LedgerForm, "funds/ledger_form.html", save, "资金台账已登记。", "amount_yuan")
+    def prepare(app_, form):
+        if not app_.channel.is_bond:  # 发行 is for bonds only
+            form.kind.choices = [c for c in form.kind.choices if c.value != "发行"]
+
+    return _sub_form(app_id, LedgerForm, "funds/ledger_form.html", save, "资金台账已登记。", "amount_yuan",
+                     prepare)
 
 
 # ---- panels on other pages ---------------------------------------------------------------------
@@ -299,9 +319,9 @@ def home_deadlines(user):
     return "funds/_home_panel.html", {"items": items[:10], "count": len(items), "days": days, "today": now}
 
 
-def _amounts_panel(rows, title: str, more_url: str | None):
+def _amounts_panel(rows, title: str, more_url: str | None, new_url: str | None = None):
     return "funds/_records_panel.html", {"rows": rows, "title": title, "totals": queries.sums_of(rows),
-                                         "more_url": more_url}
+                                         "more_url": more_url, "new_url": new_url}
 
 
 @panel("project", order=30)
@@ -309,7 +329,9 @@ def project_applications(project, user):
     if not can(user, "funds"):
         return None
     rows = queries.for_project(project.id, user)
-    return _amounts_panel(rows, "争资争项", url_for("funds.list_applications", project=project.id) if rows else None)
+    new_url = url_for("funds.create_application", project=project.id) if can(user, "funds", "edit") else None
+    return _amounts_panel(rows, "争资争项", url_for("funds.list_applications", project=project.id) if rows else None,
+                          new_url)
 
 
 @panel("leader", order=30)

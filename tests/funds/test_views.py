@@ -151,6 +151,15 @@ def _form(data, **overrides):
 
 def test_create_application(client, data, finance):
     assert client.get("/funds/new").status_code == 200
+    data["project"].leader, data["project"].lead_unit = data["lead_b"], data["unit_b"]
+    db.session.commit()
+    prefilled = client.get(f"/funds/new?project={data['project'].id}").get_data(as_text=True)
+    for field, value in (("project_ids", data["project"].id), ("leader_id", data["lead_b"].id),
+                         ("applicant_unit_id", data["unit_b"].id)):
+        select = prefilled[prefilled.index(f'name="{field}"'):]
+        select = select[:select.index("</select>")]
+        assert f'selected value="{value}"' in select or f'value="{value}" selected' in select, field
+    assert client.get("/funds/new?project=abc").status_code == 200
     response = client.post("/funds/new", data=_form(data))
     assert response.status_code == 302
     app_ = db.session.scalar(sa.select(FundApplication).where(FundApplication.title == "东区管网二期"))
