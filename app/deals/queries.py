@@ -390,12 +390,8 @@ def deal_timeline(deal: Deal) -> list[TimelineEvent]:
     for entry in entries:
         if entry.entity == "deals" and entry.action == "update" and entry.field in _STAGE_COLUMNS:
             continue
-        if entry.entity != "deals" and entry.action == "create":
-            continue  # shown above as the business event itself
-        if entry.entity == "deals" and entry.action == "create":
-            events.append(TimelineEvent(_beijing_day(entry.created_at), entry.created_at, "change", "新建招商项目",
-                                        entry.username or "系统"))
-            continue
+        if entry.action == "create":
+            continue  # shown above as the business event itself (a deal's creation is its 线索 row)
         item = describe(entry)
         lines = [f"{c.label}：{c.old} → {c.new}" if item.action == "修改" else f"{c.label}：{c.new or c.old}"
                  for c in item.changes]

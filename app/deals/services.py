@@ -47,8 +47,22 @@ def _stage_index(stage: str | None) -> int:
     return STAGES.index(stage) if stage in STAGES else -1
 
 
-def _check_dates(dates: dict) -> None:
-    known = [(dates.get(field), label) for field, label in _ORDER if dates.get(field)]
+def _check_dates(dates: dict, *, focus: str | None = None) -> None:
+    """Refuse stage dates out of order. ``focus`` (the column just set) is checked first against its
+    nearest neighbours, so the message names the date the user entered (开工 before 签约, not 注册)."""
+    columns = [column for column, _label in _ORDER]
+    labels = dict(_ORDER)
+    if focus in columns and dates.get(focus):
+        value, index = dates[focus], columns.index(focus)
+        for earlier in reversed(columns[:index]):
+            if dates.get(earlier) and dates[earlier] > value:
+                raise InputError(f"{labels[focus]}（{value}）不能早于{labels[earlier]}（{dates[earlier]}）",
+                                 field="effective_on")
+        for later in columns[index + 1:]:
+            if dates.get(later) and dates[later] < value:
+                raise InputError(f"{labels[later]}（{dates[later]}）不能早于{labels[focus]}（{value}）",
+                                 field="effective_on")
+    known = [(dates.get(column), label) for column, label in _ORDER if dates.get(column)]
     for index, (value, label) in enumerate(known):
         for later_value, later_label in known[index + 1:]:
             if later_value < value:
@@ -220,14 +234,13 @@ def move_deal_to_stage(deal: Deal, to_stage: str, *, effective_on: date, actor=N
         raise InputError("终止项目必须填写原因", field="reason")
     if to_stage in STAGES and _stage_index(to_stage) < _stage_index(current) and not reason:
         raise InputError(f"从“{current}”退回“{to_stage}”必须填写原因", field="reason")
+    state = _state_of(deal)
+    skipped = _apply_move(state, to_stage, effective_on)
+    _check_dates(state.dates, focus=STAGE_DATE_FIELDS[to_stage][0])
     previous = _latest_change(deal)
     if previous is not None and effective_on < previous.effective_on:
         raise InputError(f"生效日期（{effective_on}）不能早于上一次阶段变更“{previous.from_stage or '新建'}→"
                          f"{previous.to_stage}”的日期（{previous.effective_on}）", field="effective_on")
-
-    state = _state_of(deal)
-    skipped = _apply_move(state, to_stage, effective_on)
-    _check_dates(state.dates)
     for column, value in state.dates.items():
         setattr(deal, column, value)
     deal.stage, deal.stage_before_hold = state.stage, state.before_hold
@@ -259,6 +272,8 @@ def correct_stage_date(change: DealStageChange, new_date: date, *, actor=None, n
         raise InputError("更正后的日期与原日期相同", field="effective_on")
     deal = change.deal
     ordered = sorted((c for c in deal.stage_changes if c.id is not None), key=lambda c: c.id)
+    state = replay_stage_history(ordered, dates={change.id: new_date})
+    _check_dates(state.dates, focus=STAGE_DATE_FIELDS.get(change.to_stage, (None,))[0])
     position = ordered.index(change)
     before = ordered[position - 1] if position > 0 else None
     after = ordered[position + 1] if position + 1 < len(ordered) else None
@@ -268,8 +283,6 @@ def correct_stage_date(change: DealStageChange, new_date: date, *, actor=None, n
     if after is not None and new_date > after.effective_on:
         raise InputError(f"更正后的日期不能晚于后一次变更“{after.to_stage}”的日期（{after.effective_on}）",
                          field="effective_on")
-    state = replay_stage_history(ordered, dates={change.id: new_date})
-    _check_dates(state.dates)
     old = change.effective_on
     change.effective_on = new_date
     note = (note or "").strip()
@@ -386,8 +399,9 @@ def _validate_investor(investor: Investor) -> None:
         raise InputError("投资方名称不能为空", field="name")
     investor.credit_code = validate_credit_code(investor.credit_code)
     if investor.credit_code:
-        clash = db.session.scalar(sa.select(Investor).where(Investor.credit_code == investor.credit_code,
-                                                            Investor.id != (investor.id or -1)))
+        with db.session.no_autoflush:  # the edited row must not be flushed before the check
+            clash = db.session.scalar(sa.select(Investor).where(Investor.credit_code == investor.credit_code,
+                                                                Investor.id != (investor.id or -1)))
         if clash is not None:
             raise InputError(f"统一社会信用代码 {investor.credit_code} 已登记为投资方“{clash.name}”", field="credit_code")
     if investor.origin and investor.origin not in ORIGINS:

@@ -128,8 +128,9 @@ def _deal_form(deal: Deal | None = None) -> DealForm:
             form.lead_on.data = today()
         else:
             form.co_unit_ids.data = [u.id for u in deal.co_units]
-            for name in ("investor_id", "industry_id", "lead_unit_id", "township_id", "leader_id"):
-                form[name].data = getattr(deal, name) or 0
+    for name in ("investor_id", "industry_id", "lead_unit_id", "township_id", "leader_id"):
+        form[name].data = form[name].data or 0  # an empty reference is the blank choice
+    form.agreement_type.data = form.agreement_type.data or ""
     if deal is not None:
         del form.lead_on  # stage dates change through 变更阶段 / 更正日期
     return form

@@ -57,6 +57,7 @@ def _investor_form(investor: Investor | None) -> InvestorForm:
             "hx-include": "[name=name],[name=credit_code]", "autocomplete": "off"}
     form.name.render_kw = hint
     form.credit_code.render_kw = {**hint, "placeholder": "18位，如 91140525MA0XXXXXXX"}
+    form.origin.data = form.origin.data or ""
     if investor is not None:
         for name in ("contact_name", "contact_title", "contact_phone"):
             delattr(form, name)  # contacts are managed on the investor page
@@ -115,8 +116,6 @@ def edit_investor(investor_id: int):
     investor = _investor_or_404(investor_id)
     _ensure_can_edit(investor)
     form = _investor_form(investor)
-    if request.method == "GET":
-        form.origin.data = investor.origin or ""
     duplicates = []
     if form.validate_on_submit():
         saved, duplicates = _save_investor(form, investor)
