@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("deals", __name__, url_prefix="/deals")
 
-from app.deals import views  # noqa: E402,F401
+from app.deals import cli, views  # noqa: E402,F401

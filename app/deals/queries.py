@@ -408,6 +408,24 @@ def deal_timeline(deal: Deal) -> list[TimelineEvent]:
     return list(reversed(merged))
 
 
+def history_mismatches() -> list[tuple[Deal, list[str]]]:
+    """Deals whose stage or stage dates differ from what their stage history implies, with the differences."""
+    from app.deals.services import DATE_COLUMNS, replay_stage_history
+
+    labels = {column: label for column, label in STAGE_DATE_FIELDS.values() if column}
+    found = []
+    stmt = sa.select(Deal).options(selectinload(Deal.stage_changes)).order_by(Deal.id)
+    for deal in db.session.scalars(stmt):
+        state = replay_stage_history(deal.stage_changes)
+        differences = [f"{labels[column]}：{getattr(deal, column) or '空'} ≠ 记录 {state.dates[column] or '空'}"
+                       for column in DATE_COLUMNS if getattr(deal, column) != state.dates[column]]
+        if deal.stage != state.stage:
+            differences.insert(0, f"阶段：{deal.stage} ≠ 记录 {state.stage}")
+        if differences:
+            found.append((deal, differences))
+    return found
+
+
 def funds_summary(deal: Deal) -> dict:
     """Funds in place of a deal: total, per kind, and 资金到位率 against the contract amount."""
     by_kind: dict[str, int] = {}

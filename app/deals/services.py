@@ -293,6 +293,15 @@ def correct_stage_date(change: DealStageChange, new_date: date, *, actor=None, n
     db.session.flush()
 
 
+def sync_dates_from_history(deal: Deal, *, actor=None) -> None:
+    """Rewrite a deal's stage and stage dates from its history rows (repairs data written around the services)."""
+    state = replay_stage_history(deal.stage_changes)
+    for column, value in state.dates.items():
+        setattr(deal, column, value)
+    deal.stage, deal.stage_before_hold = state.stage, state.before_hold
+    db.session.flush()
+
+
 # --- negotiations and funds ------------------------------------------------------------------
 
 def add_negotiation(deal: Deal, data: dict, *, actor=None) -> Negotiation:

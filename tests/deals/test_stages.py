@@ -340,3 +340,27 @@ def test_counted_flag_needs_a_reason_when_off(make):
     assert deal.exclusion_reason == "续签协议，上年已计入"
     update_deal(deal, {"is_counted": True})
     assert deal.is_counted and deal.exclusion_reason is None
+
+
+# --- the consistency check ----------------------------------------------------------------------
+
+def test_check_history_command_reports_and_repairs(runner, make):
+    good = make.deal("一致项目", stage="已签约")
+    drifted = make.deal("被直接改过的项目", stage="已开工")
+    db.session.commit()
+    result = runner.invoke(args=["deals", "check-history"])
+    assert result.exit_code == 0 and "全部招商项目的阶段和日期与阶段变更记录一致" in result.output
+    drifted.started_on = D(2025, 4, 1)  # written around the services, e.g. by a hand-made SQL fix
+    drifted.stage = "已投产"
+    db.session.commit()
+    result = runner.invoke(args=["deals", "check-history"])
+    assert f"#{drifted.id} 被直接改过的项目：阶段：已投产 ≠ 记录 已开工；开工日期：2025-04-01 ≠ 记录 2025-05-01" in result.output
+    assert "一致项目" not in result.output and "共 1 个项目不一致" in result.output
+    result = runner.invoke(args=["deals", "check-history", "--fix"])
+    assert result.exit_code == 0 and "已按阶段变更记录改写 1 个项目" in result.output
+    db.session.refresh(drifted)
+    assert drifted.stage == "已开工" and drifted.started_on == D(2025, 5, 1)
+    assert_mirrors_history(good)
+    audit = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "deals", AuditEntry.field == "started_on",
+                                                          AuditEntry.source == "cli")).all()
+    assert [(a.old_value, a.new_value) for a in audit] == [("2025-04-01", "2025-05-01")]
