@@ -95,10 +95,11 @@ def application(title: str | None = None, *, channel_obj=None, year: int = 2025,
     from app.funds.services import create_application
 
     ch = channel_obj or channel()
+    start_on = kw.pop("start_on", None) or date(2025, 2, 1)
     data = {"title": title or f"测试申报{next(_seq)}", "channel_id": ch.id, "year": year,
             "requested_yuan": kw.pop("requested", 10_000_000)}
     data.update(kw)
-    return create_application(data, effective_on=kw.pop("start_on", None) or date(2025, 2, 1))
+    return create_application(data, effective_on=start_on)
 
 
 def problem(**kw):

@@ -53,6 +53,9 @@ class User(UserMixin, Audited, TimestampMixin, db.Model):
     def audit_title(self) -> str:
         return self.username
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class LoginFailure(db.Model):
     """A failed login, kept for throttling by account and by address."""
