@@ -180,3 +180,16 @@ def test_alert_settings_edit_is_for_reference_editors(client, login, make, seede
 def test_home_panel(client, county, taskforce):
     html = client.get("/").get_data(as_text=True)
     assert "招商进度" in html and "打开驾驶舱" in html
+
+
+def test_cockpit_lists_at_most_50_alerts_per_kind(client, taskforce):
+    from tests.dashboard.conftest import walk
+
+    for number in range(52):
+        deal = walk(f"线索{number}", amount=1, lead_on=date(2025, 1, 2))
+        deal.last_activity_on = date(2025, 1, 2)
+    db.session.commit()
+    html = client.get(URL).get_data(as_text=True)
+    assert html.count('data-testid="alert"') == 50
+    assert "另有 2 条未列出" in html
+    assert '<span class="badge text-bg-warning ms-1">52</span>' in html
