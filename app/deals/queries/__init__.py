@@ -1,0 +1,276 @@
+"""Reads for deals: list filters and totals, the kanban board, follow-ups, panels, investors.
+
+Duplicate detection lives in ``duplicates`` and the deal page's timeline in ``timeline``;
+both are re-exported here so callers use ``queries.<name>`` throughout.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.core.permissions import can, can_see, visible
+from app.deals.models import ALL_STAGES, Deal, FundsInPlace, Investor, Negotiation, deal_co_units
+from app.deals.queries.common import as_int, like_pattern
+from app.deals.queries.duplicates import (  # noqa: F401
+    Duplicate,
+    deal_key,
+    investor_key,
+    similar_deals,
+    similar_investors,
+    similarity,
+)
+from app.deals.queries.timeline import (  # noqa: F401
+    TimelineEvent,
+    deal_timeline,
+    funds_summary,
+    history_mismatches,
+    stage_changes,
+)
+from app.extensions import db
+
+PER_PAGE = 20
+KANBAN_CARDS = 30
+
+
+def _int_arg(args, key: str) -> int | None:
+    raw = (args.get(key) or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+# --- list filters ----------------------------------------------------------------------------
+
+SORTS = {
+    "updated": ("最近更新", lambda: Deal.last_activity_on),
+    "name": ("项目名称", lambda: Deal.name),
+    "amount": ("金额", lambda: Deal.contract_amount_yuan),
+    "stage": ("阶段", lambda: sa.case({s: i for i, s in enumerate(ALL_STAGES)}, value=Deal.stage, else_=99)),
+    "lead": ("线索日期", lambda: Deal.lead_on),
+    "signed": ("签约日期", lambda: Deal.signed_on),
+    "started": ("开工日期", lambda: Deal.started_on),
+}
+
+
+@dataclass
+class DealFilters:
+    """The deal list's filter, parsed leniently from URL arguments (bad values are ignored)."""
+
+    q: str = ""
+    stage: str | None = None
+    lead_unit_id: int | None = None
+    township_id: int | None = None
+    leader_id: int | None = None
+    industry_id: int | None = None
+    investor_id: int | None = None
+    year: int | None = None
+    counted: bool | None = None
+    sort: str = "updated"
+    direction: str = "desc"
+
+    @classmethod
+    def from_args(cls, args) -> "DealFilters":
+        year = _int_arg(args, "year")
+        counted = {"1": True, "0": False}.get(args.get("counted") or "")
+        sort = args.get("sort") if args.get("sort") in SORTS else "updated"
+        return cls(
+            q=(args.get("q") or "").strip()[:100],
+            stage=args.get("stage") if args.get("stage") in ALL_STAGES else None,
+            lead_unit_id=_int_arg(args, "lead_unit"), township_id=_int_arg(args, "township"),
+            leader_id=_int_arg(args, "leader"), industry_id=_int_arg(args, "industry"),
+            investor_id=_int_arg(args, "investor"),
+            year=year if year and 2000 <= year <= 2100 else None, counted=counted,
+            sort=sort, direction="asc" if args.get("dir") == "asc" else "desc",
+        )
+
+    def conditions(self, *, with_stage: bool = True) -> list:
+        """SQL conditions on Deal for this filter."""
+        where = []
+        if self.q:
+            pattern = like_pattern(self.q)
+            by_investor = sa.select(Investor.id).where(Investor.name.ilike(pattern, escape="\\"))
+            where.append(sa.or_(Deal.name.ilike(pattern, escape="\\"), Deal.investor_id.in_(by_investor)))
+        if with_stage and self.stage:
+            where.append(Deal.stage == self.stage)
+        for column, value in ((Deal.lead_unit_id, self.lead_unit_id), (Deal.township_id, self.township_id),
+                              (Deal.leader_id, self.leader_id), (Deal.industry_id, self.industry_id),
+                              (Deal.investor_id, self.investor_id)):
+            if value is not None:
+                where.append(column == value)
+        if self.year is not None:
+            where.append(Deal.signed_on.between(date(self.year, 1, 1), date(self.year, 12, 31)))
+        if self.counted is not None:
+            where.append(Deal.is_counted.is_(self.counted))
+        return where
+
+    def args(self, **overrides) -> dict:
+        """URL arguments reproducing this filter (for links, pagination and the export)."""
+        values = {
+            "q": self.q or None, "stage": self.stage, "lead_unit": self.lead_unit_id, "township": self.township_id,
+            "leader": self.leader_id, "industry": self.industry_id, "investor": self.investor_id, "year": self.year,
+            "counted": None if self.counted is None else ("1" if self.counted else "0"),
+            "sort": None if self.sort == "updated" else self.sort, "dir": "asc" if self.direction == "asc" else None,
+        }
+        values.update(overrides)
+        return {key: value for key, value in values.items() if value is not None}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.conditions()
+
+
+def _with_relations(stmt):
+    return stmt.options(selectinload(Deal.investor), selectinload(Deal.lead_unit), selectinload(Deal.township),
+                        selectinload(Deal.leader), selectinload(Deal.industry), selectinload(Deal.project))
+
+
+def deals_stmt(filters: DealFilters, user):
+    """Select of the deals matching ``filters`` that ``user`` may see, sorted."""
+    stmt = visible(sa.select(Deal).where(*filters.conditions()), Deal, user)
+    column = SORTS[filters.sort][1]()
+    order = column.asc() if filters.direction == "asc" else column.desc()
+    return _with_relations(stmt.order_by(order.nulls_last(), Deal.id.desc()))
+
+
+def deal_totals(filters: DealFilters, user) -> dict:
+    """Count and amount (integer yuan) of the deals matching ``filters``."""
+    stmt = visible(sa.select(sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(Deal.contract_amount_yuan), 0))
+                   .where(*filters.conditions()), Deal, user)
+    count, amount = db.session.execute(stmt).one()
+    return {"count": as_int(count), "amount_yuan": as_int(amount)}
+
+
+def signing_years() -> list[int]:
+    """Years that have signed deals, newest first."""
+    dates = db.session.scalars(sa.select(Deal.signed_on).where(Deal.signed_on.is_not(None)).distinct())
+    return sorted({d.year for d in dates}, reverse=True)
+
+
+def funds_in_place_by_deal(deal_ids: list[int]) -> dict[int, int]:
+    """Total funds in place (integer yuan) per deal id."""
+    if not deal_ids:
+        return {}
+    rows = db.session.execute(sa.select(FundsInPlace.deal_id, sa.func.sum(FundsInPlace.amount_yuan))
+                              .where(FundsInPlace.deal_id.in_(deal_ids)).group_by(FundsInPlace.deal_id))
+    return {deal_id: as_int(total) for deal_id, total in rows}
+
+
+# --- kanban ----------------------------------------------------------------------------------
+
+@dataclass
+class KanbanColumn:
+    stage: str
+    count: int = 0
+    amount_yuan: int = 0
+    deals: list = field(default_factory=list)
+
+
+def kanban(filters: DealFilters, user) -> list[KanbanColumn]:
+    """One column per stage with its count, amount and most recently active deals."""
+    columns = {stage: KanbanColumn(stage) for stage in ALL_STAGES}
+    stmt = visible(sa.select(Deal.stage, sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(Deal.contract_amount_yuan), 0))
+                   .where(*filters.conditions(with_stage=False)).group_by(Deal.stage), Deal, user)
+    for stage, count, amount in db.session.execute(stmt):
+        if stage in columns:
+            columns[stage].count, columns[stage].amount_yuan = as_int(count), as_int(amount)
+    for column in columns.values():
+        if column.count:
+            cards = visible(sa.select(Deal).where(Deal.stage == column.stage, *filters.conditions(with_stage=False)),
+                            Deal, user)
+            cards = cards.order_by(Deal.last_activity_on.desc().nulls_last(), Deal.id.desc()).limit(KANBAN_CARDS)
+            column.deals = db.session.scalars(_with_relations(cards)).all()
+    return list(columns.values())
+
+
+# --- follow-ups (我的跟进) --------------------------------------------------------------------
+
+@dataclass
+class FollowUps:
+    overdue: list
+    today: list
+    this_week: list
+    week_end: date
+
+    @property
+    def total(self) -> int:
+        return len(self.overdue) + len(self.today) + len(self.this_week)
+
+
+def follow_ups(user, on: date) -> FollowUps | None:
+    """Pending follow-ups due by the end of this week in the user's scope (None when not the user's job).
+
+    Unit users get their unit's deals and leaders their own (``visible`` scopes both); other roles
+    every deal they may edit. Deals on hold or terminated drop out.
+    """
+    if not can(user, "deals") or (user.role != "leader" and not can(user, "deals", "edit")):
+        return None
+    week_end = on + timedelta(days=6 - on.weekday())
+    stmt = (sa.select(Negotiation).join(Negotiation.deal)
+            .where(Negotiation.follow_up_done.is_(False), Negotiation.next_follow_up_on.is_not(None),
+                   Negotiation.next_follow_up_on <= week_end, Deal.stage.not_in(("终止", "暂缓")))
+            .order_by(Negotiation.next_follow_up_on, Negotiation.id)
+            .options(selectinload(Negotiation.deal).selectinload(Deal.investor)))
+    rows = db.session.scalars(visible(stmt, Deal, user)).all()
+    return FollowUps(overdue=[n for n in rows if n.next_follow_up_on < on],
+                     today=[n for n in rows if n.next_follow_up_on == on],
+                     this_week=[n for n in rows if n.next_follow_up_on > on], week_end=week_end)
+
+
+# --- panels and investors --------------------------------------------------------------------
+
+def deals_where(user, *conditions, limit: int | None = None) -> list[Deal]:
+    """Visible deals matching ``conditions``, latest signed first."""
+    stmt = visible(sa.select(Deal).where(*conditions), Deal, user)
+    stmt = stmt.order_by(Deal.signed_on.desc().nulls_last(), Deal.last_activity_on.desc().nulls_last(), Deal.id.desc())
+    if limit:
+        stmt = stmt.limit(limit)
+    return db.session.scalars(_with_relations(stmt)).all()
+
+
+def unit_condition(unit_id: int):
+    """Deals a unit leads, sits in (township) or co-owns."""
+    co = sa.select(deal_co_units.c.deal_id).where(deal_co_units.c.unit_id == unit_id)
+    return sa.or_(Deal.lead_unit_id == unit_id, Deal.township_id == unit_id, Deal.id.in_(co))
+
+
+def panel_summary(user, condition) -> dict:
+    """Count, signed count and amount, and started count of the visible deals matching ``condition``."""
+    signed = Deal.signed_on.is_not(None)
+    stmt = sa.select(
+        sa.func.count(Deal.id),
+        sa.func.coalesce(sa.func.sum(sa.case((signed, 1), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((signed, Deal.contract_amount_yuan), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((sa.and_(signed, Deal.started_on.is_not(None)), 1), else_=0)), 0),
+    ).where(condition)
+    count, signed_count, amount, started = db.session.execute(visible(stmt, Deal, user)).one()
+    return {"count": as_int(count), "signed_count": as_int(signed_count), "signed_amount_yuan": as_int(amount),
+            "started_count": as_int(started)}
+
+
+def investors_stmt(q: str = ""):
+    """Investors (optionally searched by name or credit code), by name."""
+    stmt = sa.select(Investor).options(selectinload(Investor.contacts))
+    q = (q or "").strip()[:100]
+    if q:
+        pattern = like_pattern(q)
+        stmt = stmt.where(sa.or_(Investor.name.ilike(pattern, escape="\\"),
+                                 Investor.credit_code.ilike(pattern, escape="\\")))
+    return stmt.order_by(Investor.name, Investor.id)
+
+
+def deal_counts(investor_ids: list[int]) -> dict[int, int]:
+    """Number of deals (in any unit) per investor id."""
+    if not investor_ids:
+        return {}
+    rows = db.session.execute(sa.select(Deal.investor_id, sa.func.count(Deal.id))
+                              .where(Deal.investor_id.in_(investor_ids)).group_by(Deal.investor_id))
+    return {investor_id: as_int(count) for investor_id, count in rows}
+
+
+def can_edit_investor(user, investor: Investor) -> bool:
+    """Deal editors may edit an investor; unit users only one whose deals all lie in their scope."""
+    if not can(user, "deals", "edit"):
+        return False
+    if user.role != "unit":
+        return True
+    return all(can_see(deal, user) for deal in investor.deals)
