@@ -45,6 +45,10 @@ def test_progress_alerts(county):
     # County: 60% vs 75% → −15 points (yellow). 甲镇 400M of 400M = 100%; 乙局 150M of 200M = 75% (ok);
     # 丙镇 0 of 100M → −75 points (red).
     assert [(a["title"][:4], a["level"]) for a in items] == [("全县签约", "warning"), ("丙镇签约", "danger")]
+    # 31 December: county 60% vs 100% (red); 丙镇 −100 points before 乙局 −25 (furthest behind first).
+    items = kinds(alerts(2025, date(2025, 12, 31)), "progress")
+    assert [(a["title"][:4], a["level"]) for a in items] == [("全县签约", "danger"), ("丙镇签约", "danger"),
+                                                             ("乙局签约", "warning")]
 
 
 def test_year_end_start_rate_risk(county):

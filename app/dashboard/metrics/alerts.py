@@ -84,9 +84,8 @@ def progress_alerts(year: int, as_of: date, *, user=None, figures: dict | None =
             f"序时进度 {_pct(signed['time_progress'])}", url, gap=signed["gap"]))
     ranking = figures["units"] if figures else unit_ranking(year, as_of)[0]
     own_unit = user.unit_id if user is not None and user.role == "unit" else None
-    for row in ranking:
-        if row["gap_level"] == "ok" or (own_unit is not None and row["unit_id"] != own_unit):
-            continue
+    behind = [row for row in ranking if row["gap_level"] != "ok" and own_unit in (None, row["unit_id"])]
+    for row in sorted(behind, key=lambda r: (r["gap"], r["unit"])):  # furthest behind first
         result.append(_alert(
             "progress", "danger" if row["gap_level"] == "red" else "warning",
             f"{row['unit']}签约进度落后序时进度 {abs(row['gap']) * 100:.1f} 个百分点",
