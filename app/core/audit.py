@@ -119,13 +119,14 @@ def _ids(objs) -> str:
 
 def _rows_for(session: Session) -> list[dict]:
     rows: list[dict] = []
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+    added, removed = session.new, session.deleted  # each property builds a set: once, not per object
+    for obj in list(added) + list(session.dirty) + list(removed):
         if not isinstance(obj, Audited):
             continue
         state = inspect(obj)
         mapper = state.mapper
         entity = mapper.local_table.name
-        if obj in session.new:
+        if obj in added:
             values = {}
             for key, column in _audited_columns(mapper):
                 value = _value(column, getattr(obj, key))
@@ -138,7 +139,7 @@ def _rows_for(session: Session) -> list[dict]:
             rows.append({"entity": entity, "record_id": obj.id, "action": "create",
                          "field": None, "old_value": None,
                          "new_value": json.dumps(values, ensure_ascii=False)})
-        elif obj in session.deleted:
+        elif obj in removed:
             values = {}
             for key, column in _audited_columns(mapper):
                 value = _value(column, state.committed_state.get(key, getattr(obj, key, None)))

@@ -60,7 +60,10 @@ def parse_money(value, *, unit: str = "万元", allow_negative: bool = False, wh
             raise InputError(f"{what}“{value}”缺少数字")
         if "," in text and not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text):
             raise InputError(f"{what}“{value}”的千分位逗号位置不对")
-        number = to_decimal(text.replace(",", ""), what=what)
+        try:
+            number = to_decimal(text.replace(",", ""), what=what)
+        except InputError as exc:  # name the cell as typed ("两亿"), not what is left without its unit
+            raise InputError(f"{what}“{value}”不是数字", field=exc.field) from exc
     else:
         number = to_decimal(value, what=what)
     if unit not in YUAN_PER_UNIT:
