@@ -175,17 +175,24 @@ def conflicts(batch_id: int, items) -> list[str]:
             target = fk.column.table.name
             if target not in created:
                 continue
+            if "id" in table.c:
+                own = by_entity.get(table.name, set())
+                columns = [table.c.id]
+            else:  # a link table: fine when its other end is restored or deleted too
+                others = [f for f in table.foreign_keys if f is not fk]
+                own = None
+                columns = [f.parent for f in others]
             for chunk in _chunks(created[target]):
-                stmt = sa.select(fk.parent).where(fk.parent.in_(chunk))
-                if "id" in table.c:
-                    if table.name in by_entity:
-                        stmt = stmt.where(table.c.id.not_in(by_entity[table.name]))
-                else:  # a link table: fine when its other end is restored or deleted too
-                    for other in table.foreign_keys:
-                        if other is not fk and other.column.table.name in by_entity:
-                            stmt = stmt.where(other.parent.not_in(by_entity[other.column.table.name]))
-                referenced = db.session.scalars(stmt.limit(5)).all()
-                problems += [f"{_label(target, rid)}已被其他记录引用（{table.name}）" for rid in referenced]
+                for row in db.session.execute(sa.select(fk.parent, *columns).where(fk.parent.in_(chunk))):
+                    if own is not None:
+                        blocking = row[1] not in own
+                    else:
+                        blocking = any(value not in by_entity.get(f.column.table.name, set())
+                                       for value, f in zip(row[1:], others, strict=True))
+                    if blocking:
+                        problems.append(f"{_label(target, row[0])}已被其他记录引用（{table.name}）")
+                        if len(problems) > 20:
+                            return problems
     return problems
 
 
@@ -216,11 +223,16 @@ def undo(items) -> None:
     for item in ordered:
         if item.action == "create":
             created[item.entity].append(item.record_id)
-    for entity, ids in created.items():
-        model = models[entity]
-        for chunk in _chunks(ids):
-            for obj in db.session.scalars(sa.select(model).where(model.id.in_(chunk)).options(*_delete_options(model))):
-                db.session.delete(obj)
+    doomed = []
+    db.session.expire_all()  # reload below with fresh collections (no stale children of earlier loads)
+    with db.session.no_autoflush:  # one flush, so cascades and explicit deletes meet once
+        for entity, ids in created.items():
+            model = models[entity]
+            for chunk in _chunks(ids):
+                stmt = sa.select(model).where(model.id.in_(chunk)).options(*_delete_options(model))
+                doomed += db.session.scalars(stmt).all()
+        for obj in doomed:
+            db.session.delete(obj)
     db.session.flush()
 
 

@@ -212,7 +212,7 @@ def test_bad_rows_stop_the_whole_file_with_row_column_and_reason(county, runner,
     out = result.output
     assert "错误 5" in out
     assert "第4行 N列“开工日期”：开工日期（2025-02-01）不能早于签约日期（2025-03-01）" in out
-    assert "第5行 G列“签约额(亿元)”：签约金额“八千”不是数字" in out
+    assert "第5行 G列“签约额(亿元)”：签约金额“八千万”不是数字" in out
     assert "第6行 E列“投资方来源”：投资方来源“海外”无法识别（可填：省外、市外、县外、本地）" in out
     assert "第7行 O列“所在乡镇”：单位“火星镇”不存在" in out
     assert "第8行 B列“项目名称”：必填，不能为空" in out

@@ -35,7 +35,8 @@ def test_upload_preview_commit_and_undo(client, officer):
     page = client.get("/imports/").data.decode()
     assert "上传 Excel 台账" in page and "/imports/template/deals.xlsx" in page
     before = snapshot()
-    response = upload(client, ledger(HEADERS, GOOD))
+    content = ledger(HEADERS, GOOD)
+    response = upload(client, content)
     assert response.status_code == 302
     token = response.location.rsplit("/", 1)[-1]
     preview = client.get(f"/imports/preview/{token}").data.decode()
@@ -54,7 +55,7 @@ def test_upload_preview_commit_and_undo(client, officer):
     assert "已导入" in detail and "新建 2 行" in detail and "招商项目 #" in detail
     history = client.get("/imports/").data.decode()
     assert f"#{batch.id}" in history and "台账.xlsx" in history
-    assert client.get(f"/imports/batches/{batch.id}/file").data == ledger(HEADERS, GOOD)
+    assert client.get(f"/imports/batches/{batch.id}/file").data == content
     # The token is used up: committing again is refused.
     assert client.post(f"/imports/preview/{token}/commit").status_code == 404
 

@@ -476,5 +476,4 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> Deal:
         move_deal_to_stage(deal, stage, effective_on=effective_on, actor=actor, reason=reason)
     if project_id is not None and deal.project_id != project_id:
         link_deal_to_project(deal, db.session.get(Project, project_id), actor=actor)
-    db.session.flush()
     return deal

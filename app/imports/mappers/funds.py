@@ -303,6 +303,5 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> FundApplication:
         change_status(app_, status, effective_on=effective_on, actor=actor)
     for kind, entry_on, amount in data["ledger"]:
         add_ledger_entry(app_, kind=kind, entry_on=entry_on, amount_yuan=amount)
-    db.session.flush()
     return app_
 
