@@ -139,3 +139,25 @@ def test_leader_and_unit_panels(app, make):
     with app.test_request_context():
         html = render_template("deals/_deals_panel.html", panel=unit_panel)
     assert "签约额 <strong>2.70</strong> 亿元" in html and "已开工 1 个" in html
+
+
+def test_groups_are_capped_but_counted(follow_ups):
+    items = queries.follow_ups(follow_ups["investment"], D(2025, 6, 22), limit=2)
+    assert names(items.overdue) == ["逾期", "今天"]
+    assert items.counts == {"overdue": 4, "today": 1, "this_week": 0} and items.total == 5
+
+
+def test_list_filter_by_pending_follow_up(client, login, follow_ups):
+    login(follow_ups["investment"])
+
+    def listed(group):
+        body = client.get(f"/deals/?follow={group}").get_data(as_text=True)
+        table = body[body.index('data-testid="deal-table"'):body.index("</table>")]
+        return sorted(name for name in ("逾期", "今天", "周五", "周日", "下周一", "已跟进", "已终止", "暂缓中", "他镇今天")
+                      if f">{name}</a>" in table)
+
+    assert listed("overdue") == ["逾期"]
+    assert listed("today") == ["今天", "他镇今天"]
+    assert listed("this_week") == ["周五", "周日"]
+    assert listed("due") == sorted(["逾期", "今天", "他镇今天", "周五", "周日"])
+    assert client.get("/deals/?follow=someday").status_code == 200

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.core.dates import today
 from app.core.permissions import can, can_see, visible
 from app.deals.models import ALL_STAGES, Deal, FundsInPlace, Investor, Negotiation, deal_co_units
 from app.deals.queries.common import as_int, like_pattern
@@ -39,6 +40,33 @@ def _int_arg(args, key: str) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
+# --- follow-up windows ---------------------------------------------------------------------
+
+FOLLOW_UP_GROUPS = {"overdue": "已逾期", "today": "今天到期", "this_week": "本周到期", "due": "本周内待跟进（含逾期）"}
+FOLLOW_UP_LIMIT = 10
+
+
+def week_end(on: date) -> date:
+    """The Sunday ending the week of ``on``."""
+    return on + timedelta(days=6 - on.weekday())
+
+
+def follow_up_window(group: str, on: date) -> tuple[date | None, date]:
+    """(first, last) follow-up dates of a group; first None means open-ended (overdue)."""
+    return {"overdue": (None, on - timedelta(days=1)), "today": (on, on),
+            "this_week": (on + timedelta(days=1), week_end(on)), "due": (None, week_end(on))}[group]
+
+
+def pending_follow_up_clause(first: date | None, last: date):
+    """Negotiations with a pending follow-up due in [first, last]."""
+    return sa.and_(Negotiation.follow_up_done.is_(False), Negotiation.next_follow_up_on.is_not(None),
+                   Negotiation.next_follow_up_on <= last,
+                   *([Negotiation.next_follow_up_on >= first] if first else []))
+
+
+IN_PIPELINE = Deal.stage.not_in(("终止", "暂缓"))  # deals whose follow-ups still matter
+
+
 # --- list filters ----------------------------------------------------------------------------
 
 SORTS = {
@@ -65,6 +93,7 @@ class DealFilters:
     investor_id: int | None = None
     year: int | None = None
     counted: bool | None = None
+    follow: str | None = None
     sort: str = "updated"
     direction: str = "desc"
 
@@ -80,6 +109,7 @@ class DealFilters:
             leader_id=_int_arg(args, "leader"), industry_id=_int_arg(args, "industry"),
             investor_id=_int_arg(args, "investor"),
             year=year if year and 2000 <= year <= 2100 else None, counted=counted,
+            follow=args.get("follow") if args.get("follow") in FOLLOW_UP_GROUPS else None,
             sort=sort, direction="asc" if args.get("dir") == "asc" else "desc",
         )
 
@@ -101,6 +131,9 @@ class DealFilters:
             where.append(Deal.signed_on.between(date(self.year, 1, 1), date(self.year, 12, 31)))
         if self.counted is not None:
             where.append(Deal.is_counted.is_(self.counted))
+        if self.follow is not None:
+            pending = sa.select(Negotiation.deal_id).where(pending_follow_up_clause(*follow_up_window(self.follow, today())))
+            where += [Deal.id.in_(pending), IN_PIPELINE]
         return where
 
     def args(self, **overrides) -> dict:
@@ -108,7 +141,7 @@ class DealFilters:
         values = {
             "q": self.q or None, "stage": self.stage, "lead_unit": self.lead_unit_id, "township": self.township_id,
             "leader": self.leader_id, "industry": self.industry_id, "investor": self.investor_id, "year": self.year,
-            "counted": None if self.counted is None else ("1" if self.counted else "0"),
+            "counted": None if self.counted is None else ("1" if self.counted else "0"), "follow": self.follow,
             "sort": None if self.sort == "updated" else self.sort, "dir": "asc" if self.direction == "asc" else None,
         }
         values.update(overrides)
@@ -189,31 +222,33 @@ class FollowUps:
     overdue: list
     today: list
     this_week: list
+    counts: dict
     week_end: date
 
     @property
     def total(self) -> int:
-        return len(self.overdue) + len(self.today) + len(self.this_week)
+        return sum(self.counts.values())
 
 
-def follow_ups(user, on: date) -> FollowUps | None:
+def follow_ups(user, on: date, *, limit: int = FOLLOW_UP_LIMIT) -> FollowUps | None:
     """Pending follow-ups due by the end of this week in the user's scope (None when not the user's job).
 
     Unit users get their unit's deals and leaders their own (``visible`` scopes both); other roles
-    every deal they may edit. Deals on hold or terminated drop out.
+    every deal they may edit. Deals on hold or terminated drop out. Each group lists its first
+    ``limit`` follow-ups (earliest due first) and counts them all.
     """
     if not can(user, "deals") or (user.role != "leader" and not can(user, "deals", "edit")):
         return None
-    week_end = on + timedelta(days=6 - on.weekday())
-    stmt = (sa.select(Negotiation).join(Negotiation.deal)
-            .where(Negotiation.follow_up_done.is_(False), Negotiation.next_follow_up_on.is_not(None),
-                   Negotiation.next_follow_up_on <= week_end, Deal.stage.not_in(("终止", "暂缓")))
-            .order_by(Negotiation.next_follow_up_on, Negotiation.id)
-            .options(selectinload(Negotiation.deal).selectinload(Deal.investor)))
-    rows = db.session.scalars(visible(stmt, Deal, user)).all()
-    return FollowUps(overdue=[n for n in rows if n.next_follow_up_on < on],
-                     today=[n for n in rows if n.next_follow_up_on == on],
-                     this_week=[n for n in rows if n.next_follow_up_on > on], week_end=week_end)
+    groups, counts = {}, {}
+    for group in ("overdue", "today", "this_week"):
+        condition = sa.and_(pending_follow_up_clause(*follow_up_window(group, on)), IN_PIPELINE)
+        stmt = (sa.select(Negotiation).join(Negotiation.deal).where(condition)
+                .order_by(Negotiation.next_follow_up_on, Negotiation.id).limit(limit)
+                .options(selectinload(Negotiation.deal).selectinload(Deal.investor)))
+        groups[group] = db.session.scalars(visible(stmt, Deal, user)).all()
+        count = sa.select(sa.func.count(Negotiation.id)).join(Negotiation.deal).where(condition)
+        counts[group] = as_int(db.session.scalar(visible(count, Deal, user)))
+    return FollowUps(**groups, counts=counts, week_end=week_end(on))
 
 
 # --- panels and investors --------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from app.core.audit_display import timeline_for
 from app.core.dates import today
@@ -24,7 +25,8 @@ EXPORT_LIMIT = 20_000
 
 def _filter_choices() -> dict:
     return {"units": people.active(Unit), "townships": people.townships(), "leaders": people.active(Leader),
-            "industries": people.active(Industry), "years": queries.signing_years(), "stages": ALL_STAGES}
+            "industries": people.active(Industry), "years": queries.signing_years(), "stages": ALL_STAGES,
+            "follow_groups": queries.FOLLOW_UP_GROUPS}
 
 
 @bp.route("/")
@@ -80,7 +82,8 @@ def _export_columns(in_place: dict) -> list[Column]:
 @require("deals")
 def export_deals():
     filters = queries.DealFilters.from_args(request.args)
-    deals = db.session.scalars(queries.deals_stmt(filters, current_user).limit(EXPORT_LIMIT)).all()
+    stmt = queries.deals_stmt(filters, current_user).options(selectinload(Deal.co_units)).limit(EXPORT_LIMIT)
+    deals = db.session.scalars(stmt).all()
     in_place = queries.funds_in_place_by_deal([d.id for d in deals])
     totals = queries.deal_totals(filters, current_user)
     title = f"招商项目清单（导出日期 {today().isoformat()}，共 {totals['count']} 个，金额合计 {format_yi(totals['amount_yuan'])} 亿元）"
