@@ -2,7 +2,7 @@
 
 from urllib.parse import quote
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.core.audit import audited_models
@@ -17,6 +17,9 @@ from app.imports.models import KINDS, ImportBatch
 
 PREVIEW_PAGE_SIZE = 200
 OUTCOMES = {"create": "新建", "update": "更新", "unchanged": "未变", "error": "错误"}
+# table → (endpoint of the record's page, its id argument)
+RECORD_PAGES = {"deals": ("deals.deal_detail", "deal_id"), "projects": ("projects.project_detail", "project_id"),
+                "fund_applications": ("funds.application_detail", "app_id")}
 
 
 def _upload_form() -> UploadForm:
@@ -133,13 +136,21 @@ def _batch(batch_id: int) -> ImportBatch:
 def batch_detail(batch_id: int):
     batch = _batch(batch_id)
     page = db.paginate(queries.batch_items(batch.id), per_page=50, error_out=False)
-    labels = {name: getattr(model, "__audit_label__", name) for name, model in audited_models().items()}
+    models = audited_models()
+    labels = {name: getattr(model, "__audit_label__", name) for name, model in models.items()}
+    records = {}
+    for item in page.items:
+        obj = db.session.get(models[item.entity], item.record_id) if item.entity in models else None
+        endpoint = RECORD_PAGES.get(item.entity)
+        url = (url_for(endpoint[0], **{endpoint[1]: obj.id})
+               if obj is not None and endpoint and endpoint[0] in current_app.view_functions else None)
+        records[item.id] = (obj.audit_title() if obj is not None else None, url)
     counts = queries.item_counts(batch.id)
     stored = services.stored_preview(batch)
     may_undo = batch.status == "committed" and can(current_user, "imports", "edit") and can(
         current_user, AREAS[batch.kind], "edit")
     return render_template("imports/batch.html", batch=batch, page=page, labels=labels, counts=counts,
-                           stored=stored, may_undo=may_undo)
+                           stored=stored, may_undo=may_undo, records=records)
 
 
 @bp.route("/batches/<int:batch_id>/undo", methods=["POST"])

@@ -52,7 +52,7 @@ def test_upload_preview_commit_and_undo(client, officer):
     assert batch.status == "committed" and batch.user_id == officer.id and batch.created_leaders == "裴书宁"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Deal)) == 2
     detail = client.get(f"/imports/batches/{batch.id}").data.decode()
-    assert "已导入" in detail and "新建 2 行" in detail and "招商项目 #" in detail
+    assert "已导入" in detail and "新建 2 行" in detail and ">算力中心项目</a>" in detail
     history = client.get("/imports/").data.decode()
     assert f"#{batch.id}" in history and "台账.xlsx" in history
     assert client.get(f"/imports/batches/{batch.id}/file").data == content
