@@ -288,3 +288,14 @@ def test_unit_note_above_the_header_sets_the_default_unit(county):
     assert plan.rows[0].data["values"]["amount"] == 300_000_000
     plan, _ = services.build_plan("deals", ledger(headers, rows), "x.xlsx", create_leaders=False)
     assert plan.rows[0].data["values"]["amount"] == 30_000  # 投资额 without a unit: 万元
+
+
+def test_leader_names_match_without_a_bracketed_note(seeded, make):
+    make.leader("卫明哲（挂职）")
+    db.session.commit()
+    plan, _ = services.build_plan("deals", deals_file([ROWS[0]]), "x.xlsx", create_leaders=False)
+    assert plan.rows[0].action == "create" and plan.rows[0].leaders == []
+    make.leader("卫明哲（演示）")
+    db.session.commit()
+    plan, _ = services.build_plan("deals", deals_file([ROWS[0]]), "x.xlsx", create_leaders=False)
+    assert "县级领导“卫明哲”不存在" in plan.rows[0].errors[0][2]  # two could fit: never guess

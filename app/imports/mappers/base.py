@@ -119,6 +119,9 @@ def register_headers(fields: list[Field]) -> None:
         _HEADERS.setdefault(spec.key, spec.label)
 
 
+_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
+
+
 def _loose(text: str) -> str:
     """Name for forgiving comparison: NFKC, no spaces, quotes or brackets."""
     return re.sub(r"[\s\"'“”‘’()（）]", "", unicodedata.normalize("NFKC", text or ""))
@@ -192,7 +195,11 @@ class Lookups:
             return None
         cache_key = ("Leader", name)
         if cache_key not in self._cache:
-            self._cache[cache_key] = db.session.scalar(sa.select(Leader).where(Leader.name == name))
+            row = db.session.scalar(sa.select(Leader).where(Leader.name == name))
+            if row is None:  # "张三" for "张三（挂职）": only when exactly one leader fits
+                bare = [r for r in db.session.scalars(sa.select(Leader)) if _BRACKETS.sub("", r.name) == name]
+                row = bare[0] if len(bare) == 1 else None
+            self._cache[cache_key] = row
         row = self._cache[cache_key]
         if row is not None:
             return row.id
