@@ -262,13 +262,13 @@ def _demo_funds(rng, now, channels, projects, by_name, townships, leaders, users
     statuses = (["谋划储备"] * 10 + ["已申报"] * 8 + ["审核中"] * 10 + ["已下达"] * 12 + ["执行中"] * 10
                 + ["已完成"] * 5 + ["未通过"] * 3 + ["已撤回"] * 2)
     applicants = [by_name["县发展改革和科技局"], by_name["县财政局"], by_name["县住房和城乡建设管理局"],
-                  by_name["县水务局"], by_name["县农业农村局"], by_name["县交通运输局"]] + townships[:6]
+                  by_name["县水务局"], by_name["县农业农村局"], by_name["县交通运输局"], by_name["巴公镇"]] + townships[:6]
     apps = []
     titles: set[tuple] = set()
     for index in range(60):
         channel = channels[index % len(channels)]
         status = statuses[index]
-        year = 2025 if index % 3 else now.year
+        year = 2025 if rng.random() < 0.55 else now.year
         project = rng.choice(projects)
         requested = rng.choice([500, 1000, 2000, 3000, 5000, 8000, 12000, 20000]) * WAN
         start = _rand_date(rng, date(year, 1, 5), min(now, date(year, 10, 31)) - timedelta(days=40))

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 79cf21601511
+Revision ID: c3bcd9bd9f9d
 Revises: 
-Create Date: 2026-11-28 23:34:40.371608
+Create Date: 2026-11-29 00:14:01.722715
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '79cf21601511'
+revision = 'c3bcd9bd9f9d'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -328,6 +328,57 @@ def upgrade():
     with op.batch_alter_table('fund_status_changes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_fund_status_changes_application_id'), ['application_id'], unique=False)
 
+    op.create_table('import_batches',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('committed_at', sa.DateTime(), nullable=True),
+    sa.Column('undone_at', sa.DateTime(), nullable=True),
+    sa.Column('undone_by_id', sa.Integer(), nullable=True),
+    sa.Column('total_rows', sa.Integer(), nullable=False),
+    sa.Column('created_count', sa.Integer(), nullable=False),
+    sa.Column('updated_count', sa.Integer(), nullable=False),
+    sa.Column('unchanged_count', sa.Integer(), nullable=False),
+    sa.Column('error_count', sa.Integer(), nullable=False),
+    sa.Column('created_leaders', sa.String(length=1000), nullable=True),
+    sa.Column('file_data', sa.LargeBinary(), nullable=True),
+    sa.Column('preview_json', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['undone_by_id'], ['users.id'], name=op.f('fk_import_batches_undone_by_id_users')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_import_batches_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batches')),
+    sa.UniqueConstraint('token', name=op.f('uq_import_batches_token'))
+    )
+    with op.batch_alter_table('import_batches', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_batches_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_import_batches_status'), ['status'], unique=False)
+
+    op.create_table('issued_reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('as_of', sa.Date(), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('issued_at', sa.DateTime(), nullable=False),
+    sa.Column('issued_by_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.String(length=1000), nullable=True),
+    sa.Column('max_audit_id', sa.BigInteger(), nullable=False),
+    sa.Column('is_current', sa.Boolean(), nullable=False),
+    sa.Column('superseded_at', sa.DateTime(), nullable=True),
+    sa.Column('figures', sa.JSON(), nullable=False),
+    sa.Column('pdf', sa.LargeBinary(), nullable=False),
+    sa.Column('xlsx', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'], name=op.f('fk_issued_reports_issued_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issued_reports')),
+    sa.UniqueConstraint('month', 'version', name=op.f('uq_issued_reports_month_version'))
+    )
+    with op.batch_alter_table('issued_reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issued_reports_month'), ['month'], unique=False)
+
     op.create_table('project_investments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -380,6 +431,21 @@ def upgrade():
     )
     with op.batch_alter_table('funds_in_place', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_funds_in_place_deal_id'), ['deal_id'], unique=False)
+
+    op.create_table('import_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('action', sa.String(length=10), nullable=False),
+    sa.Column('entity', sa.String(length=64), nullable=False),
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('row_number', sa.Integer(), nullable=True),
+    sa.Column('before', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['batch_id'], ['import_batches.id'], name=op.f('fk_import_items_batch_id_import_batches'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_items'))
+    )
+    with op.batch_alter_table('import_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_items_batch_id'), ['batch_id'], unique=False)
 
     op.create_table('negotiations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -473,6 +539,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_negotiations_deal_id'))
 
     op.drop_table('negotiations')
+    with op.batch_alter_table('import_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_items_batch_id'))
+
+    op.drop_table('import_items')
     with op.batch_alter_table('funds_in_place', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_funds_in_place_deal_id'))
 
@@ -486,6 +556,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_project_investments_project_id'))
 
     op.drop_table('project_investments')
+    with op.batch_alter_table('issued_reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_issued_reports_month'))
+
+    op.drop_table('issued_reports')
+    with op.batch_alter_table('import_batches', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_batches_status'))
+        batch_op.drop_index(batch_op.f('ix_import_batches_created_at'))
+
+    op.drop_table('import_batches')
     with op.batch_alter_table('fund_status_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_fund_status_changes_application_id'))
 
