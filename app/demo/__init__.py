@@ -52,6 +52,17 @@ PROBLEMS = [
 ]
 
 
+COMPANY_TAILS = ["科技有限公司", "实业有限公司", "集团有限公司", "产业发展有限公司", "股份有限公司", "新能源有限公司"]
+
+
+def _company_name(rng: random.Random, city: str, industry: str, taken: set[str]) -> str:
+    """An invented company name, unique within the demo."""
+    while True:
+        name = f"{city}{rng.choice(COMPANY_HEADS)}{industry[:2]}{rng.choice(COMPANY_TAILS)}"
+        if name not in taken:
+            return name
+
+
 def has_business_data() -> bool:
     """True when any deal, project or fund application exists."""
     from app.deals.models import Deal
@@ -196,14 +207,13 @@ def _demo_deals(rng, now, lead_units, townships, leaders, industries, projects, 
     stages = [s for s, w in STAGE_WEIGHTS for _ in range(w)]
     deals = []
     investors: list[Investor] = []
-    for index in range(150):
+    for _ in range(150):
         industry_name = rng.choice(list(INDUSTRY_DEALS))
         city, origin = rng.choice(REGIONS)
         if investors and rng.random() < 0.15:
             investor = rng.choice(investors)
         else:
-            head = COMPANY_HEADS[index % len(COMPANY_HEADS)]
-            investor = Investor(name=f"{city}{head}{industry_name[:2]}科技有限公司{'' if index < 24 else f'（{index // 24}）'}",
+            investor = Investor(name=_company_name(rng, city, industry_name, {i.name for i in investors}),
                                 origin=origin, region=city)
             db.session.add(investor)
             investors.append(investor)
@@ -235,9 +245,14 @@ def _demo_deals(rng, now, lead_units, townships, leaders, industries, projects, 
             day = nxt
             move_deal_to_stage(deal, stage, effective_on=day, actor=actor,
                                reason="企业投资计划调整" if stage == "终止" else None)
-        for _ in range(rng.randint(1, 4)):
-            held = _rand_date(rng, lead_on, min(now, day + timedelta(days=30)))
-            follow = held + timedelta(days=rng.randint(3, 40)) if rng.random() < 0.7 else None
+        held_dates = sorted(_rand_date(rng, lead_on, min(now, day + timedelta(days=30)))
+                            for _ in range(rng.randint(1, 4)))
+        active = deal.stage in ("线索", "在谈", "已签约", "已注册")
+        for position, held in enumerate(held_dates):
+            follow = None
+            if position == len(held_dates) - 1 and active and rng.random() < 0.6:
+                # The latest talk of a live deal plans the next contact: mostly soon, a few just overdue.
+                follow = max(held + timedelta(days=3), now + timedelta(days=rng.randint(-6, 21)))
             add_negotiation(deal, {"held_on": held, "kind": rng.choice(["来访", "外出拜访", "电话视频", "推介会"]),
                                    "our_participants": "投促中心、属地乡镇", "their_participants": deal.contact_name,
                                    "content": rng.choice(NEG_CONTENT), "result": "达成初步共识",
@@ -273,8 +288,8 @@ def _demo_funds(rng, now, channels, projects, by_name, townships, leaders, users
         requested = rng.choice([500, 1000, 2000, 3000, 5000, 8000, 12000, 20000]) * WAN
         start = _rand_date(rng, date(year, 1, 5), min(now, date(year, 10, 31)) - timedelta(days=40))
         deadline = start + timedelta(days=rng.randint(20, 60))
-        if status == "谋划储备" and index % 2 == 0:
-            deadline = now + timedelta(days=rng.randint(-3, 12))
+        if status == "谋划储备":
+            deadline = now + timedelta(days=rng.randint(-2, 40))
         title = f"{project.name}（{channel.short_name}）"
         if (channel.id, year, title) in titles:
             title = f"{project.name}二期（{channel.short_name}）"

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from app.core.dates import today
 from app.deals.models import Deal
@@ -65,7 +66,7 @@ def test_investor_deal_negotiation_signing(page, browser_login, make, seeded):
     # 4. Signed with a past date: the date field is named after the stage, a future date is refused.
     page.get_by_role("link", name="变更阶段").click()
     page.select_option("select[name=to_stage]", "已签约")
-    assert page.locator("label[for=effective_on]").inner_text() == "签约日期"
+    expect(page.locator("label[for=effective_on]")).to_have_text("签约日期")  # relabelled by deals.js
     page.fill("input[name=effective_on]", (now + timedelta(days=1)).isoformat())
     page.click("[data-testid=stage-form] button[type=submit]")
     assert "不能晚于今天" in page.locator("[data-testid=stage-form]").inner_text()
