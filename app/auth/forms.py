@@ -1,19 +1,19 @@
 """Login and user-administration forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.core.fields import options
+from app.core.forms import ChineseForm
 from app.core.permissions import ROLES
 
 
-class LoginForm(FlaskForm):
+class LoginForm(ChineseForm):
     username = StringField("用户名", validators=[DataRequired("请输入用户名")])
     password = PasswordField("密码", validators=[DataRequired("请输入密码")])
 
 
-class UserForm(FlaskForm):
+class UserForm(ChineseForm):
     username = StringField("用户名", validators=[
         DataRequired("请输入用户名"), Length(max=64, message="用户名不超过64个字符"),
         Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和短横线"),
@@ -26,10 +26,10 @@ class UserForm(FlaskForm):
     password = PasswordField("密码（新建时必填，修改时留空表示不变）", validators=[Optional()])
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(ChineseForm):
     password = PasswordField("新密码", validators=[DataRequired("请输入新密码")])
 
 
-class ChangeOwnPasswordForm(FlaskForm):
+class ChangeOwnPasswordForm(ChineseForm):
     current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码")])
     password = PasswordField("新密码", validators=[DataRequired("请输入新密码")])

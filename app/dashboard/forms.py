@@ -1,8 +1,8 @@
 """Forms of the dashboard: the alert thresholds."""
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 
+from app.core.forms import ChineseForm
 from app.dashboard.metrics.periods import THRESHOLDS
 
 
@@ -11,7 +11,7 @@ def field_name(key: str) -> str:
     return key.split(".", 1)[1]
 
 
-class AlertSettingsForm(FlaskForm):
+class AlertSettingsForm(ChineseForm):
     """One text field per threshold; the service parses and range-checks them (Chinese messages)."""
 
 

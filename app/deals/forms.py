@@ -1,6 +1,5 @@
 """Forms of the deals feature: investors, deals, stage moves, negotiations, funds in place, linking."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -10,20 +9,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.core.fields import FlexibleDateField, MoneyField, options
+from app.core.forms import ChineseForm
 from app.deals.models import AGREEMENT_TYPES, FUNDS_KINDS, NEGOTIATION_KINDS, ORIGINS
 from app.projects.models import NATURES
-
-
-class ChineseForm(FlaskForm):
-    """WTForms' built-in messages (a tampered select, a too-long text) in Chinese as well."""
-
-    class Meta:
-        def get_translations(self, form):
-            return get_translations(["zh"])
 
 
 class InvestorForm(ChineseForm):

@@ -1,32 +1,16 @@
 """Fund-application forms: the application, a status change, a review step, a ledger entry."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.core.dates import today
 from app.core.fields import FlexibleDateField, MoneyField, options
+from app.core.forms import ChineseForm
 from app.funds.models import ALL_STATUSES, REVIEW_DECISIONS, REVIEW_LEVELS
 
 LEDGER_KIND_LABELS = {"下达": "下达（批复/下达资金）", "发行": "发行（债券发行，仅债券类）",
                       "拨付": "拨付（资金拨付到项目单位）", "支出": "支出（实际支出）"}
 
 
-class ChineseForm(FlaskForm):
-    """Built-in WTForms messages (bad choice …) in Chinese."""
-
-    class Meta:
-        def get_translations(self, form):
-            return get_translations(["zh"])
-
-
-def year_choices(extra: int | None = None) -> list:
-    """Batch years offered: a few years around today (plus one already stored)."""
-    years = set(range(2024, today().year + 3))
-    if extra:
-        years.add(extra)
-    return options((y, f"{y}年") for y in sorted(years, reverse=True))
 
 
 class ApplicationForm(ChineseForm):

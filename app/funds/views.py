@@ -12,11 +12,12 @@ from app.core.dates import parse_date, today
 from app.core.errors import InputError
 from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
+from app.core.forms import year_choices
 from app.core.panels import panel
 from app.core.permissions import can, ensure_can_edit, get_visible_or_404, is_scoped, require, visible
 from app.extensions import db
 from app.funds import bp, queries, services
-from app.funds.forms import ApplicationForm, LedgerForm, NewApplicationForm, ReviewForm, StatusForm, year_choices
+from app.funds.forms import ApplicationForm, LedgerForm, NewApplicationForm, ReviewForm, StatusForm
 from app.funds.models import ALL_STATUSES, STATUSES, FundApplication
 from app.people import queries as people
 from app.people.models import FundChannel, Leader, Unit

@@ -1,17 +1,17 @@
 """Upload form for a ledger."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField
 from wtforms.validators import ValidationError
 
 from app.core.fields import options
+from app.core.forms import ChineseForm
 from app.core.permissions import can
 from app.imports.mappers import AREAS
 from app.imports.models import KINDS
 
 
-class UploadForm(FlaskForm):
+class UploadForm(ChineseForm):
     kind = SelectField("台账类型", choices=options(list(KINDS.items())), validate_choice=False)
     file = FileField("Excel 文件", validators=[
         FileRequired("请选择要导入的 Excel 文件"),

@@ -4,8 +4,8 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.fields import FlexibleDateField, options
+from app.core.forms import ChineseForm
 from app.problems.models import ESCALATION_LEVELS
-from app.projects.forms import ChineseForm
 
 LEVEL_CHOICES = [(level, f"{level}级 · {label}") for level, label in ESCALATION_LEVELS.items()]
 

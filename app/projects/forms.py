@@ -1,12 +1,10 @@
 """Project forms: the project itself and a month of completed investment."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.core.dates import today
 from app.core.fields import FlexibleDateField, MoneyField, options
+from app.core.forms import ChineseForm
 from app.projects.models import NATURES, RESERVE_STATUSES
 
 KEY_CHOICES = [("auto", "自动（年度计划≥5000万元）"), ("yes", "是（人工认定）"),
@@ -14,20 +12,6 @@ KEY_CHOICES = [("auto", "自动（年度计划≥5000万元）"), ("yes", "是�
 KEY_VALUES = {"auto": None, "yes": True, "no": False}
 
 
-class ChineseForm(FlaskForm):
-    """A form whose built-in WTForms messages (bad choice, not an integer …) read in Chinese."""
-
-    class Meta:
-        def get_translations(self, form):
-            return get_translations(["zh"])
-
-
-def year_choices(extra: int | None = None) -> list:
-    """Plan years offered in forms and filters: a few years around today (plus one already stored)."""
-    years = set(range(2024, today().year + 3))
-    if extra:
-        years.add(extra)
-    return options((y, f"{y}年") for y in sorted(years, reverse=True))
 
 
 class ProjectForm(ChineseForm):

@@ -10,13 +10,14 @@ from app.core.dates import parse_month, today
 from app.core.errors import InputError
 from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
+from app.core.forms import year_choices
 from app.core.panels import panels_for
 from app.core.permissions import ensure_can_edit, get_visible_or_404, require
 from app.extensions import db
 from app.people import queries as people
 from app.people.models import Industry, Leader, Unit
 from app.projects import bp, queries, services
-from app.projects.forms import KEY_VALUES, InvestmentForm, ProjectForm, year_choices
+from app.projects.forms import KEY_VALUES, InvestmentForm, ProjectForm
 from app.projects.models import NATURES, RESERVE_STATUSES, Project
 
 EXPORT_LIMIT = 20_000

@@ -1,0 +1,23 @@
+"""Form base class and shared choice lists."""
+
+from flask_wtf import FlaskForm
+from wtforms.i18n import get_translations
+
+from app.core.dates import today
+from app.core.fields import options
+
+
+class ChineseForm(FlaskForm):
+    """A form whose built-in WTForms messages (bad choice, not an integer, too long …) read in Chinese."""
+
+    class Meta:
+        def get_translations(self, form):
+            return get_translations(["zh"])
+
+
+def year_choices(extra: int | None = None) -> list:
+    """Years offered in forms and filters: a few around today (plus one already stored)."""
+    years = set(range(2024, today().year + 3))
+    if extra:
+        years.add(extra)
+    return options((y, f"{y}年") for y in sorted(years, reverse=True))
