@@ -34,7 +34,7 @@ def cli_transaction(func):
 user_cli = click.Group("user", help="用户管理")
 
 
-@user_cli.command("create")
+@user_cli.command("create", help="新建用户账号")
 @click.argument("username")
 @click.option("--role", required=True, help="admin / taskforce / investment / finance / unit / leader")
 @click.option("--unit", "unit_name", help="所属单位名称（unit 角色必填）")
@@ -62,7 +62,7 @@ def create_user_command(username, role, unit_name, leader_name, password, displa
     click.echo(f"已创建用户 {user.username}（{user.role_label}）")
 
 
-@user_cli.command("list")
+@user_cli.command("list", help="列出用户账号")
 def list_users_command():
     """List user accounts."""
     from app.auth.models import User
@@ -73,7 +73,7 @@ def list_users_command():
         click.echo(f"{user.username}\t{user.role}\t{user.role_label}\t{binding}\t{state}")
 
 
-@click.command("seed")
+@click.command("seed", help="加载默认基础数据（单位、资金渠道、产业、2025年目标、预警阈值），可重复执行")
 @cli_transaction
 def seed_command():
     """Load default reference data (idempotent)."""
@@ -84,7 +84,7 @@ def seed_command():
                "目标 {targets}、设置 {settings} 条".format(**added))
 
 
-@click.command("demo")
+@click.command("demo", help="向空数据库加载演示数据（人名、企业均为虚构）")
 @click.option("--if-empty", is_flag=True, help="仅当数据库中没有业务数据时加载")
 @click.option("--seed", "random_seed", default=2025, show_default=True, help="随机种子")
 @cli_transaction

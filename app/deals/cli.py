@@ -7,7 +7,7 @@ from app.deals import bp
 from app.extensions import db
 
 
-@bp.cli.command("check-history")
+@bp.cli.command("check-history", help="检查（并可修复）阶段日期与阶段变更记录不一致的招商项目")
 @click.option("--fix", is_flag=True, help="按阶段变更记录改写不一致的阶段和日期（记入操作日志）")
 def check_history_command(fix: bool):
     """Report deals whose stage or stage dates differ from their stage-change rows."""
