@@ -6,6 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from app.core.audit_display import timeline_for
 from app.core.dates import parse_date, today
@@ -52,7 +53,9 @@ def list_applications():
 @require("funds")
 def export_applications():
     filters = queries.Filters.from_args(request.args)
-    apps = db.session.scalars(queries.list_statement(filters, current_user).limit(EXPORT_LIMIT)).all()
+    # One query for every row's linked projects, not one lazy load per row.
+    stmt = queries.list_statement(filters, current_user).options(selectinload(FundApplication.projects))
+    apps = db.session.scalars(stmt.limit(EXPORT_LIMIT)).all()
     sums = queries.sums_by_application(a.id for a in apps)
     rows = [(a, sums[a.id]) for a in apps]
     totals = queries.list_totals(filters, current_user)
