@@ -1,14 +1,26 @@
 """WTForms fields for money (万元 in, integer yuan out) and the date forms officials type."""
 
 from wtforms import SelectChoice, StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, StopValidation, ValidationError
 
 from app.core.dates import parse_date, today
 from app.core.errors import InputError
 from app.core.money import parse_money, wan_input_value
 
 
-class MoneyField(StringField):
+class _ParsedField(StringField):
+    """A text field parsed into another type: what was typed but unreadable is the error to show.
+
+    Without this, ``DataRequired`` would wipe the parse error (“日期“2025-02-30”不存在”)
+    and say “请填写…” about a field the user did fill in.
+    """
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
+class MoneyField(_ParsedField):
     """Amount typed in 万元 (or with its own unit: 1.5亿, 5000万); ``data`` is integer yuan."""
 
     def __init__(self, label=None, validators=None, unit="万元", allow_negative=False, **kwargs):
@@ -30,8 +42,13 @@ class MoneyField(StringField):
             except InputError as exc:
                 raise ValueError(exc.message) from exc
 
+    def pre_validate(self, form):
+        super().pre_validate(form)
+        if self.data == 0 and any(isinstance(v, DataRequired) for v in self.validators):
+            raise StopValidation(f"{self.label.text}{'不能为0' if self.allow_negative else '须大于0'}")
 
-class FlexibleDateField(StringField):
+
+class FlexibleDateField(_ParsedField):
     """Date typed as 2025-03-15, 2025/3/15, 2025.3.15 or 2025年3月15日; ``not_future`` refuses tomorrow on."""
 
     def __init__(self, label=None, validators=None, not_future=False, **kwargs):
