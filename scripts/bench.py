@@ -183,6 +183,7 @@ def main() -> None:
         WTF_CSRF_ENABLED = False
         LOGIN_SLOW_SECONDS = 0.0
 
+    load_before = os.getloadavg()[0]
     try:
         app = create_app(BenchConfig)
         with app.app_context():
@@ -208,6 +209,7 @@ def main() -> None:
             os.remove(path)
 
     print(f"## {backend.strip()}: {args.deals:,} deals, today {today.isoformat()}, {args.repeat} runs after a warm-up\n")
+    print(f"1-minute load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (`nproc` {os.cpu_count()})\n")
     print(f"Dataset built in {build_seconds:.1f} s: " + ", ".join(f"{name} {count:,}" for name, count in sizes) + "\n")
     print("| function | median ms | max ms | queries |\n|---|---:|---:|---:|")
     for label, m in functions:
