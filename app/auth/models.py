@@ -23,7 +23,7 @@ class User(UserMixin, Audited, TimestampMixin, db.Model):
     username: Mapped[str] = mapped_column(sa.String(64), unique=True, info={"label": "用户名"})
     display_name: Mapped[str | None] = mapped_column(sa.String(64), info={"label": "姓名"})
     password_hash: Mapped[str] = mapped_column(sa.String(256), info={"label": "密码", "mask": True})
-    role: Mapped[str] = mapped_column(sa.String(20), info={"label": "角色"})
+    role: Mapped[str] = mapped_column(sa.String(20), info={"label": "角色", "display": lambda raw: ROLES.get(raw, raw)})
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), info={"label": "所属单位"})
     leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leaders.id"), info={"label": "对应领导"})
     active: Mapped[bool] = mapped_column("is_active", default=True, info={"label": "启用"})

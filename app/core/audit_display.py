@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import inspect
 
 from app.core.audit import ACTIONS, SOURCES, AuditEntry, audited_models
+from app.core.filters import format_date
 from app.core.money import format_wan
 from app.extensions import db
 
@@ -47,12 +48,27 @@ def field_label(model, field: str) -> str:
     return field
 
 
-def display_value(model, field: str, raw: str | None) -> str:
-    """Raw stored text to what a user reads: 万元 for money, names for references, 是/否."""
+def display_value(model, field: str, raw: str | None, record=None) -> str:
+    """Raw stored text to what a user reads: 万元 for money, names for references, 是/否, Beijing times.
+
+    A column may name its own reading with ``info={"display": callable(raw) -> str}`` (codes to labels);
+    a model whose reading depends on the record defines ``audit_value(field, raw) -> str | None``.
+    """
     if raw is None or raw == "":
         return "（空）"
+    if record is not None:
+        text = record.audit_value(field, raw)
+        if text is not None:
+            return text
     column = _column(model, field)
     if column is not None:
+        if column.info.get("display"):
+            return column.info["display"](raw)
+        if isinstance(column.type, sa.DateTime):
+            try:
+                return format_date(datetime.fromisoformat(raw))
+            except ValueError:
+                return raw
         if column.info.get("money"):
             try:
                 return f"{format_wan(int(raw))} 万元"
@@ -85,26 +101,37 @@ def _model_for_table(table: str):
     return None
 
 
+def actor_name(entry: AuditEntry) -> str:
+    """Who made a change, as people read it: the user's name (田处长, 巴公镇), not the login; 系统 for none."""
+    if entry.user_id is not None:
+        users = _model_for_table("users")
+        user = db.session.get(users, entry.user_id) if users is not None else None
+        if user is not None:
+            return str(user)
+    return entry.username or "系统"
+
+
 def describe(entry: AuditEntry) -> TimelineItem:
     """One audit entry as a timeline item."""
     model = audited_models().get(entry.entity)
     changes: list[Change] = []
     if model is not None:
+        record = db.session.get(model, entry.record_id) if hasattr(model, "audit_value") else None
         if entry.field:
             changes.append(Change(field_label(model, entry.field),
-                                  display_value(model, entry.field, entry.old_value),
-                                  display_value(model, entry.field, entry.new_value)))
+                                  display_value(model, entry.field, entry.old_value, record),
+                                  display_value(model, entry.field, entry.new_value, record)))
         else:
             payload = json.loads(entry.new_value or entry.old_value or "{}")
             for key, raw in payload.items():
-                text = display_value(model, key, raw)
+                text = display_value(model, key, raw, record)
                 if entry.action == "create":
                     changes.append(Change(field_label(model, key), "", text))
                 else:
                     changes.append(Change(field_label(model, key), text, ""))
     return TimelineItem(
         at=entry.created_at,
-        who=entry.username or "系统",
+        who=actor_name(entry),
         source=SOURCES.get(entry.source, entry.source),
         action=ACTIONS.get(entry.action, entry.action),
         entity_label=getattr(model, "__audit_label__", entry.entity),

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import Audited, TimestampMixin
+from app.core.money import format_wan
 from app.extensions import db
 
 UNIT_KINDS = ["乡镇", "县直部门", "国有企业", "金融机构"]
@@ -97,7 +98,8 @@ class Target(Audited, TimestampMixin, db.Model):
     __audit_label__ = "目标"
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(info={"label": "年度"})
-    metric: Mapped[str] = mapped_column(sa.String(40), info={"label": "指标"})
+    metric: Mapped[str] = mapped_column(sa.String(40), info={
+        "label": "指标", "display": lambda raw: TARGET_METRICS.get(raw, (raw, ""))[0]})
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), info={"label": "单位"})
     value: Mapped[int] = mapped_column(sa.BigInteger, info={"label": "目标值"})
     unit: Mapped[Unit | None] = relationship()
@@ -114,3 +116,18 @@ class Target(Audited, TimestampMixin, db.Model):
 
     def audit_title(self) -> str:
         return f"{self.year}年{self.metric_label}"
+
+    def value_text(self, value: int | None = None) -> str:
+        """The stored integer (this target's value unless given) as a person reads it: 万元, %, or a count."""
+        value = self.value if value is None else value
+        if self.kind == "amount":
+            return f"{format_wan(value)} 万元"
+        if self.kind == "rate":
+            return f"{value / 100:g}%"
+        return str(value)
+
+    def audit_value(self, field: str, raw: str) -> str | None:
+        """Timelines read the value in the metric's unit, not as stored yuan or hundredths."""
+        if field != "value" or not raw.lstrip("-").isdigit():
+            return None
+        return self.value_text(int(raw))

@@ -65,10 +65,4 @@ def save_target(obj: Target | None, *, year: int, metric: str, unit_id: int | No
 
 def format_target_value(target: Target) -> str:
     """Stored integer back to what a person reads."""
-    from app.core.money import format_wan
-
-    if target.kind == "amount":
-        return f"{format_wan(target.value)} 万元"
-    if target.kind == "rate":
-        return f"{target.value / 100:g}%"
-    return str(target.value)
+    return target.value_text()

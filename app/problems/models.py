@@ -17,6 +17,11 @@ SIDE_STATUSES = ["退回"]
 ESCALATION_LEVELS = {1: "责任单位", 2: "分管县领导", 3: "县政府主要领导"}
 
 
+def _level_label(raw: str) -> str:
+    """Stored level (“2”) as a timeline reads it: 2级（分管县领导）."""
+    return f"{raw}级（{ESCALATION_LEVELS[int(raw)]}）" if raw.isdigit() and int(raw) in ESCALATION_LEVELS else raw
+
+
 class Problem(Audited, TimestampMixin, db.Model):
     """A problem blocking a project or deal, assigned, supervised and closed (销号)."""
 
@@ -34,7 +39,7 @@ class Problem(Audited, TimestampMixin, db.Model):
     leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leaders.id"), index=True, info={"label": "包联领导"})
     deadline_on: Mapped[date | None] = mapped_column(index=True, info={"label": "办结时限"})
     status: Mapped[str] = mapped_column(sa.String(10), default="待交办", index=True, info={"label": "状态"})
-    escalation_level: Mapped[int] = mapped_column(default=1, info={"label": "督办层级"})
+    escalation_level: Mapped[int] = mapped_column(default=1, info={"label": "督办层级", "display": _level_label})
     resolution: Mapped[str | None] = mapped_column(sa.Text, info={"label": "办结情况"})
     resolved_on: Mapped[date | None] = mapped_column(info={"label": "销号日期"})
     return_reason: Mapped[str | None] = mapped_column(sa.String(1000), info={"label": "退回原因"})

@@ -69,6 +69,15 @@ class Project(Audited, TimestampMixin, db.Model):
         return self.name
 
 
+def _month_label(raw: str) -> str:
+    """A month stored as its last day (2025-06-30) as a timeline reads it: 2025年6月."""
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return raw
+    return f"{day.year}年{day.month}月"
+
+
 class ProjectInvestment(Audited, TimestampMixin, db.Model):
     """Completed investment of a project in one month (dated by the month's last day)."""
 
@@ -76,7 +85,7 @@ class ProjectInvestment(Audited, TimestampMixin, db.Model):
     __audit_label__ = "完成投资"
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True, info={"label": "项目"})
-    period_on: Mapped[date] = mapped_column(info={"label": "月份"})
+    period_on: Mapped[date] = mapped_column(info={"label": "月份", "display": _month_label})
     amount_yuan: Mapped[int] = mapped_column(sa.BigInteger, info={"label": "完成投资", "money": True})
     note: Mapped[str | None] = mapped_column(sa.String(500), info={"label": "说明"})
 

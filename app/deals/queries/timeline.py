@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.core.audit import AuditEntry
-from app.core.audit_display import describe
+from app.core.audit_display import actor_name, describe
 from app.core.money import format_wan
 from app.deals.models import STAGE_DATE_FIELDS, Deal, DealStageChange
 from app.extensions import db
@@ -48,7 +48,7 @@ def deal_timeline(deal: Deal) -> list[TimelineEvent]:
 
     def who(table, record_id):
         entry = created.get((table, record_id))
-        return (entry.username or "系统") if entry else ""
+        return actor_name(entry) if entry else ""
 
     events: list[TimelineEvent] = []
     for change in deal.stage_changes:
@@ -83,7 +83,7 @@ def deal_timeline(deal: Deal) -> list[TimelineEvent]:
         lines = [f"{c.label}：{c.old} → {c.new}" if item.action == "修改" else f"{c.label}：{c.new or c.old}"
                  for c in item.changes]
         events.append(TimelineEvent(_beijing_day(entry.created_at), entry.created_at, "change",
-                                    f"{item.action}{item.entity_label}", entry.username or "系统", lines))
+                                    f"{item.action}{item.entity_label}", item.who, lines))
     merged: list[TimelineEvent] = []
     for event in sorted(events, key=lambda e: (e.on, e.at or datetime.min)):
         last = merged[-1] if merged else None
