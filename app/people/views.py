@@ -44,14 +44,24 @@ def list_rows(kind: str):
 
 
 @bp.route("/<kind>/new", methods=["GET", "POST"])
+@require("reference", "edit")
+def new_row(kind: str):
+    return _row_form(kind, None)
+
+
 @bp.route("/<kind>/<int:row_id>", methods=["GET", "POST"])
 @require("reference")
-def edit_row(kind: str, row_id: int | None = None):
+def edit_row(kind: str, row_id: int):
+    return _row_form(kind, row_id)
+
+
+def _row_form(kind: str, row_id: int | None):
+    """Create or edit a named row; readers see the row read-only (the template disables the form)."""
     model, form_class, title, _columns = _kind(kind)
     obj = db.get_or_404(model, row_id) if row_id else None
-    form = form_class(obj=obj)
     if request.method == "POST":
         ensure_can_edit("reference")
+    form = form_class(obj=obj)
     if form.validate_on_submit():
         data = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
         try:
@@ -81,18 +91,28 @@ def list_targets():
 
 
 @bp.route("/targets/new", methods=["GET", "POST"])
+@require("reference", "edit")
+def new_target():
+    return _target_form(None)
+
+
 @bp.route("/targets/<int:target_id>", methods=["GET", "POST"])
 @require("reference")
-def edit_target(target_id: int | None = None):
+def edit_target(target_id: int):
+    return _target_form(target_id)
+
+
+def _target_form(target_id: int | None):
+    """Create or edit a yearly target; readers see it read-only."""
     obj = db.get_or_404(Target, target_id) if target_id else None
+    if request.method == "POST":
+        ensure_can_edit("reference")
     form = TargetForm(obj=obj)
     form.unit_id.choices = choices_from(queries.units(), "—全县—")
     if obj is not None and request.method == "GET":
         form.unit_id.data = obj.unit_id or 0
         form.value.data = (wan_input_value(obj.value) if obj.kind == "amount"
                            else f"{obj.value / 100:g}%" if obj.kind == "rate" else str(obj.value))
-    if request.method == "POST":
-        ensure_can_edit("reference")
     if form.validate_on_submit():
         try:
             obj = services.save_target(obj, year=form.year.data, metric=form.metric.data,
