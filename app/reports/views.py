@@ -86,7 +86,6 @@ def _render_index(month: ReportMonth, form: IssueForm, *, month_error: str | Non
         "reports/index.html", month=month, figures=figures, m=figures["metrics"], versions=versions,
         current=current, diffs=diffs, changes=changes, change_count=change_count, form=form,
         issued=issued, recent=_recent_months(), month_error=month_error, issue_error=issue_error,
-        max_month=ReportMonth(today().year, today().month).key,
     )
 
 
