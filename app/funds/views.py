@@ -29,13 +29,18 @@ EXPORT_LIMIT = 20_000
 
 # ---- lists -----------------------------------------------------------------------------------
 
+def _years(selected: int | None = None) -> list[int]:
+    """Batch years to choose from, newest first, always including this year and the one shown."""
+    return sorted(set(queries.years()) | {today().year} | ({selected} if selected else set()), reverse=True)
+
+
 def _filter_context(filters: queries.Filters) -> dict:
     projects = db.session.scalars(visible(sa.select(Project).order_by(Project.plan_year.desc(), Project.name),
                                           Project)).all()
     units = [current_user.unit] if current_user.role == "unit" and current_user.unit else people.units()
     return {"filters": filters, "channels": people.channels(), "statuses": ALL_STATUSES, "units": units,
             "leaders": people.leaders(), "projects": projects,
-            "years": sorted(set(queries.years()) | {today().year}, reverse=True)}
+            "years": _years(filters.year)}
 
 
 @bp.route("/")
@@ -108,7 +113,7 @@ def channel_summary():
     return render_template("funds/summary.html", year=year, as_of=as_of, figures=figures,
                            total=queries.figures_total(figures), scoped=is_scoped(current_user),
                            channel_ids={c.name: c.id for c in db.session.scalars(sa.select(FundChannel))},
-                           years=sorted(set(queries.years()) | {today().year}, reverse=True))
+                           years=_years(year))
 
 
 @bp.route("/summary/export")

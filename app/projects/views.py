@@ -54,7 +54,7 @@ def list_projects():
         totals=queries.list_totals(flt, current_user, as_of),
         plan=queries.plan_figures(figure_year, _as_of(figure_year)), figure_year=figure_year,
         plan_as_of=_as_of(figure_year),
-        years=sorted(set(queries.plan_years()) | {today().year}, reverse=True), **_filter_context(),
+        years=sorted(set(queries.plan_years()) | {today().year, figure_year}, reverse=True), **_filter_context(),
     )
 
 
