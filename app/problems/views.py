@@ -147,7 +147,7 @@ def move_problem(problem_id: int):
             _error_to(form, exc, "to_status")
         else:
             db.session.commit()
-            flash(f"问题已{'流转至' if change.to_status != '已销号' else ''}“{change.to_status}”。", "success")
+            flash("问题已销号。" if change.to_status == "已销号" else f"问题已流转至“{change.to_status}”。", "success")
             return redirect(url_for("problems.problem_detail", problem_id=problem.id))
     return _render_detail(problem, move_form=form)
 
