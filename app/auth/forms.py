@@ -1,7 +1,7 @@
 """Login and user-administration forms."""
 
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from app.core.fields import options
 from app.core.forms import ChineseForm
@@ -33,3 +33,6 @@ class PasswordResetForm(ChineseForm):
 class ChangeOwnPasswordForm(ChineseForm):
     current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码")])
     password = PasswordField("新密码", validators=[DataRequired("请输入新密码")])
+    # A typo in a password nobody else knows would lock the user out: type it twice.
+    confirm = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码"),
+                                                    EqualTo("password", "两次输入的新密码不一致")])
