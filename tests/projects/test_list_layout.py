@@ -19,3 +19,15 @@ def test_project_table_keeps_short_cells_on_one_line(client, login, make, seeded
         assert re.search(rf'<td class="text-nowrap">\s*{text}', row), text
     header = table[:table.index("</thead>")]
     assert header.count("text-nowrap") >= 9
+
+
+def test_long_project_names_are_shortened_in_lists(client, login, make, seeded):
+    long_name = "泽州县" + "集中供热管网改造" * 24
+    login(make.user("taskforce"))
+    leader = make.leader("甲领导")
+    make.project(long_name, plan_year=2025, leader=leader)
+    db.session.commit()
+    for url in ("/projects/?year=2025", f"/portfolios/leaders/{leader.id}"):
+        body = client.get(url).get_data(as_text=True)
+        shown = re.search(rf'title="{long_name}">([^<]*)<', body).group(1)
+        assert shown.endswith("…") and len(shown) <= 41, url
