@@ -52,7 +52,7 @@ def measure(fn, repeat: int, counter: QueryCounter) -> dict:
 
 
 def time_functions(app, repeat: int, counter: QueryCounter, today: date) -> list[tuple[str, dict]]:
-    from app.dashboard.metrics import alerts, compute_metrics, signed_not_started
+    from app.dashboard.metrics import alert_counts, alert_groups, alerts, compute_metrics, signed_not_started
     from app.extensions import db
     from app.reports.excel import build_xlsx
     from app.reports.figures import Edition, ReportMonth, collect_figures
@@ -72,6 +72,8 @@ def time_functions(app, repeat: int, counter: QueryCounter, today: date) -> list
         cases = [
             (f"compute_metrics({today.year}, {today.isoformat()})", lambda: compute_metrics(today.year, today)),
             ("alerts() county-wide", lambda: alerts(today.year, today)),
+            ("alert_counts() county-wide", lambda: alert_counts(today.year, today)),
+            ("alert_groups(50 per kind) county-wide", lambda: alert_groups(today.year, today, limit_per_kind=50)),
             ("signed_not_started()", lambda: signed_not_started(today.year, today)),
             (f"report collect_figures({month.key})", lambda: collect_figures(month)),
             ("report build_pdf", lambda: build_pdf(figures, Edition(today))),

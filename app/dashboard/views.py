@@ -15,8 +15,8 @@ from app.core.permissions import can, require
 from app.dashboard import bp, services
 from app.dashboard.charts import channel_short_names, chart_data
 from app.dashboard.forms import AlertSettingsForm, field_name
-from app.dashboard.metrics import alerts, compute_metrics
-from app.dashboard.metrics.alerts import KINDS
+from app.dashboard.metrics import compute_metrics
+from app.dashboard.metrics.alerts import alert_groups
 from app.dashboard.metrics.deals import cohort_totals, same_year_start_figures, signed_figures
 from app.dashboard.metrics.periods import MIN_YEAR, THRESHOLDS, default_as_of, parse_period, threshold
 from app.extensions import db
@@ -50,16 +50,7 @@ def _year_choices() -> list[int]:
                   reverse=True)
 
 
-def grouped_alerts(items: list[dict]) -> list[dict]:
-    """Alerts grouped by kind in the order of KINDS, with their danger/warning counts."""
-    groups = []
-    for kind, label in KINDS.items():
-        rows = [a for a in items if a["kind"] == kind]
-        if rows:
-            groups.append({"kind": kind, "label": label, "alerts": rows,
-                           "danger": sum(a["level"] == "danger" for a in rows),
-                           "warning": sum(a["level"] == "warning" for a in rows)})
-    return groups
+SHOWN_ALERTS = 50  # alerts listed per kind on the dashboard; the rest are counted
 
 
 @bp.route("/dashboard")
@@ -67,11 +58,11 @@ def grouped_alerts(items: list[dict]) -> list[dict]:
 def cockpit():
     year, as_of, notice = _period_from_args(request.args)
     figures = compute_metrics(year, as_of)
-    alert_groups = grouped_alerts(alerts(year, as_of, user=current_user, figures=figures))
+    groups = alert_groups(year, as_of, user=current_user, figures=figures, limit_per_kind=SHOWN_ALERTS)
     return render_template(
         "dashboard/cockpit.html", m=figures, year=year, as_of=as_of, notice=notice, years=_year_choices(),
-        charts=chart_data(figures), channel_short=channel_short_names(), alert_groups=alert_groups,
-        alert_count=sum(len(g["alerts"]) for g in alert_groups),
+        charts=chart_data(figures), channel_short=channel_short_names(), alert_groups=groups,
+        alert_count=sum(g["count"] for g in groups),
         is_current=(as_of == default_as_of(year)),
     )
 
@@ -132,7 +123,7 @@ def home_alerts(user):
         return None
     as_of = today()
     totals = cohort_totals(as_of.year, as_of)
-    groups = grouped_alerts(alerts(as_of.year, as_of, user=user))
+    groups = alert_groups(as_of.year, as_of, user=user, limit_per_kind=0)  # counts only
     return "dashboard/_home_panel.html", {
         "signed": signed_figures(as_of.year, as_of, totals),
         "start": same_year_start_figures(as_of.year, totals),

@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from app.core.models import get_setting
 from app.core.permissions import visible
@@ -117,8 +118,13 @@ class ProblemFilter:
 
 
 def list_statement(flt: ProblemFilter, user, as_of: date):
-    """Problems the user may see: overdue first, then open by deadline, closed last."""
+    """Problems the user may see: overdue first, then open by deadline, closed last.
+
+    The list's columns (project or deal, unit, leader) come joined in, not one query per row.
+    """
     stmt = flt.apply(visible(sa.select(Problem), Problem, user), as_of)
+    stmt = stmt.options(joinedload(Problem.project), joinedload(Problem.deal), joinedload(Problem.unit),
+                        joinedload(Problem.leader))
     return stmt.order_by(
         sa.case((is_overdue(as_of), 0), (is_open(), 1), else_=2),
         Problem.deadline_on.is_(None), Problem.deadline_on, Problem.id.desc(),

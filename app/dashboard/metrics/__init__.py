@@ -8,7 +8,7 @@ dates ISO strings, so the dict is JSON-serialisable as is.
 
 from datetime import date
 
-from app.dashboard.metrics.alerts import alerts
+from app.dashboard.metrics.alerts import alert_counts, alert_groups, alerts
 from app.dashboard.metrics.deals import (
     cohort_totals,
     funds_in_place_figures,
@@ -20,10 +20,10 @@ from app.dashboard.metrics.deals import (
 )
 from app.dashboard.metrics.funds import fund_figures, project_figures
 from app.dashboard.metrics.lists import leader_summary, overdue_problems, signed_not_started
-from app.dashboard.metrics.periods import time_progress
+from app.dashboard.metrics.periods import read_thresholds, time_progress
 
-__all__ = ["alerts", "compute_metrics", "leader_summary", "overdue_problems", "signed_not_started",
-           "time_progress"]
+__all__ = ["alert_counts", "alert_groups", "alerts", "compute_metrics", "leader_summary", "overdue_problems",
+           "signed_not_started", "time_progress"]
 
 
 def compute_metrics(year: int, as_of: date) -> dict:
@@ -31,8 +31,9 @@ def compute_metrics(year: int, as_of: date) -> dict:
     if as_of.year != year:
         raise ValueError(f"as_of {as_of} is not in {year}")
     totals = cohort_totals(year, as_of)
-    signed = signed_figures(year, as_of, totals)
-    units, unassigned = unit_ranking(year, as_of)
+    thresholds = read_thresholds()
+    signed = signed_figures(year, as_of, totals, thresholds=thresholds)
+    units, unassigned = unit_ranking(year, as_of, thresholds=thresholds)
     funds, funds_total = fund_figures(year, as_of)
     return {
         "year": year,

@@ -3,8 +3,15 @@
 An alert is a dict ``kind, kind_label, level ("warning"|"danger"), title, detail, url``;
 ``url`` leads to the record (or its list while the detail page does not exist).
 With a scoped ``user`` (unit, leader) only alerts about records they may see are given.
+
+A county has thousands of alerts, of which pages show counts and a few rows, so each record kind
+is counted in SQL (``alert_counts``: COUNT with the same conditions as its list) and only the rows
+shown are built (``limit_per_kind``: LIMIT on the same ordered query). ``alert_groups`` gives both,
+reading the thresholds once.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -13,9 +20,9 @@ from werkzeug.routing import BuildError
 
 from app.core.money import format_wan
 from app.core.permissions import visible
-from app.dashboard.metrics.deals import cohort_totals, signed_figures, unit_ranking
-from app.dashboard.metrics.lists import open_problem_clause, signed_not_started
-from app.dashboard.metrics.periods import threshold
+from app.dashboard.metrics.deals import as_int, cohort_totals, signed_figures, unit_ranking
+from app.dashboard.metrics.lists import open_problem_clause, signed_not_started, signed_not_started_clause
+from app.dashboard.metrics.periods import read_thresholds, threshold
 from app.deals.models import Deal, Negotiation
 from app.extensions import db
 from app.funds.models import FundApplication
@@ -71,10 +78,38 @@ def _scoped(stmt, model, user):
     return visible(stmt, model, user) if user is not None else stmt
 
 
-def progress_alerts(year: int, as_of: date, *, user=None, figures: dict | None = None) -> list[dict]:
+def _setting(settings: dict | None, key: str) -> int:
+    """A threshold from ``settings`` (``read_thresholds()`` of this computation), else read now."""
+    return settings[key] if settings is not None else threshold(key)
+
+
+def _limited(stmt, limit: int | None):
+    return stmt if limit is None else stmt.limit(limit)
+
+
+def _tally(danger) -> tuple:
+    """Columns counting a kind's rows and, of them, those with ``danger`` (None: no danger level)."""
+    red = sa.literal(0) if danger is None else sa.func.coalesce(sa.func.sum(sa.case((danger, 1), else_=0)), 0)
+    return sa.func.count(), red
+
+
+def _level_counts(stmt, model, user) -> dict:
+    """``{"count", "danger", "warning"}`` from a select of ``_tally`` columns, scoped to ``user``."""
+    total, danger = (as_int(value) for value in db.session.execute(_scoped(stmt, model, user)).one())
+    return {"count": total, "danger": danger, "warning": total - danger}
+
+
+def _counted(items: list[dict]) -> dict:
+    danger = sum(a["level"] == "danger" for a in items)
+    return {"count": len(items), "danger": danger, "warning": len(items) - danger}
+
+
+def progress_alerts(year: int, as_of: date, *, user=None, figures: dict | None = None,
+                    settings: dict | None = None) -> list[dict]:
     """签约进度 behind 序时进度 by the yellow/red points, county-wide and per unit with a target."""
     result = []
-    signed = figures["signed"] if figures else signed_figures(year, as_of, cohort_totals(year, as_of))
+    signed = (figures["signed"] if figures
+              else signed_figures(year, as_of, cohort_totals(year, as_of), thresholds=settings))
     url = record_url("dashboard.cockpit", query={"year": year, "as_of": as_of.isoformat()})
     if signed["gap_level"] != "ok":
         result.append(_alert(
@@ -82,7 +117,7 @@ def progress_alerts(year: int, as_of: date, *, user=None, figures: dict | None =
             f"全县签约进度落后序时进度 {abs(signed['gap']) * 100:.1f} 个百分点",
             f"签约额 {format_wan(signed['amount_yuan'])} 万元，完成目标 {_pct(signed['progress'])}，"
             f"序时进度 {_pct(signed['time_progress'])}", url, gap=signed["gap"]))
-    ranking = figures["units"] if figures else unit_ranking(year, as_of)[0]
+    ranking = figures["units"] if figures else unit_ranking(year, as_of, thresholds=settings)[0]
     own_unit = user.unit_id if user is not None and user.role == "unit" else None
     behind = [row for row in ranking if row["gap_level"] != "ok" and own_unit in (None, row["unit_id"])]
     for row in sorted(behind, key=lambda r: (r["gap"], r["unit"])):  # furthest behind first
@@ -97,9 +132,10 @@ def progress_alerts(year: int, as_of: date, *, user=None, figures: dict | None =
     return result
 
 
-def start_rate_risk_alerts(year: int, as_of: date, *, figures: dict | None = None) -> list[dict]:
+def start_rate_risk_alerts(year: int, as_of: date, *, figures: dict | None = None,
+                           settings: dict | None = None) -> list[dict]:
     """From the risk month (October by default): the same-year start rate below its target."""
-    if as_of.month < threshold("alert.year_end_risk_month"):
+    if as_of.month < _setting(settings, "alert.year_end_risk_month"):
         return []
     target_bp = target_value(year, "same_year_start_rate")
     if figures:
@@ -117,13 +153,12 @@ def start_rate_risk_alerts(year: int, as_of: date, *, figures: dict | None = Non
         needed=needed)]
 
 
-def signed_not_started_alerts(year: int, as_of: date, *, user=None) -> list[dict]:
-    """Deals signed more than N days ago (default 90) and still not started."""
-    days = threshold("alert.signed_not_started_days")
+def signed_not_started_alerts(year: int, as_of: date, *, user=None, limit: int | None = None,
+                              settings: dict | None = None) -> list[dict]:
+    """Deals signed more than N days ago (default 90) and still not started; the first ``limit`` when given."""
+    days = _setting(settings, "alert.signed_not_started_days")
     result = []
-    for row in signed_not_started(year, as_of, user=user):
-        if row["days_waiting"] <= days:
-            continue
+    for row in signed_not_started(year, as_of, user=user, signed_before=as_of - timedelta(days=days), limit=limit):
         who = "，".join(filter(None, [row["unit"] and f"责任单位 {row['unit']}", row["leader"] and f"包联领导 {row['leader']}"]))
         result.append(_alert(
             "signed_not_started", "danger" if row["days_waiting"] > 2 * days else "warning",
@@ -133,15 +168,27 @@ def signed_not_started_alerts(year: int, as_of: date, *, user=None) -> list[dict
     return result
 
 
-def problem_alerts(as_of: date, *, user=None) -> list[dict]:
+def signed_not_started_counts(year: int, as_of: date, *, user=None, settings: dict | None = None) -> dict:
+    """Counts of ``signed_not_started_alerts``: waiting more than N days, danger beyond 2N."""
+    days = _setting(settings, "alert.signed_not_started_days")
+    stmt = (sa.select(*_tally(Deal.signed_on < as_of - timedelta(days=2 * days))).select_from(Deal)
+            .where(signed_not_started_clause(year, as_of), Deal.signed_on < as_of - timedelta(days=days)))
+    return _level_counts(stmt, Deal, user)
+
+
+def _problem_conditions(as_of: date, settings: dict | None) -> tuple:
+    days = _setting(settings, "alert.problem_deadline_days")
+    return open_problem_clause(as_of), Problem.deadline_on <= as_of + timedelta(days=days)
+
+
+def problem_alerts(as_of: date, *, user=None, limit: int | None = None, settings: dict | None = None) -> list[dict]:
     """Open problems due within N days (default 3), and overdue ones (→ 督办)."""
-    days = threshold("alert.problem_deadline_days")
     stmt = (sa.select(Problem.id, Problem.description, Problem.deadline_on, Problem.escalation_level, Unit.name)
             .outerjoin(Unit, Problem.unit_id == Unit.id)
-            .where(open_problem_clause(as_of), Problem.deadline_on <= as_of + timedelta(days=days))
+            .where(*_problem_conditions(as_of, settings))
             .order_by(Problem.deadline_on, Problem.id))
     result = []
-    for pid, text, deadline, level, unit in db.session.execute(_scoped(stmt, Problem, user)):
+    for pid, text, deadline, level, unit in db.session.execute(_limited(_scoped(stmt, Problem, user), limit)):
         short = text if len(text) <= 40 else text[:40] + "…"
         url = record_url("problems.problem_detail", "problems.list_problems", pid)
         unit_text = f"，责任单位 {unit}" if unit else ""
@@ -158,17 +205,28 @@ def problem_alerts(as_of: date, *, user=None) -> list[dict]:
     return result
 
 
-def fund_deadline_alerts(year: int, as_of: date, *, user=None) -> list[dict]:
+def problem_alert_counts(as_of: date, *, user=None, settings: dict | None = None) -> dict:
+    """Counts of ``problem_alerts``: overdue ones are danger."""
+    stmt = (sa.select(*_tally(Problem.deadline_on < as_of)).select_from(Problem)
+            .where(*_problem_conditions(as_of, settings)))
+    return _level_counts(stmt, Problem, user)
+
+
+def _fund_conditions(year: int, as_of: date, settings: dict | None) -> tuple:
+    days = _setting(settings, "alert.fund_deadline_days")
+    return (FundApplication.status == "谋划储备", FundApplication.deadline_on >= date(year, 1, 1),
+            FundApplication.deadline_on <= as_of + timedelta(days=days))
+
+
+def fund_deadline_alerts(year: int, as_of: date, *, user=None, limit: int | None = None,
+                         settings: dict | None = None) -> list[dict]:
     """Applications still 谋划储备 whose 申报截止 is within N days (default 7) or passed this year."""
-    days = threshold("alert.fund_deadline_days")
     stmt = (sa.select(FundApplication.id, FundApplication.title, FundApplication.deadline_on, Unit.name)
             .outerjoin(Unit, FundApplication.applicant_unit_id == Unit.id)
-            .where(FundApplication.status == "谋划储备",
-                   FundApplication.deadline_on >= date(year, 1, 1),
-                   FundApplication.deadline_on <= as_of + timedelta(days=days))
+            .where(*_fund_conditions(year, as_of, settings))
             .order_by(FundApplication.deadline_on, FundApplication.id))
     result = []
-    for aid, title, deadline, unit in db.session.execute(_scoped(stmt, FundApplication, user)):
+    for aid, title, deadline, unit in db.session.execute(_limited(_scoped(stmt, FundApplication, user), limit)):
         url = record_url("funds.application_detail", "funds.list_applications", aid)
         unit_text = f"，申报单位 {unit}" if unit else ""
         left = (deadline - as_of).days
@@ -183,15 +241,26 @@ def fund_deadline_alerts(year: int, as_of: date, *, user=None) -> list[dict]:
     return result
 
 
-def follow_up_alerts(as_of: date, *, user=None) -> list[dict]:
+def fund_deadline_counts(year: int, as_of: date, *, user=None, settings: dict | None = None) -> dict:
+    """Counts of ``fund_deadline_alerts``: passed or at most one day left is danger."""
+    stmt = (sa.select(*_tally(FundApplication.deadline_on <= as_of + timedelta(days=1))).select_from(FundApplication)
+            .where(*_fund_conditions(year, as_of, settings)))
+    return _level_counts(stmt, FundApplication, user)
+
+
+def _follow_up_conditions(as_of: date) -> tuple:
+    return (Negotiation.follow_up_done.is_(False), Negotiation.next_follow_up_on <= as_of,
+            Deal.stage.not_in(("终止", "暂缓")))
+
+
+def follow_up_alerts(as_of: date, *, user=None, limit: int | None = None) -> list[dict]:
     """Negotiation follow-ups due on D or overdue, for deals still in the pipeline."""
     stmt = (sa.select(Negotiation.deal_id, Deal.name, Negotiation.next_follow_up_on, Negotiation.next_step)
             .join(Deal, Negotiation.deal_id == Deal.id)
-            .where(Negotiation.follow_up_done.is_(False), Negotiation.next_follow_up_on <= as_of,
-                   Deal.stage.not_in(("终止", "暂缓")))
+            .where(*_follow_up_conditions(as_of))
             .order_by(Negotiation.next_follow_up_on, Negotiation.id))
     result = []
-    for deal_id, name, due, next_step in db.session.execute(_scoped(stmt, Deal, user)):
+    for deal_id, name, due, next_step in db.session.execute(_limited(_scoped(stmt, Deal, user), limit)):
         url = record_url("deals.deal_detail", "deals.list_deals", deal_id)
         step = f"，下一步：{next_step}" if next_step else ""
         if due < as_of:
@@ -203,32 +272,116 @@ def follow_up_alerts(as_of: date, *, user=None) -> list[dict]:
     return result
 
 
-def stale_alerts(as_of: date, *, user=None) -> list[dict]:
+def follow_up_counts(as_of: date, *, user=None) -> dict:
+    """Counts of ``follow_up_alerts``: overdue ones are danger."""
+    stmt = (sa.select(*_tally(Negotiation.next_follow_up_on < as_of)).select_from(Negotiation)
+            .join(Deal, Negotiation.deal_id == Deal.id).where(*_follow_up_conditions(as_of)))
+    return _level_counts(stmt, Deal, user)
+
+
+def _last_update():
+    return sa.func.coalesce(Deal.last_activity_on, Deal.lead_on)
+
+
+def _stale_conditions(as_of: date, settings: dict | None) -> tuple:
+    days = _setting(settings, "alert.stale_days")
+    return Deal.stage.in_(("线索", "在谈")), _last_update() < as_of - timedelta(days=days)
+
+
+def stale_alerts(as_of: date, *, user=None, limit: int | None = None, settings: dict | None = None) -> list[dict]:
     """Leads and deals under negotiation without any update for N days (default 30)."""
-    days = threshold("alert.stale_days")
-    last = sa.func.coalesce(Deal.last_activity_on, Deal.lead_on)
+    last = _last_update()
     stmt = (sa.select(Deal.id, Deal.name, Deal.stage, last)
-            .where(Deal.stage.in_(("线索", "在谈")), last < as_of - timedelta(days=days))
+            .where(*_stale_conditions(as_of, settings))
             .order_by(last, Deal.id))
     return [
         _alert("stale", "warning", f"{name}（{stage}）已 {(as_of - updated).days} 天未更新",
                f"最近更新 {updated.isoformat()}，请及时跟进或调整阶段",
                record_url("deals.deal_detail", "deals.list_deals", deal_id), deal_id=deal_id)
-        for deal_id, name, stage, updated in db.session.execute(_scoped(stmt, Deal, user))
+        for deal_id, name, stage, updated in db.session.execute(_limited(_scoped(stmt, Deal, user), limit))
     ]
 
 
-def alerts(year: int, as_of: date, *, user=None, figures: dict | None = None) -> list[dict]:
+def stale_counts(as_of: date, *, user=None, settings: dict | None = None) -> dict:
+    """Counts of ``stale_alerts`` (all warnings)."""
+    stmt = sa.select(*_tally(None)).select_from(Deal).where(*_stale_conditions(as_of, settings))
+    return _level_counts(stmt, Deal, user)
+
+
+@dataclass
+class _Kind:
+    """One alert kind: ``rows(limit)`` gives its first ``limit`` alerts (all when None), ``counts()`` its totals."""
+
+    rows: Callable[[int | None], list[dict]]
+    counts: Callable[[], dict]
+
+
+def _listed(build: Callable[[], list[dict]]) -> _Kind:
+    """A kind with a handful of alerts (progress, start rate): built in full once, counted from the list."""
+    built: list[list[dict]] = []
+
+    def rows(limit):
+        if not built:
+            built.append(build())
+        return built[0] if limit is None else built[0][:limit]
+
+    return _Kind(rows, lambda: _counted(rows(None)))
+
+
+def _kinds(year: int, as_of: date, user, figures: dict | None) -> dict[str, _Kind]:
+    """Every kind in the order of ``KINDS``, with the thresholds read once."""
+    settings = read_thresholds()
+    return {
+        "progress": _listed(lambda: progress_alerts(year, as_of, user=user, figures=figures, settings=settings)),
+        "start_rate_risk": _listed(lambda: start_rate_risk_alerts(year, as_of, figures=figures, settings=settings)),
+        "signed_not_started": _Kind(
+            lambda limit: signed_not_started_alerts(year, as_of, user=user, limit=limit, settings=settings),
+            lambda: signed_not_started_counts(year, as_of, user=user, settings=settings)),
+        "problem_deadline": _Kind(lambda limit: problem_alerts(as_of, user=user, limit=limit, settings=settings),
+                                  lambda: problem_alert_counts(as_of, user=user, settings=settings)),
+        "fund_deadline": _Kind(
+            lambda limit: fund_deadline_alerts(year, as_of, user=user, limit=limit, settings=settings),
+            lambda: fund_deadline_counts(year, as_of, user=user, settings=settings)),
+        "follow_up": _Kind(lambda limit: follow_up_alerts(as_of, user=user, limit=limit),
+                           lambda: follow_up_counts(as_of, user=user)),
+        "stale": _Kind(lambda limit: stale_alerts(as_of, user=user, limit=limit, settings=settings),
+                       lambda: stale_counts(as_of, user=user, settings=settings)),
+    }
+
+
+def alerts(year: int, as_of: date, *, user=None, figures: dict | None = None,
+           limit_per_kind: int | None = None) -> list[dict]:
     """Every alert for year Y as of D, in the order of ``KINDS`` (most pressing kinds first).
 
     ``figures`` may pass ``compute_metrics(year, as_of)`` already at hand, to reuse its figures.
+    ``limit_per_kind`` keeps only the first N alerts of each kind (in the same order); the totals
+    are then ``alert_counts``.
     """
-    return [
-        *progress_alerts(year, as_of, user=user, figures=figures),
-        *start_rate_risk_alerts(year, as_of, figures=figures),
-        *signed_not_started_alerts(year, as_of, user=user),
-        *problem_alerts(as_of, user=user),
-        *fund_deadline_alerts(year, as_of, user=user),
-        *follow_up_alerts(as_of, user=user),
-        *stale_alerts(as_of, user=user),
-    ]
+    if limit_per_kind == 0:
+        return []
+    return [alert for kind in _kinds(year, as_of, user, figures).values() for alert in kind.rows(limit_per_kind)]
+
+
+def alert_counts(year: int, as_of: date, *, user=None, figures: dict | None = None) -> dict[str, dict]:
+    """Per kind, every kind in the order of ``KINDS``: ``{"count", "danger", "warning"}``.
+
+    Counted in SQL with the same conditions as the lists, without building the alerts: ``count``
+    equals the number of that kind's alerts in ``alerts(...)`` with the same arguments.
+    """
+    return {name: kind.counts() for name, kind in _kinds(year, as_of, user, figures).items()}
+
+
+def alert_groups(year: int, as_of: date, *, user=None, figures: dict | None = None,
+                 limit_per_kind: int | None = None) -> list[dict]:
+    """The kinds that have alerts, in the order of ``KINDS``, for pages.
+
+    Each group: ``kind, label, count, danger, warning`` (all alerts of the kind) and ``alerts``, its
+    first ``limit_per_kind`` alerts (all when None, none when 0).
+    """
+    groups = []
+    for name, kind in _kinds(year, as_of, user, figures).items():
+        counts = kind.counts()
+        if counts["count"]:
+            rows = [] if limit_per_kind == 0 else kind.rows(limit_per_kind)
+            groups.append({"kind": name, "label": KINDS[name], **counts, "alerts": rows})
+    return groups

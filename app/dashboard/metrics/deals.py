@@ -9,7 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.dashboard.metrics.periods import gap_level, time_progress, year_start
+from app.dashboard.metrics.periods import gap_level, read_thresholds, time_progress, year_start
 from app.deals.models import Deal, FundsInPlace
 from app.extensions import db
 from app.people.models import Target, Unit
@@ -67,8 +67,8 @@ def cohort_totals(year: int, as_of: date) -> dict:
     return {key: as_int(value) for key, value in zip(keys, row, strict=True)}
 
 
-def signed_figures(year: int, as_of: date, totals: dict) -> dict:
-    """签约额 and count against the county target, with 序时进度 and the gap."""
+def signed_figures(year: int, as_of: date, totals: dict, *, thresholds: dict | None = None) -> dict:
+    """签约额 and count against the county target, with 序时进度 and the gap (``thresholds``: see gap_level)."""
     target = target_value(year, "signed_amount")
     progress = ratio(totals["amount"], target)
     elapsed = time_progress(as_of)
@@ -81,7 +81,7 @@ def signed_figures(year: int, as_of: date, totals: dict) -> dict:
         "progress": progress,
         "time_progress": elapsed,
         "gap": gap,
-        "gap_level": gap_level(gap),
+        "gap_level": gap_level(gap, thresholds),
         "month_count": totals["month_count"],
         "month_amount_yuan": totals["month_amount"],
     }
@@ -132,8 +132,11 @@ def funds_in_place_figures(year: int, as_of: date, totals: dict) -> dict:
             "rate": ratio(in_place, totals["amount"])}
 
 
-def unit_ranking(year: int, as_of: date) -> tuple[list[dict], dict]:
-    """赛马: per responsible unit (Deal.lead_unit_id), with unit targets; and the deals without a unit."""
+def unit_ranking(year: int, as_of: date, *, thresholds: dict | None = None) -> tuple[list[dict], dict]:
+    """赛马: per responsible unit (Deal.lead_unit_id), with unit targets; and the deals without a unit.
+
+    The progress thresholds are read once for all units (or taken from ``thresholds``).
+    """
     rows = db.session.execute(
         sa.select(
             Deal.lead_unit_id,
@@ -151,6 +154,7 @@ def unit_ranking(year: int, as_of: date) -> tuple[list[dict], dict]:
     unit_ids = set(figures) | set(targets)
     units = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
     elapsed = time_progress(as_of)
+    thresholds = read_thresholds() if thresholds is None else thresholds
     ranking = []
     for unit_id in unit_ids:
         count, amount, started = figures.get(unit_id, (0, 0, 0))
@@ -168,7 +172,7 @@ def unit_ranking(year: int, as_of: date) -> tuple[list[dict], dict]:
             "target_yuan": target,
             "completion_rate": completion,
             "gap": gap,
-            "gap_level": gap_level(gap),
+            "gap_level": gap_level(gap, thresholds),
             "started_count": started,
             "start_rate": ratio(started, count),
         })

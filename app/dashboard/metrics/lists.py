@@ -25,8 +25,18 @@ def _scoped(stmt, model, user):
     return visible(stmt, model, user) if user is not None else stmt
 
 
-def signed_not_started(year: int, as_of: date, *, user=None) -> list[dict]:
-    """Counted deals signed in Y up to D with no 开工 by D and not terminated by D; longest waiting first."""
+def signed_not_started_clause(year: int, as_of: date):
+    """Counted deals signed in Y up to D with no 开工 by D and not terminated by D."""
+    return sa.and_(signed_clause(year, as_of), sa.not_(started_by(as_of)),
+                   sa.or_(Deal.terminated_on.is_(None), Deal.terminated_on > as_of))
+
+
+def signed_not_started(year: int, as_of: date, *, user=None, signed_before: date | None = None,
+                       limit: int | None = None) -> list[dict]:
+    """Counted deals signed in Y up to D with no 开工 by D and not terminated by D; longest waiting first.
+
+    ``signed_before`` keeps the deals signed before that date; ``limit`` gives the first ones only.
+    """
     lead_unit, township = aliased(Unit), aliased(Unit)
     stmt = (
         sa.select(Deal.id, Deal.name, Investor.name, lead_unit.name, township.name, Leader.name,
@@ -35,10 +45,13 @@ def signed_not_started(year: int, as_of: date, *, user=None) -> list[dict]:
         .outerjoin(lead_unit, Deal.lead_unit_id == lead_unit.id)
         .outerjoin(township, Deal.township_id == township.id)
         .outerjoin(Leader, Deal.leader_id == Leader.id)
-        .where(signed_clause(year, as_of), sa.not_(started_by(as_of)),
-               sa.or_(Deal.terminated_on.is_(None), Deal.terminated_on > as_of))
+        .where(signed_not_started_clause(year, as_of))
         .order_by(Deal.signed_on, Deal.id)
     )
+    if signed_before is not None:
+        stmt = stmt.where(Deal.signed_on < signed_before)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     rows = db.session.execute(_scoped(stmt, Deal, user)).all()
     return [
         {"deal_id": deal_id, "name": name, "investor": investor, "unit": unit, "township": town, "leader": leader,

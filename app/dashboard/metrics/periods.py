@@ -3,9 +3,12 @@
 import calendar
 from datetime import date
 
+import sqlalchemy as sa
+
 from app.core.dates import parse_date, today
 from app.core.errors import InputError
-from app.core.models import get_setting
+from app.core.models import Setting, get_setting
+from app.extensions import db
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -23,8 +26,21 @@ THRESHOLDS = {
 
 def threshold(key: str) -> int:
     """An alert threshold from the settings table, falling back to its default when unset or unreadable."""
+    return _threshold_value(key, get_setting(key))
+
+
+def read_thresholds() -> dict[str, int]:
+    """Every alert threshold (as ``threshold`` gives it) in one query.
+
+    Read once per computation and pass the dict along; it is never kept across requests, so an
+    admin's edit of the thresholds applies to the next page at once.
+    """
+    stored = dict(db.session.execute(sa.select(Setting.key, Setting.value).where(Setting.key.in_(THRESHOLDS))).all())
+    return {key: _threshold_value(key, stored.get(key)) for key in THRESHOLDS}
+
+
+def _threshold_value(key: str, raw) -> int:
     _label, default, low, high, _help = THRESHOLDS[key]
-    raw = get_setting(key)
     try:
         value = int(str(raw).strip())
     except (TypeError, ValueError):
@@ -48,15 +64,23 @@ def time_progress(as_of: date) -> float:
     return as_of.timetuple().tm_yday / days_in_year
 
 
-def gap_level(gap: float | None) -> str:
-    """"red" / "yellow" / "ok" for a gap (progress − time progress, as a fraction)."""
+def gap_level(gap: float | None, thresholds: dict[str, int] | None = None) -> str:
+    """"red" / "yellow" / "ok" for a gap (progress − time progress, as a fraction).
+
+    ``thresholds`` is ``read_thresholds()`` when the caller grades many gaps; without it the two
+    settings are read here.
+    """
     if gap is None:
         return "ok"
+
+    def points_of(key):
+        return thresholds[key] if thresholds is not None else threshold(key)
+
     points = gap * 100
     # A tiny epsilon so that exactly −10.0 points (computed in floating point) counts as −10.
-    if points <= -threshold("alert.progress_red_points") + 1e-9:
+    if points <= -points_of("alert.progress_red_points") + 1e-9:
         return "red"
-    if points <= -threshold("alert.progress_yellow_points") + 1e-9:
+    if points <= -points_of("alert.progress_yellow_points") + 1e-9:
         return "yellow"
     return "ok"
 

@@ -199,19 +199,27 @@ class KanbanColumn:
 
 
 def kanban(filters: DealFilters, user) -> list[KanbanColumn]:
-    """One column per stage with its count, amount and most recently active deals."""
+    """One column per stage with its count, amount and most recently active deals.
+
+    The cards of every column come in one query (numbered per stage, the first ``KANBAN_CARDS`` of
+    each kept) with their relations loaded once for all columns.
+    """
     columns = {stage: KanbanColumn(stage) for stage in ALL_STAGES}
     stmt = visible(sa.select(Deal.stage, sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(Deal.contract_amount_yuan), 0))
                    .where(*filters.conditions(with_stage=False)).group_by(Deal.stage), Deal, user)
     for stage, count, amount in db.session.execute(stmt):
         if stage in columns:
             columns[stage].count, columns[stage].amount_yuan = as_int(count), as_int(amount)
-    for column in columns.values():
-        if column.count:
-            cards = visible(sa.select(Deal).where(Deal.stage == column.stage, *filters.conditions(with_stage=False)),
-                            Deal, user)
-            cards = cards.order_by(Deal.last_activity_on.desc().nulls_last(), Deal.id.desc()).limit(KANBAN_CARDS)
-            column.deals = db.session.scalars(_with_relations(cards)).all()
+    stages = [column.stage for column in columns.values() if column.count]
+    if stages:
+        position = sa.func.row_number().over(partition_by=Deal.stage,
+                                             order_by=(Deal.last_activity_on.desc().nulls_last(), Deal.id.desc()))
+        ranked = visible(sa.select(Deal.id, position.label("position"))
+                         .where(Deal.stage.in_(stages), *filters.conditions(with_stage=False)), Deal, user).subquery()
+        cards = (sa.select(Deal).join(ranked, ranked.c.id == Deal.id)
+                 .where(ranked.c.position <= KANBAN_CARDS).order_by(ranked.c.position))
+        for deal in db.session.scalars(_with_relations(cards)):
+            columns[deal.stage].deals.append(deal)
     return list(columns.values())
 
 
