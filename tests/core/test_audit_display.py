@@ -35,8 +35,9 @@ def test_a_deleted_user_falls_back_to_the_stored_login_and_no_user_to_system(mak
     with audit_context(source="web", user=clerk):
         make.unit("甲镇")
         db.session.commit()
-    make.unit("乙镇")  # no user in the context
-    db.session.commit()
+    with audit_context(source="cli", user=None):  # a command run without a user
+        make.unit("乙镇")
+        db.session.commit()
     rows = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "units").order_by(AuditEntry.id)).all()
     db.session.execute(sa.delete(User).where(User.id == clerk.id))
     db.session.expire_all()
