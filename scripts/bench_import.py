@@ -1,11 +1,15 @@
-"""Benchmark the ledger import: build a 10,000-row ledger, time preview and commit on SQLite.
+"""Benchmark the ledger import: build a 10,000-row ledger, time preview, commit, re-preview and undo.
 
-    .venv/bin/python scripts/bench_import.py                 # deals, 10,000 rows
+    .venv/bin/python scripts/bench_import.py                 # deals, 10,000 rows, SQLite
     .venv/bin/python scripts/bench_import.py --kind all --rows 10000
+    .venv/bin/python scripts/bench_import.py --kind all \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test_perf
 
-Uses a throw-away SQLite file (never instance/crm.sqlite3). Each row of the deals ledger is
-signed (and half of them started), so a commit writes the deal, its investor and 3–5
-stage-history rows per row, all through the deals services, audited.
+Uses a throw-away SQLite file (never instance/crm.sqlite3), or with ``--database-url`` a
+throw-away database whose tables are dropped and re-created for each kind. Each row of the
+deals ledger is signed (and half of them started), so a commit writes the deal, its investor
+and 3–5 stage-history rows per row; each funds row an application, 4 status rows and 2 ledger
+entries; all through the services, audited.
 """
 
 import argparse
@@ -70,23 +74,27 @@ def funds_ledger(count: int) -> bytes:
 BUILDERS = {"deals": deals_ledger, "projects": projects_ledger, "funds": funds_ledger}
 
 
-def run(kind: str, rows: int) -> dict:
+def run(kind: str, rows: int, database_url: str | None = None) -> dict:
     from app import create_app
     from app.extensions import db
     from app.imports import services
     from app.people.seeds import seed_reference_data
     from config import DevelopmentConfig
 
-    handle, path = tempfile.mkstemp(prefix=f"bench_import_{kind}_", suffix=".sqlite3")
-    os.close(handle)
+    path = None
+    if database_url is None:
+        handle, path = tempfile.mkstemp(prefix=f"bench_import_{kind}_", suffix=".sqlite3")
+        os.close(handle)
+        database_url = f"sqlite:///{path}"
 
     class BenchConfig(DevelopmentConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{path}"
+        SQLALCHEMY_DATABASE_URI = database_url
         CRM_TODAY = "2025-12-31"
 
     try:
         app = create_app(BenchConfig)
         with app.app_context():
+            db.drop_all()
             db.create_all()
             seed_reference_data()
             db.session.commit()
@@ -107,24 +115,31 @@ def run(kind: str, rows: int) -> dict:
             db.session.commit()
             t4 = time.perf_counter()
             db.session.remove()
+            if path is None:
+                db.drop_all()
             db.engine.dispose()
         return {"kind": kind, "rows": rows, "file_kb": len(content) // 1024, "preview": t1 - t0,
                 "commit": t2 - t1, "reimport_preview": t3 - t2, "undo": t4 - t3,
                 "preview_cpu": c1 - c0, "commit_cpu": c2 - c1}
     finally:
-        os.remove(path)
+        if path is not None:
+            os.remove(path)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kind", choices=[*BUILDERS, "all"], default="deals")
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--database-url", help="a throw-away database (its tables are dropped), e.g. "
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/test_perf; default: a temporary SQLite file")
     args = parser.parse_args()
+    if args.database_url and args.database_url.rstrip("/").endswith("crm.sqlite3"):
+        parser.error("refusing to benchmark on instance/crm.sqlite3")
     kinds = list(BUILDERS) if args.kind == "all" else [args.kind]
     print(f"{'kind':<9}{'rows':>7}{'file':>8}{'preview':>10}{'commit':>10}{'re-preview':>12}{'undo':>9}"
           f"{'preview CPU':>13}{'commit CPU':>12}")
     for kind in kinds:
-        r = run(kind, args.rows)
+        r = run(kind, args.rows, args.database_url)
         print(f"{r['kind']:<9}{r['rows']:>7}{r['file_kb']:>6}KB{r['preview']:>9.1f}s{r['commit']:>9.1f}s"
               f"{r['reimport_preview']:>11.1f}s{r['undo']:>8.1f}s{r['preview_cpu']:>12.1f}s{r['commit_cpu']:>11.1f}s",
               flush=True)

@@ -93,18 +93,26 @@ def serialize(value) -> str | None:
     return str(value)
 
 
-def _audited_columns(mapper):
-    for prop in mapper.column_attrs:
-        column = prop.columns[0]
-        if column.primary_key or column.info.get("audit") is False:
-            continue
-        yield prop.key, column
+_COLUMNS: dict = {}  # mapper → its audited (key, column) pairs, worked out once
+_COLLECTIONS: dict = {}  # mapper → its audited many-to-many relationships
 
 
-def _collections(mapper):
-    for rel in mapper.relationships:
-        if rel.secondary is not None and rel.info.get("audit", True) and not rel.viewonly:
-            yield rel
+def _audited_columns(mapper) -> tuple:
+    columns = _COLUMNS.get(mapper)
+    if columns is None:
+        columns = _COLUMNS[mapper] = tuple(
+            (prop.key, prop.columns[0]) for prop in mapper.column_attrs
+            if not prop.columns[0].primary_key and prop.columns[0].info.get("audit") is not False)
+    return columns
+
+
+def _collections(mapper) -> tuple:
+    rels = _COLLECTIONS.get(mapper)
+    if rels is None:
+        rels = _COLLECTIONS[mapper] = tuple(
+            rel for rel in mapper.relationships
+            if rel.secondary is not None and rel.info.get("audit", True) and not rel.viewonly)
+    return rels
 
 
 def _value(column, value):

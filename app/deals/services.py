@@ -202,8 +202,12 @@ def replay_stage_history(changes, *, dates: dict | None = None) -> StageState:
 
 
 def _latest_change(deal: Deal) -> DealStageChange | None:
-    rows = [c for c in deal.stage_changes if c.id is not None]
-    return max(rows, key=lambda c: c.id, default=None)
+    """The last move recorded: rows added but not flushed yet (a ledger import flushes once per
+    chunk of rows) come after the stored ones, in the order they were added."""
+    pending = [c for c in deal.stage_changes if c.id is None]
+    if pending:
+        return pending[-1]
+    return max(deal.stage_changes, key=lambda c: c.id, default=None)
 
 
 def move_deal_to_stage(deal: Deal, to_stage: str, *, effective_on: date, actor=None,

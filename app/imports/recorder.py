@@ -3,8 +3,10 @@
 While ``recording()`` is active, every flush notes the audited rows it creates and, before
 the first change to an existing row, that row's full prior values read from the database
 (including columns the audit log skips, such as ``updated_at``) and the ids of its
-many-to-many links. Undo restores those rows and deletes the created ones, through the ORM
-so the audit log records the undo too.
+many-to-many links. A created row is credited to the ledger row that added it to the session
+(several rows may share one flush, see batching.py); a changed one to the current row. Undo
+restores those rows and deletes the created ones, through the ORM so the audit log records
+the undo too.
 """
 
 import contextvars
@@ -33,9 +35,10 @@ class Recorder:
         self.items: list[list] = []
         self._index: dict[tuple[str, int], list] = {}
         self.row_number: int | None = None
+        self.added_by: dict = {}  # InstanceState of an object not flushed yet → the ledger row that added it
 
-    def note(self, action: str, key: tuple[str, int], before: dict | None) -> None:
-        item = [action, key[0], key[1], before, self.row_number]
+    def note(self, action: str, key: tuple[str, int], before: dict | None, row_number: int | None = None) -> None:
+        item = [action, key[0], key[1], before, self.row_number if row_number is None else row_number]
         self.items.append(item)
         self._index[key] = item
 
@@ -96,7 +99,8 @@ def snapshot(connection, obj) -> dict:
     return data
 
 
-def _changed(obj) -> bool:
+def changed(obj) -> bool:
+    """Has a stored object unflushed changes to its columns or many-to-many links?"""
     state = inspect(obj)
     for prop in state.mapper.column_attrs:
         if state.attrs[prop.key].history.has_changes():
@@ -121,8 +125,15 @@ def _before_flush(session, flush_context, instances) -> None:
                 recorder.note("delete", key, snapshot(connection, obj))
             elif item[0] == "update":
                 item[0] = "delete"
-        elif item is None and _changed(obj):
+        elif item is None and changed(obj):
             recorder.note("update", key, snapshot(connection, obj))
+
+
+@event.listens_for(Session, "transient_to_pending")
+def _added(session, obj) -> None:
+    recorder = _current.get()
+    if recorder is not None:
+        recorder.added_by[inspect(obj)] = recorder.row_number
 
 
 @event.listens_for(Session, "after_flush")
@@ -131,8 +142,10 @@ def _after_flush(session, flush_context) -> None:
     if recorder is None:
         return
     for obj in session.new:
+        state = inspect(obj)
+        row_number = recorder.added_by.pop(state, None)
         if isinstance(obj, Audited):
-            recorder.note("create", (inspect(obj).mapper.local_table.name, obj.id), None)
+            recorder.note("create", (state.mapper.local_table.name, obj.id), None, row_number)
 
 
 # --- undo -----------------------------------------------------------------------------------------

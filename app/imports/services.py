@@ -15,6 +15,7 @@ from app.core.dates import utcnow
 from app.core.errors import InputError
 from app.extensions import db
 from app.imports import recorder
+from app.imports.batching import chunked_writes, paused_gc
 from app.imports.mappers import MAPPERS
 from app.imports.mappers.base import Lookups, Plan
 from app.imports.models import KINDS, ImportBatch, ImportItem
@@ -37,9 +38,10 @@ def build_plan(kind: str, content: bytes, filename: str, *, create_leaders) -> t
     if kind not in MAPPERS:
         raise InputError("请选择台账类型", field="kind")
     mapper = MAPPERS[kind]
-    table = read_table(content, filename, mapper.FIELDS, mapper.KEY)
-    lookups = Lookups(create_leaders)
-    rows = mapper.plan_rows(table, lookups)
+    with paused_gc():
+        table = read_table(content, filename, mapper.FIELDS, mapper.KEY)
+        lookups = Lookups(create_leaders)
+        rows = mapper.plan_rows(table, lookups)
     unknown: dict[str, list[int]] = {}
     for row in rows:
         for name in row.leaders:
@@ -114,8 +116,14 @@ def import_file(kind: str, filename: str, content: bytes, *, user=None, create_l
 def _apply(batch: ImportBatch, plan: Plan, lookups: Lookups, user) -> ImportBatch:
     if plan.has_errors:
         raise ImportFailed(plan)
+    with paused_gc():  # thousands of rows: see batching.py
+        return _write(batch, plan, lookups, user)
+
+
+def _write(batch: ImportBatch, plan: Plan, lookups: Lookups, user) -> ImportBatch:
     mapper = MAPPERS[batch.kind]
-    with audit_context(source="import", user=user, batch_id=batch.id), recorder.recording() as record:
+    with (audit_context(source="import", user=user, batch_id=batch.id), recorder.recording() as record,
+          chunked_writes(db.session()) as writer):  # one flush per chunk of rows, see batching.py
         for row in plan.rows:
             if row.action not in ("create", "update"):
                 continue
@@ -126,8 +134,9 @@ def _apply(batch: ImportBatch, plan: Plan, lookups: Lookups, user) -> ImportBatc
                 row.action = "error"
                 row.errors.append(("", "—", f"写入时被拒绝：{exc.message}"))
                 raise ImportFailed(plan, f"第{row.number}行写入时被拒绝：{exc.message}。未导入任何数据。") from exc
+            writer.row_done()
     if record.items:
-        db.session.execute(sa.insert(ImportItem), [
+        db.session.execute(sa.insert(ImportItem.__table__), [  # the table: one plain executemany
             {"batch_id": batch.id, "seq": seq, "action": action, "entity": entity, "record_id": record_id,
              "row_number": number, "before": json.dumps(before, ensure_ascii=False) if before is not None else None}
             for seq, (action, entity, record_id, before, number) in enumerate(record.items, start=1)])
@@ -144,6 +153,11 @@ def undo_batch(batch: ImportBatch, *, user) -> None:
     """Take a committed batch back: its creations removed, its updates reverted to the exact prior rows."""
     if batch.status != "committed":
         raise InputError("只有“已导入”的批次可以撤销")
+    with paused_gc():  # thousands of rows: see batching.py
+        _undo(batch, user)
+
+
+def _undo(batch: ImportBatch, user) -> None:
     items = db.session.scalars(sa.select(ImportItem).where(ImportItem.batch_id == batch.id)
                                .order_by(ImportItem.seq)).all()
     problems = recorder.conflicts(batch.id, items)

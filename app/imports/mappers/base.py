@@ -11,6 +11,7 @@ from app.core.dates import today
 from app.core.errors import InputError
 from app.core.money import format_wan
 from app.extensions import db
+from app.imports.batching import flush_now
 from app.imports.reader import Column, Table
 from app.imports.spec import Field, parse_cell
 from app.people.models import FundChannel, Industry, Leader, Unit
@@ -220,6 +221,7 @@ class Lookups:
             from app.people.services import save_named
 
             self.new_leaders[value] = save_named(Leader, None, {"name": value, "title": None})
+            flush_now(db.session())  # its id now, even while the import defers flushes
         return self.new_leaders[value].id
 
 
