@@ -23,3 +23,13 @@ def test_new_password_must_be_typed_twice_alike(client, login, make):
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, user.id).check_password("Abcdefg123")
+
+
+def test_reset_password_hint_is_readable_not_cut_off_in_the_box(client, login, make):
+    """The rule used to sit in a narrow box's placeholder and showed as 新密码（至少8位，含字母和数字 …"""
+    admin, clerk = make.user("admin"), make.user("investment")
+    db.session.commit()
+    login(admin)
+    page = client.get(f"/admin/users/{clerk.id}").get_data(as_text=True)
+    assert '<div class="form-text">至少8位，须同时包含字母和数字</div>' in page
+    assert 'placeholder="新密码（' not in page
