@@ -263,7 +263,9 @@ def _demo_deals(rng, now, lead_units, townships, leaders, industries, projects, 
                 add_funds_in_place(deal, received_on=received, amount_yuan=amount * rng.randint(5, 40) // 100,
                                    kind=rng.choice(["固定资产", "固定资产", "流动资金"]), evidence="银行进账单")
         if deal.signed_on and rng.random() < 0.6:
-            deal.project = rng.choice(projects)
+            same_place = [p for p in projects if p.township_id == deal.township_id]
+            if same_place:
+                deal.project = rng.choice(same_place)
         deal.last_activity_on = min(now, day + timedelta(days=rng.randint(0, 60)))
         deals.append(deal)
     db.session.flush()
@@ -277,7 +279,7 @@ def _demo_funds(rng, now, channels, projects, by_name, townships, leaders, users
     statuses = (["谋划储备"] * 10 + ["已申报"] * 8 + ["审核中"] * 10 + ["已下达"] * 12 + ["执行中"] * 10
                 + ["已完成"] * 5 + ["未通过"] * 3 + ["已撤回"] * 2)
     applicants = [by_name["县发展改革和科技局"], by_name["县财政局"], by_name["县住房和城乡建设管理局"],
-                  by_name["县水务局"], by_name["县农业农村局"], by_name["县交通运输局"], by_name["巴公镇"]] + townships[:6]
+                  by_name["县水务局"], by_name["县农业农村局"], by_name["县交通运输局"]]
     apps = []
     titles: set[tuple] = set()
     for index in range(60):
@@ -296,7 +298,7 @@ def _demo_funds(rng, now, channels, projects, by_name, townships, leaders, users
         titles.add((channel.id, year, title))
         app_ = create_application({
             "channel": channel, "channel_id": channel.id, "year": year, "batch": f"{year}年第{rng.randint(1, 3)}批",
-            "title": title, "applicant_unit": rng.choice(applicants),
+            "title": title, "applicant_unit": project.township if rng.random() < 0.5 else rng.choice(applicants),
             "leader": project.leader or rng.choice(leaders), "requested_yuan": requested, "deadline_on": deadline,
         }, actor=actor, effective_on=start)
         app_.projects.append(project)
