@@ -13,6 +13,14 @@
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) event.preventDefault();
   });
+  // Chinese file pickers (see render_field): show the chosen file's name.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.classList || !input.classList.contains("js-file-input")) return;
+    var picker = input.closest(".js-file-picker");
+    var label = picker && picker.querySelector(".js-file-name");
+    if (label) label.textContent = input.files && input.files.length ? input.files[0].name : "未选择文件";
+  });
   document.addEventListener("DOMContentLoaded", function () { enhanceSelects(document); });
   document.addEventListener("htmx:afterSwap", function (event) { enhanceSelects(event.target); });
   window.CRM = { enhanceSelects: enhanceSelects };

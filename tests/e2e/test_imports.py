@@ -24,7 +24,9 @@ def test_upload_fix_and_commit_a_ledger(page, browser_login, make, seeded, tmp_p
     browser_login(user)
     page.goto("/imports/")
     page.select_option("select[name=kind]", "deals")
+    assert page.locator(".js-file-name").inner_text() == "未选择文件"
     page.set_input_files("input[name=file]", str(bad))
+    assert page.locator(".js-file-name").inner_text() == bad.name  # the Chinese picker shows the file chosen
     page.click("[data-testid=upload-form] button[type=submit]")
     page.wait_for_url("**/imports/preview/**")
     assert "错误 1" in page.locator("[data-testid=preview-counts]").inner_text()
