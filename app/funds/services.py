@@ -13,6 +13,7 @@ from app.funds.models import (
     LEDGER_KINDS,
     REVIEW_DECISIONS,
     REVIEW_LEVELS,
+    SIDE_STATUSES,
     STATUSES,
     FundApplication,
     FundLedgerEntry,
@@ -192,6 +193,9 @@ def add_ledger_entry(app_: FundApplication, *, kind: str, entry_on: date, amount
         raise InputError("调整记录必须填写调整原因", field="reason")
     if amount_yuan < 0 and not is_adjustment:
         raise InputError("负数金额（冲减）只能作为调整记录录入，并填写原因", field="amount_yuan")
+    if app_.status in SIDE_STATUSES and not is_adjustment:
+        raise InputError(f"申报已“{app_.status}”，不能再登记{kind}金额；如确需冲减或更正，请作为调整记录并填写原因",
+                         field="kind")
     if not is_adjustment:
         _check_ledger(app_, kind, entry_on, amount_yuan)
     entry = FundLedgerEntry(application=app_, kind=kind, entry_on=entry_on, amount_yuan=amount_yuan,
