@@ -88,7 +88,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_hooks(app: Flask) -> None:
     from app.auth.models import User
-    from app.core.audit import set_audit_context
+    from app.core.audit import clear_audit_context, set_audit_context
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -101,6 +101,11 @@ def _register_hooks(app: Flask) -> None:
     def attribute_changes_to_user():
         source = "api" if request.path.startswith("/api/") else "web"
         set_audit_context(source=source, user=current_user if current_user.is_authenticated else None)
+
+    @app.teardown_request
+    def forget_audit_user(exc):
+        # Threads and test clients are reused: the next request or command must not inherit this user.
+        clear_audit_context()
 
     @app.after_request
     def security_headers(response):

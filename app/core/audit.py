@@ -76,6 +76,11 @@ def set_audit_context(*, source: str, user=None, batch_id: int | None = None) ->
     )
 
 
+def clear_audit_context() -> None:
+    """Forget the request's user and source (called when a request ends)."""
+    _context.set(None)
+
+
 def current_audit_context() -> dict:
     return _context.get() or {}
 
@@ -137,9 +142,9 @@ def _rows_for(session: Session) -> list[dict]:
         if obj in added:
             values = {}
             for key, column in _audited_columns(mapper):
-                value = _value(column, getattr(obj, key))
+                value = getattr(obj, key)
                 if value is not None:
-                    values[key] = value
+                    values[key] = _value(column, value)
             for rel in _collections(mapper):
                 related = getattr(obj, rel.key)
                 if related:

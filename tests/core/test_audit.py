@@ -97,3 +97,15 @@ def test_collection_changes_recorded(make):
 
 def test_audited_models_registry():
     assert {"deals", "projects", "fund_applications", "problems", "units"} <= set(audited_models())
+
+
+def test_a_request_does_not_leak_its_user_into_later_changes(client, login, make):
+    """After a web request ends, changes made elsewhere (a CLI command, a job) are not credited to its user."""
+    user = make.user("admin")
+    db.session.commit()
+    login(user)
+    assert client.get("/").status_code == 200
+    make.unit("请求之后镇")
+    db.session.commit()
+    row = entries("units")[-1]
+    assert row.username is None and row.source == "system"
