@@ -181,6 +181,9 @@ class Negotiation(Audited, TimestampMixin, db.Model):
 
     deal: Mapped[Deal] = relationship(back_populates="negotiations")
 
+    # 我的跟进 and the follow-up alerts look for open follow-ups by date.
+    __table_args__ = (sa.Index("ix_negotiations_follow_up", "follow_up_done", "next_follow_up_on"),)
+
     def audit_title(self) -> str:
         return f"{self.held_on} {self.kind}"
 

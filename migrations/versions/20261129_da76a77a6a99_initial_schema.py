@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c3bcd9bd9f9d
+Revision ID: da76a77a6a99
 Revises: 
-Create Date: 2026-11-29 00:14:01.722715
+Create Date: 2026-11-29 01:17:14.498734
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c3bcd9bd9f9d'
+revision = 'da76a77a6a99'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -468,6 +468,7 @@ def upgrade():
     )
     with op.batch_alter_table('negotiations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_negotiations_deal_id'), ['deal_id'], unique=False)
+        batch_op.create_index('ix_negotiations_follow_up', ['follow_up_done', 'next_follow_up_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_negotiations_next_follow_up_on'), ['next_follow_up_on'], unique=False)
 
     op.create_table('problems',
@@ -536,6 +537,7 @@ def downgrade():
     op.drop_table('problems')
     with op.batch_alter_table('negotiations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_negotiations_next_follow_up_on'))
+        batch_op.drop_index('ix_negotiations_follow_up')
         batch_op.drop_index(batch_op.f('ix_negotiations_deal_id'))
 
     op.drop_table('negotiations')
