@@ -140,6 +140,9 @@ def escalate(problem: Problem, level: int, *, actor=None, note: str | None = Non
     note = (note or "").strip() or None
     if level < problem.escalation_level and not note:
         raise InputError("降低督办层级必须填写原因", field="note")
+    if level < problem.escalation_level and getattr(actor, "role", None) == "unit":
+        # The supervised unit may ask for help (raise) but not lower its own supervision.
+        raise InputError("责任单位不能降低本单位问题的督办层级，请联系专班办公室", field="escalation_level")
     effective_on = effective_on or today()
     if effective_on > today():
         raise InputError("日期不能晚于今天", field="effective_on")

@@ -191,3 +191,20 @@ def test_home_alerts_by_responsibility(make, seeded):
     assert names(make.user("investment")) is None
     set_setting("alert.problem_deadline_days", "4")
     assert "本单位四天后到期" in names(make.user("unit", unit=mine))
+
+
+def test_a_unit_cannot_lower_its_own_supervision(make):
+    import pytest
+
+    from app.core.errors import InputError
+    from app.problems.services import escalate
+
+    unit = make.unit("督办镇")
+    unit_user = make.user("unit", unit=unit)
+    problem = make.problem(unit=unit)
+    escalate(problem, 2, actor=unit_user)
+    with pytest.raises(InputError, match="不能降低"):
+        escalate(problem, 1, actor=unit_user, note="已基本解决")
+    assert problem.escalation_level == 2
+    escalate(problem, 1, actor=make.user("taskforce"), note="已基本解决")
+    assert problem.escalation_level == 1
