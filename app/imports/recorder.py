@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.core.audit import AuditEntry, audited_models
+from app.core.audit_display import actor_name
 from app.core.errors import InputError
 from app.core.models import Audited
 from app.extensions import db
@@ -175,11 +176,11 @@ def conflicts(batch_id: int, items) -> list[str]:
             created[item.entity].add(item.record_id)
     for entity, ids in by_entity.items():
         for chunk in _chunks(ids):
-            rows = db.session.execute(
-                sa.select(AuditEntry.record_id, AuditEntry.username, AuditEntry.source).where(
+            entries = db.session.scalars(
+                sa.select(AuditEntry).where(
                     AuditEntry.entity == entity, AuditEntry.record_id.in_(chunk), AuditEntry.id > last,
                     sa.or_(AuditEntry.batch_id.is_(None), AuditEntry.batch_id != batch_id)).limit(5)).all()
-            problems += [f"{_label(entity, r.record_id)}在导入后被{r.username or '系统'}修改过" for r in rows]
+            problems += [f"{_label(entity, e.record_id)}在导入后被{actor_name(e)}修改过" for e in entries]
     # Rows the undo restores or deletes itself cannot block it; anything else pointing at a created row does.
     for table in db.metadata.sorted_tables:
         if table.name.startswith("import_"):

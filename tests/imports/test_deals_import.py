@@ -187,10 +187,17 @@ def test_undo_refuses_when_records_changed_afterwards(county):
 
     _plan, batch = services.import_file("deals", "台账.xlsx", deals_file())
     db.session.commit()
+    from app.core.audit import audit_context
+    from tests import factories
+
     deal = db.session.scalar(sa.select(Deal).where(Deal.name == "康养小镇项目"))
-    update_deal(deal, {"notes": "导入后手工修改"})
-    db.session.commit()
-    with pytest.raises(services.InputError, match="康养小镇项目.*导入后被"):
+    editor = factories.user("investment", username="touzu_x")
+    editor.display_name = "投促中心王科长"
+    with audit_context(source="web", user=editor):
+        update_deal(deal, {"notes": "导入后手工修改"})
+        db.session.commit()
+    # The warning names the person, as the timelines do, not the login.
+    with pytest.raises(services.InputError, match="康养小镇项目.*导入后被投促中心王科长修改过"):
         services.undo_batch(batch, user=None)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Deal)) == 4
