@@ -111,6 +111,18 @@ class RowReader:
 _HEADERS: dict[str, str] = {}
 
 
+def plan_each_row(table, plan_row) -> list["RowPlan"]:
+    """Run ``plan_row(reader, plan)`` on every data row; a row with any error is marked "error"."""
+    result = []
+    for number, cells in table.rows:
+        plan = RowPlan(number)
+        plan_row(RowReader(table, number, cells, plan), plan)
+        if plan.errors:
+            plan.action = "error"
+        result.append(plan)
+    return result
+
+
 def _header_for(key: str | None) -> str:
     return _HEADERS.get(key or "", key or "")
 

@@ -20,7 +20,16 @@ from app.deals.services import (
     update_investor,
 )
 from app.extensions import db
-from app.imports.mappers.base import Lookups, RowPlan, RowReader, name_of, register_headers, show, yuan_text
+from app.imports.mappers.base import (
+    Lookups,
+    RowPlan,
+    RowReader,
+    name_of,
+    plan_each_row,
+    register_headers,
+    show,
+    yuan_text,
+)
 from app.imports.reader import Table
 from app.imports.spec import Field, variants
 from app.people.models import Industry, Leader, Unit
@@ -130,15 +139,7 @@ def plan_rows(table: Table, lookups: Lookups) -> list[RowPlan]:
     index = _Index()
     seen: dict[object, int] = {}
     codes: dict[str, tuple[str, int]] = {}
-    result = []
-    for number, cells in table.rows:
-        plan = RowPlan(number)
-        reader = RowReader(table, number, cells, plan)
-        _plan_row(reader, plan, index, lookups, seen, codes)
-        if plan.errors:
-            plan.action = "error"
-        result.append(plan)
-    return result
+    return plan_each_row(table, lambda reader, plan: _plan_row(reader, plan, index, lookups, seen, codes))
 
 
 def _plan_row(r: RowReader, plan: RowPlan, index: _Index, lookups: Lookups, seen: dict, codes: dict) -> None:

@@ -10,7 +10,16 @@ from app.core.money import format_wan
 from app.extensions import db
 from app.funds.models import STATUSES, FundApplication
 from app.funds.services import add_ledger_entry, change_status, create_application, update_application
-from app.imports.mappers.base import Lookups, RowPlan, RowReader, name_of, register_headers, show, yuan_text
+from app.imports.mappers.base import (
+    Lookups,
+    RowPlan,
+    RowReader,
+    name_of,
+    plan_each_row,
+    register_headers,
+    show,
+    yuan_text,
+)
 from app.imports.reader import Table
 from app.imports.spec import Field, variants
 from app.people.models import Leader, Unit
@@ -91,15 +100,7 @@ def plan_rows(table: Table, lookups: Lookups) -> list[RowPlan]:
     for p in projects:
         by_name[p.name].append(p.id)
     seen: dict[tuple, int] = {}
-    result = []
-    for number, cells in table.rows:
-        plan = RowPlan(number)
-        r = RowReader(table, number, cells, plan)
-        _plan_row(r, plan, lookups, existing, (by_code, by_name), seen)
-        if plan.errors:
-            plan.action = "error"
-        result.append(plan)
-    return result
+    return plan_each_row(table, lambda r, plan: _plan_row(r, plan, lookups, existing, (by_code, by_name), seen))
 
 
 def _plan_row(r: RowReader, plan: RowPlan, lookups: Lookups, existing: dict, projects, seen: dict) -> None:

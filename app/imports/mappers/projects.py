@@ -7,7 +7,16 @@ import sqlalchemy as sa
 from app.core.dates import today
 from app.core.money import normalize_text
 from app.extensions import db
-from app.imports.mappers.base import Lookups, RowPlan, RowReader, name_of, register_headers, show, yuan_text
+from app.imports.mappers.base import (
+    Lookups,
+    RowPlan,
+    RowReader,
+    name_of,
+    plan_each_row,
+    register_headers,
+    show,
+    yuan_text,
+)
 from app.imports.reader import Table
 from app.imports.spec import Field, variants
 from app.people.models import Industry, Leader, Unit
@@ -78,15 +87,7 @@ def plan_rows(table: Table, lookups: Lookups) -> list[RowPlan]:
     for project in projects:
         by_name[project.name].append(project)
     seen: dict[object, int] = {}
-    result = []
-    for number, cells in table.rows:
-        plan = RowPlan(number)
-        r = RowReader(table, number, cells, plan)
-        _plan_row(r, plan, lookups, by_code, by_name, seen)
-        if plan.errors:
-            plan.action = "error"
-        result.append(plan)
-    return result
+    return plan_each_row(table, lambda r, plan: _plan_row(r, plan, lookups, by_code, by_name, seen))
 
 
 def _plan_row(r: RowReader, plan: RowPlan, lookups: Lookups, by_code: dict, by_name: dict, seen: dict) -> None:
