@@ -18,6 +18,8 @@ def _summary_row(page) -> dict:
 
 def _pick(page, field: str, text: str) -> None:
     """Choose an option in a Tom Select box the way a user does: open, type, Enter."""
+    # A box left open by the previous pick can reopen on focus changes and cover this one.
+    page.evaluate("document.querySelectorAll('select').forEach(s => s.tomselect && (s.tomselect.close(), s.tomselect.blur()))")
     control = page.locator(f"select[name={field}] + .ts-wrapper .ts-control")
     control.click()
     control.locator("input").fill(text)
