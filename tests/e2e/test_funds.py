@@ -3,6 +3,8 @@ disbursement, and watch the channel summary (and the project page) change."""
 
 from datetime import timedelta
 
+from playwright.sync_api import expect
+
 from app.core.dates import today
 from app.extensions import db
 from tests.e2e.conftest import screenshot
@@ -47,13 +49,13 @@ def test_register_bond_application_and_see_summary_change(page, browser_login, m
     page.fill("input[name=title]", "城东集中供热管网专项债")
     page.select_option("select[name=channel_id]", label=BOND)
     page.fill("input[name=batch]", f"{year}年第三批")
-    _pick(page, "applicant_unit_id", "县住房和城乡建设管理局")
-    _pick(page, "project_ids", "城东集中供热管网工程")
     page.fill("input[name=requested_yuan]", "5000")
     page.fill("input[name=deadline_on]", day(15))
     page.select_option("select[name=status]", "已申报")
     page.fill("input[name=effective_on]", day(20))
-    assert page.input_value("input[name=requested_yuan]") == "5000"
+    _pick(page, "applicant_unit_id", "县住房和城乡建设管理局")
+    _pick(page, "project_ids", "城东集中供热管网工程")
+    expect(page.locator("input[name=requested_yuan]")).to_have_value("5000")
     page.get_by_role("button", name="保存").click()
     page.wait_for_url("**/funds/*")
     assert "已登记" in page.locator(".alert-success").inner_text()
