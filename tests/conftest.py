@@ -1,6 +1,9 @@
 """Shared fixtures: app (one schema per session), clean tables per test, client, runner, login."""
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -14,8 +17,18 @@ PASSWORD = factories.PASSWORD
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+def database_url(tmp_path_factory):
+    if os.environ.get("TEST_DATABASE_URL"):
+        yield os.environ["TEST_DATABASE_URL"]
+        return
+    # An on-disk file (browser tests share it across threads), on tmpfs when the machine has one.
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        folder = Path(tempfile.mkdtemp(prefix="crm-test-", dir=shm))
+    else:
+        folder = tmp_path_factory.mktemp("db")
+    yield f"sqlite:///{folder / 'test.sqlite3'}"
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
