@@ -22,7 +22,7 @@ if [ "$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1; then
 else
   echo "note: cannot install Debian packages (not root); browser tests skip without Chromium" >&2
 fi
-scripts/setup.sh
+scripts/setup.sh --dev
 
 echo "== ruff =="
 .venv/bin/ruff check app tests scripts config.py
