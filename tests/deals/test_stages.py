@@ -11,13 +11,12 @@ from app.core.dates import today
 from app.core.errors import InputError
 from app.deals.models import ALL_STAGES, DealStageChange
 from app.deals.services import (
-    DATE_COLUMNS,
     correct_stage_date,
     create_deal,
     move_deal_to_stage,
-    replay_stage_history,
     update_deal,
 )
+from app.deals.stages import DATE_COLUMNS, replay_stage_history
 from app.extensions import db
 
 D = date

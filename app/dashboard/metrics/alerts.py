@@ -24,6 +24,8 @@ from app.dashboard.metrics.deals import as_int, cohort_totals, signed_figures, u
 from app.dashboard.metrics.lists import open_problem_clause, signed_not_started, signed_not_started_clause
 from app.dashboard.metrics.periods import read_thresholds, threshold
 from app.deals.models import Deal, Negotiation
+from app.deals.queries import IN_PIPELINE, pending_follow_up_clause
+from app.deals.stages import Stage
 from app.extensions import db
 from app.funds.models import FundApplication
 from app.people.models import Unit
@@ -149,7 +151,7 @@ def start_rate_risk_alerts(year: int, as_of: date, *, figures: dict | None = Non
     return [_alert(
         "start_rate_risk", "danger", f"签约项目当年开工率 {_pct(started / signed)}，低于目标 {target_bp / 100:g}%",
         f"截至 {as_of.isoformat()} 签约 {signed} 个、已开工 {started} 个；年底前至少还需 {needed} 个签约项目开工",
-        record_url("deals.list_deals", "dashboard.cockpit", query={"stage": "已签约", "year": year, "counted": "1"}),
+        record_url("deals.list_deals", "dashboard.cockpit", query={"stage": Stage.SIGNED, "year": year, "counted": "1"}),
         needed=needed)]
 
 
@@ -249,8 +251,7 @@ def fund_deadline_counts(year: int, as_of: date, *, user=None, settings: dict | 
 
 
 def _follow_up_conditions(as_of: date) -> tuple:
-    return (Negotiation.follow_up_done.is_(False), Negotiation.next_follow_up_on <= as_of,
-            Deal.stage.not_in(("终止", "暂缓")))
+    return pending_follow_up_clause(None, as_of), IN_PIPELINE
 
 
 def follow_up_alerts(as_of: date, *, user=None, limit: int | None = None) -> list[dict]:
@@ -285,7 +286,7 @@ def _last_update():
 
 def _stale_conditions(as_of: date, settings: dict | None) -> tuple:
     days = _setting(settings, "alert.stale_days")
-    return Deal.stage.in_(("线索", "在谈")), _last_update() < as_of - timedelta(days=days)
+    return Deal.stage.in_((Stage.LEAD, Stage.NEGOTIATING)), _last_update() < as_of - timedelta(days=days)
 
 
 def stale_alerts(as_of: date, *, user=None, limit: int | None = None, settings: dict | None = None) -> list[dict]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core.dates import today
 from app.core.permissions import can, can_see, visible
-from app.deals.models import ALL_STAGES, Deal, FundsInPlace, Investor, Negotiation, deal_co_units
+from app.deals.models import Deal, FundsInPlace, Investor, Negotiation, deal_co_units
 from app.deals.queries.common import as_int, like_pattern
 from app.deals.queries.duplicates import (  # noqa: F401
     Duplicate,
@@ -29,6 +29,7 @@ from app.deals.queries.timeline import (  # noqa: F401
     history_mismatches,
     stage_changes,
 )
+from app.deals.stages import ALL_STAGES, PAUSED_OR_ENDED
 from app.extensions import db
 
 PER_PAGE = 20
@@ -64,7 +65,7 @@ def pending_follow_up_clause(first: date | None, last: date):
                    *([Negotiation.next_follow_up_on >= first] if first else []))
 
 
-IN_PIPELINE = Deal.stage.not_in(("终止", "暂缓"))  # deals whose follow-ups still matter
+IN_PIPELINE = Deal.stage.not_in(PAUSED_OR_ENDED)  # deals whose follow-ups still matter
 
 
 # --- list filters ----------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 from app.core.audit import AuditEntry
 from app.core.audit_display import actor_name, describe
 from app.core.money import format_wan
-from app.deals.models import STAGE_DATE_FIELDS, Deal, DealStageChange
+from app.deals.models import Deal, DealStageChange
+from app.deals.stages import DATE_COLUMNS, DATE_LABELS, STAGE_DATE_FIELDS, replay_stage_history
 from app.extensions import db
 
 # Deal columns that only change with a stage move; their audit rows repeat the stage events.
@@ -97,14 +98,11 @@ def deal_timeline(deal: Deal) -> list[TimelineEvent]:
 
 def history_mismatches() -> list[tuple[Deal, list[str]]]:
     """Deals whose stage or stage dates differ from what their stage history implies, with the differences."""
-    from app.deals.services import DATE_COLUMNS, replay_stage_history
-
-    labels = {column: label for column, label in STAGE_DATE_FIELDS.values() if column}
     found = []
     stmt = sa.select(Deal).options(selectinload(Deal.stage_changes)).order_by(Deal.id)
     for deal in db.session.scalars(stmt):
         state = replay_stage_history(deal.stage_changes)
-        differences = [f"{labels[column]}：{getattr(deal, column) or '空'} ≠ 记录 {state.dates[column] or '空'}"
+        differences = [f"{DATE_LABELS[column]}：{getattr(deal, column) or '空'} ≠ 记录 {state.dates[column] or '空'}"
                        for column in DATE_COLUMNS if getattr(deal, column) != state.dates[column]]
         if deal.stage != state.stage:
             differences.insert(0, f"阶段：{deal.stage} ≠ 记录 {state.stage}")

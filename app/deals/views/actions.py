@@ -18,7 +18,8 @@ from app.deals.forms import (
     NegotiationForm,
     StageMoveForm,
 )
-from app.deals.models import ALL_STAGES, STAGE_DATE_FIELDS, STAGES, DealStageChange, FundsInPlace, Negotiation
+from app.deals.models import DealStageChange, FundsInPlace, Negotiation
+from app.deals.stages import ALL_STAGES, STAGE_DATE_FIELDS, Stage, stages_before
 from app.deals.views.common import load_child, load_deal, show_error, unit_choices
 from app.extensions import db
 from app.projects.models import Project
@@ -32,7 +33,7 @@ def _back(deal_id: int, anchor: str = ""):
 @require("deals", "edit")
 def move_stage(deal_id: int):
     deal = load_deal(deal_id, edit=True)
-    if deal.stage == "终止":
+    if deal.is_terminated:
         flash("已终止的项目不能再变更阶段。", "warning")
         return _back(deal.id)
     form = StageMoveForm()
@@ -51,11 +52,9 @@ def move_stage(deal_id: int):
             db.session.commit()
             flash(f"已变更为“{deal.stage}”（{STAGE_DATE_FIELDS[deal.stage][1]} {form.effective_on.data}）。", "success")
             return _back(deal.id)
-    current = deal.stage_before_hold if deal.stage == "暂缓" else deal.stage
     date_labels = {stage: label for stage, (_column, label) in STAGE_DATE_FIELDS.items()}
-    backward = [s for s in STAGES if STAGES.index(s) < STAGES.index(current)] if current in STAGES else []
     return render_template("deals/stage.html", deal=deal, form=form, date_labels=date_labels,
-                           needs_reason=["终止", *backward])
+                           needs_reason=[Stage.TERMINATED, *stages_before(deal.stage, deal.stage_before_hold)])
 
 
 @bp.route("/<int:deal_id>/stage-changes/<int:change_id>/correct", methods=["GET", "POST"])

@@ -12,9 +12,10 @@ from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
 from app.core.money import format_yi
 from app.core.permissions import can, require
-from app.deals import bp, queries, services
+from app.deals import bp, queries, services, stages
 from app.deals.forms import DealForm
-from app.deals.models import ALL_STAGES, STAGES, Deal, Investor
+from app.deals.models import Deal, Investor
+from app.deals.stages import ALL_STAGES
 from app.deals.views.common import load_deal, own_unit_id, project_url, show_error, unit_choices
 from app.extensions import db
 from app.people import queries as people
@@ -100,8 +101,7 @@ def deal_detail(deal_id: int):
     related = [("deal_stage_changes", [c.id for c in deal.stage_changes]),
                ("negotiations", [n.id for n in deal.negotiations]),
                ("funds_in_place", [f.id for f in deal.funds_in_place])]
-    current = deal.stage_before_hold if deal.stage == "暂缓" else deal.stage
-    next_stage = STAGES[STAGES.index(current) + 1] if current in STAGES[:-1] and deal.stage != "终止" else None
+    next_stage = stages.next_stage(deal.stage, deal.stage_before_hold)
     return render_template(
         "deals/detail.html", deal=deal, timeline=queries.deal_timeline(deal), history=timeline_for(deal, related=related),
         changes=queries.stage_changes(deal), funds=queries.funds_summary(deal), next_stage=next_stage,
