@@ -84,13 +84,10 @@ def create_deal(data: dict, *, actor=None, effective_on: date | None = None) -> 
     deal.lead_on = start_on
     deal.last_activity_on = today()
     db.session.add(deal)
-    db.session.flush()
     db.session.add(DealStageChange(deal=deal, from_stage=None, to_stage=Stage.LEAD, effective_on=start_on,
                                    actor_id=getattr(actor, "id", None)))
-    db.session.flush()
     if stage != Stage.LEAD:
         move_deal_to_stage(deal, stage, effective_on=start_on, actor=actor)
-    db.session.flush()
     return deal
 
 
@@ -103,7 +100,6 @@ def update_deal(deal: Deal, data: dict, *, actor=None) -> Deal:
         setattr(deal, key, list(value) if key == "co_units" else value)
     _validate_deal(deal)
     deal.last_activity_on = today()
-    db.session.flush()
     return deal
 
 
@@ -135,13 +131,11 @@ def move_deal_to_stage(deal: Deal, to_stage: str, *, effective_on: date, actor=N
     for stage in skipped:
         db.session.add(DealStageChange(deal=deal, from_stage=step_from, to_stage=stage, effective_on=effective_on,
                                        note=f"随“{to_stage}”一并登记", actor_id=actor_id))
-        db.session.flush()
         step_from = stage
     change = DealStageChange(deal=deal, from_stage=step_from, to_stage=to_stage, effective_on=effective_on,
                              note="；".join(filter(None, [reason, note])) or None, actor_id=actor_id)
     db.session.add(change)
     deal.last_activity_on = today()
-    db.session.flush()
     return change
 
 
@@ -156,7 +150,6 @@ def correct_stage_date(change: DealStageChange, new_date: date, *, actor=None, n
     for column, value in state.dates.items():
         setattr(deal, column, value)
     deal.last_activity_on = today()
-    db.session.flush()
 
 
 def sync_dates_from_history(deal: Deal, *, actor=None) -> None:
@@ -165,7 +158,6 @@ def sync_dates_from_history(deal: Deal, *, actor=None) -> None:
     for column, value in state.dates.items():
         setattr(deal, column, value)
     deal.stage, deal.stage_before_hold = state.stage, state.before_hold
-    db.session.flush()
 
 
 # --- negotiations and funds ------------------------------------------------------------------
@@ -191,7 +183,6 @@ def add_negotiation(deal: Deal, data: dict, *, actor=None) -> Negotiation:
     negotiation = Negotiation(deal=deal, actor_id=getattr(actor, "id", None), **data)
     db.session.add(negotiation)
     deal.last_activity_on = today()
-    db.session.flush()
     return negotiation
 
 
@@ -200,7 +191,6 @@ def mark_follow_up_done(negotiation: Negotiation, *, actor=None) -> None:
     if negotiation.next_follow_up_on is None:
         raise InputError("该洽谈记录没有待跟进事项")
     negotiation.follow_up_done = True
-    db.session.flush()
 
 
 def add_funds_in_place(deal: Deal, *, received_on: date, amount_yuan: int, kind: str = "固定资产",
@@ -220,7 +210,6 @@ def add_funds_in_place(deal: Deal, *, received_on: date, amount_yuan: int, kind:
                          evidence=(evidence or "").strip() or None)
     db.session.add(entry)
     deal.last_activity_on = today()
-    db.session.flush()
     return entry
 
 
@@ -230,7 +219,6 @@ def delete_funds_in_place(entry: FundsInPlace, *, actor=None) -> None:
     deal.funds_in_place.remove(entry)
     db.session.delete(entry)
     deal.last_activity_on = today()
-    db.session.flush()
 
 
 # --- linking to projects ---------------------------------------------------------------------
@@ -241,7 +229,6 @@ def link_deal_to_project(deal: Deal, project, *, actor=None) -> None:
         raise InputError("项目签约后才能关联项目库项目", field="project_id")
     deal.project = project
     deal.last_activity_on = today()
-    db.session.flush()
 
 
 def project_defaults(deal: Deal) -> dict:
@@ -261,6 +248,7 @@ def create_project_for_deal(deal: Deal, data: dict, *, actor=None):
 
     if deal.signed_on is None:
         raise InputError("项目签约后才能转入项目库", field="name")
+    db.session.flush()  # the deal's references (units, leader, industry) as the ids the project is prefilled with
     project = create_project({**project_defaults(deal), **data}, actor=actor)
     link_deal_to_project(deal, project, actor=actor)
     return project
@@ -289,7 +277,6 @@ def create_investor(data: dict, *, actor=None, contacts: list[dict] | None = Non
     investor = Investor(**data)
     _validate_investor(investor)
     db.session.add(investor)
-    db.session.flush()
     for contact in contacts or []:
         add_investor_contact(investor, contact)
     return investor
@@ -300,7 +287,6 @@ def update_investor(investor: Investor, data: dict, *, actor=None) -> Investor:
     for key, value in data.items():
         setattr(investor, key, value)
     _validate_investor(investor)
-    db.session.flush()
     return investor
 
 
@@ -312,7 +298,6 @@ def add_investor_contact(investor: Investor, data: dict, *, actor=None) -> Inves
     contact = InvestorContact(investor=investor, name=name, title=(data.get("title") or "").strip() or None,
                               phone=(data.get("phone") or "").strip() or None)
     db.session.add(contact)
-    db.session.flush()
     return contact
 
 
@@ -320,4 +305,3 @@ def remove_investor_contact(contact: InvestorContact, *, actor=None) -> None:
     """Delete a contact person (the audit log keeps it)."""
     contact.investor.contacts.remove(contact)
     db.session.delete(contact)
-    db.session.flush()

@@ -138,14 +138,21 @@ def apply_move(state: StageState, to_stage: str, effective_on: date) -> list[str
     return skipped
 
 
+def recording_order(changes) -> list:
+    """History rows in the order they were recorded: stored ones by id, then rows added but not
+    flushed yet (services flush only when they need an id) in the order they were added."""
+    changes = list(changes)
+    return sorted((c for c in changes if c.id is not None), key=lambda c: c.id) + [c for c in changes if c.id is None]
+
+
 def replay_stage_history(changes, *, dates: dict | None = None) -> StageState:
     """The stage and stage dates the history rows imply, replayed in recording order.
 
-    ``dates`` overrides effective dates by row id (to test a correction before making it).
+    ``dates`` overrides effective dates by row (to test a correction before making it).
     """
     state = StageState()
-    for change in sorted(changes, key=lambda c: c.id):
-        effective_on = (dates or {}).get(change.id, change.effective_on)
+    for change in recording_order(changes):
+        effective_on = (dates or {}).get(_key(change), change.effective_on)
         if change.from_stage is None:
             state = StageState(stage=change.to_stage)
             column = STAGE_DATE_FIELDS.get(change.to_stage, (None,))[0]
@@ -241,7 +248,7 @@ def neighbour_problem(ordered: list, change, new_date: date, dates: dict | None 
     ``ordered``: the history rows in recording order; ``dates``: corrections already planned (row id → date).
     """
     def on(row):
-        return (dates or {}).get(row.id, row.effective_on)
+        return (dates or {}).get(_key(row), row.effective_on)
 
     position = ordered.index(change)
     before = ordered[position - 1] if position > 0 else None
@@ -261,8 +268,8 @@ def plan_correction(changes, change, new_date: date) -> StageState:
         raise InputError(f"更正后的日期（{new_date}）不能晚于今天（{today()}）", field="effective_on")
     if new_date == change.effective_on:
         raise InputError("更正后的日期与原日期相同", field="effective_on")
-    ordered = sorted((c for c in changes if c.id is not None), key=lambda c: c.id)
-    state = replay_stage_history(ordered, dates={change.id: new_date})
+    ordered = recording_order(changes)
+    state = replay_stage_history(ordered, dates={_key(change): new_date})
     check_date_order(state.dates, focus=STAGE_DATE_FIELDS.get(change.to_stage, (None,))[0])
     problem = neighbour_problem(ordered, change, new_date)
     if problem:
@@ -271,9 +278,11 @@ def plan_correction(changes, change, new_date: date) -> StageState:
 
 
 def latest_change(changes):
-    """The last move recorded: rows added but not flushed yet (a ledger import flushes once per
-    chunk of rows) come after the stored ones, in the order they were added."""
-    pending = [c for c in changes if c.id is None]
-    if pending:
-        return pending[-1]
-    return max(changes, key=lambda c: c.id, default=None)
+    """The last move recorded (stored or not flushed yet, see ``recording_order``)."""
+    ordered = recording_order(changes)
+    return ordered[-1] if ordered else None
+
+
+def _key(change):
+    """A history row's key in a ``dates`` override: its id, or the row itself while it has none."""
+    return change.id if change.id is not None else change

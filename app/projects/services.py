@@ -52,7 +52,6 @@ def create_project(data: dict, *, actor=None) -> Project:
     project.reserve_status = project.reserve_status or "储备"
     _validate(project)
     db.session.add(project)
-    db.session.flush()
     return project
 
 
@@ -63,7 +62,6 @@ def update_project(project: Project, data: dict, *, actor=None) -> Project:
     project.name = (project.name or "").strip()
     project.code = (project.code or "").strip() or None
     _validate(project)
-    db.session.flush()
     return project
 
 
@@ -84,5 +82,4 @@ def record_investment(project: Project, *, period_on: date, amount_yuan: int, no
         db.session.add(entry)
     else:
         entry.amount_yuan, entry.note = amount_yuan, note
-    db.session.flush()
     return entry

@@ -36,6 +36,7 @@ from app.deals.stages import (
     main_stage,
     neighbour_problem,
     previous_move_problem,
+    recording_order,
     stage_index,
 )
 from app.extensions import db
@@ -384,8 +385,8 @@ def _check_order(r: RowReader, dates: dict) -> None:
 
 def _latest_row(deal: Deal, f: str):
     stage = STAGE_OF[f]
-    rows = [c for c in deal.stage_changes if c.to_stage == stage]
-    return max(rows, key=lambda c: c.id, default=None)
+    rows = [c for c in recording_order(deal.stage_changes) if c.to_stage == stage]
+    return rows[-1] if rows else None
 
 
 def _correction_problem(deal: Deal, state: dict, row_dates: dict, f: str, value: date) -> str | None:
@@ -396,7 +397,7 @@ def _correction_problem(deal: Deal, state: dict, row_dates: dict, f: str, value:
     change = _latest_row(deal, f)
     if change is None or state[f] != change.effective_on:
         return None  # set directly: no history row of its own
-    problem = neighbour_problem(sorted(deal.stage_changes, key=lambda c: c.id), change, value, row_dates)
+    problem = neighbour_problem(recording_order(deal.stage_changes), change, value, row_dates)
     return f"{LABEL_OF[f]}：{problem}" if problem else None
 
 
