@@ -29,6 +29,7 @@ class TimelineEvent:
     who: str = ""
     lines: list = field(default_factory=list)
     record: object = None
+    source: str = ""  # for audited edits: 网页, 导入, 命令行 …
 
 
 def _beijing_day(moment: datetime) -> date:
@@ -36,7 +37,8 @@ def _beijing_day(moment: datetime) -> date:
 
 
 def deal_timeline(deal: Deal) -> list[TimelineEvent]:
-    """Stage history, negotiations, funds in place and audited edits of a deal, newest first."""
+    """The deal page's one timeline: stage history, negotiations, funds in place and audited edits (with
+    who and through what: 网页, 导入 …), newest first."""
     related = {
         "deal_stage_changes": [c.id for c in deal.stage_changes],
         "negotiations": [n.id for n in deal.negotiations],
@@ -84,7 +86,7 @@ def deal_timeline(deal: Deal) -> list[TimelineEvent]:
         lines = [f"{c.label}：{c.old} → {c.new}" if item.action == "修改" else f"{c.label}：{c.new or c.old}"
                  for c in item.changes]
         events.append(TimelineEvent(_beijing_day(entry.created_at), entry.created_at, "change",
-                                    f"{item.action}{item.entity_label}", item.who, lines))
+                                    f"{item.action}{item.entity_label}", item.who, lines, source=item.source))
     merged: list[TimelineEvent] = []
     for event in sorted(events, key=lambda e: (e.on, e.at or datetime.min)):
         last = merged[-1] if merged else None

@@ -5,7 +5,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.core.audit_display import timeline_for
 from app.core.dates import today
 from app.core.errors import InputError
 from app.core.excel import Column, Sheet, write_workbook, xlsx_response
@@ -98,12 +97,9 @@ def export_deals():
 @require("deals")
 def deal_detail(deal_id: int):
     deal = load_deal(deal_id)
-    related = [("deal_stage_changes", [c.id for c in deal.stage_changes]),
-               ("negotiations", [n.id for n in deal.negotiations]),
-               ("funds_in_place", [f.id for f in deal.funds_in_place])]
     next_stage = stages.next_stage(deal.stage, deal.stage_before_hold)
     return render_template(
-        "deals/detail.html", deal=deal, timeline=queries.deal_timeline(deal), history=timeline_for(deal, related=related),
+        "deals/detail.html", deal=deal, timeline=queries.deal_timeline(deal),
         changes=queries.stage_changes(deal), funds=queries.funds_summary(deal), next_stage=next_stage,
         editable=can(current_user, "deals", "edit"), project_url=project_url(deal.project),
         can_link=can(current_user, "deals", "edit") and can(current_user, "projects", "edit"),
