@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from app.core.models import get_setting
 from app.core.permissions import visible
+from app.core.settings import threshold
 from app.extensions import db
 from app.problems.models import Problem
 
@@ -39,8 +39,7 @@ def due_soon(as_of: date, days: int):
 
 def alert_days() -> int:
     """Setting alert.problem_deadline_days (default 3)."""
-    text = get_setting("alert.problem_deadline_days", "3") or "3"
-    return int(text) if text.isdigit() else 3
+    return threshold("alert.problem_deadline_days")
 
 
 @dataclass

@@ -16,9 +16,8 @@ from app.extensions import db
 from app.funds.models import FundApplication, FundLedgerEntry
 from app.people.models import Leader, Unit
 from app.problems.models import Problem
+from app.problems.queries import OPEN_STATUSES
 from app.projects.models import Project
-
-OPEN_PROBLEM_STATUSES = ("待交办", "已交办", "督办中")
 
 
 def _scoped(stmt, model, user):
@@ -65,7 +64,7 @@ def open_problem_clause(as_of: date):
     """Problems found by D and still open at D (not 退回, not 销号 on or before D)."""
     return sa.and_(
         Problem.found_on <= as_of,
-        sa.or_(Problem.status.in_(OPEN_PROBLEM_STATUSES),
+        sa.or_(Problem.status.in_(OPEN_STATUSES),
                sa.and_(Problem.status == "已销号", Problem.resolved_on > as_of)),
     )
 
