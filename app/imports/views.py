@@ -8,7 +8,7 @@ from flask_login import current_user
 from app.core.audit import audited_models
 from app.core.errors import InputError
 from app.core.excel import xlsx_response
-from app.core.permissions import can, ensure_can_edit, require
+from app.core.permissions import can, ensure_can_edit, is_admin, require
 from app.extensions import db
 from app.imports import bp, queries, services, workbooks
 from app.imports.forms import UploadForm
@@ -60,7 +60,7 @@ def upload():
 
 def _pending(token: str) -> ImportBatch:
     batch = db.session.scalar(db.select(ImportBatch).where(ImportBatch.token == token))
-    if batch is None or batch.status != "preview" or (batch.user_id != current_user.id and current_user.role != "admin"):
+    if batch is None or batch.status != "preview" or (batch.user_id != current_user.id and not is_admin()):
         abort(404)
     return batch
 

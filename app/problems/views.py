@@ -9,7 +9,7 @@ from app.core.dates import today
 from app.core.errors import InputError
 from app.core.fields import choices_from, options
 from app.core.panels import panel
-from app.core.permissions import can, ensure_can_edit, get_visible_or_404, require, visible
+from app.core.permissions import can, ensure_can_edit, get_visible_or_404, keeps_own_unit, own_unit_id, require, visible
 from app.deals.models import Deal
 from app.extensions import db
 from app.people import queries as people
@@ -44,7 +44,7 @@ def _problem_form(problem: Problem | None) -> ProblemForm:
     deals = db.session.execute(visible(sa.select(Deal.id, Deal.name), Deal).order_by(Deal.name)).all()
     form.project_id.choices = options([(0, "—无—")] + [(row.id, row.name) for row in projects])
     form.deal_id.choices = options([(0, "—无—")] + [(row.id, row.name) for row in deals])
-    if current_user.role == "unit":
+    if keeps_own_unit():
         form.unit_id.choices = choices_from([current_user.unit], None)
     else:
         form.unit_id.choices = choices_from(people.active(Unit, include_id=problem and problem.unit_id), "—待指定—")
@@ -74,8 +74,8 @@ def create_problem():
     form = _problem_form(None)
     if form.validate_on_submit():
         data = form.data_for_service()
-        if current_user.role == "unit":
-            data["unit_id"] = current_user.unit_id
+        if keeps_own_unit():
+            data["unit_id"] = own_unit_id()
         try:
             problem = services.create_problem(data, actor=current_user)
         except InputError as exc:

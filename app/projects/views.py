@@ -12,7 +12,7 @@ from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
 from app.core.forms import year_choices
 from app.core.panels import panels_for
-from app.core.permissions import ensure_can_edit, get_visible_or_404, require
+from app.core.permissions import ensure_can_edit, get_visible_or_404, keeps_own_unit, own_unit, require
 from app.extensions import db
 from app.people import queries as people
 from app.people.models import Industry, Leader, Unit
@@ -107,7 +107,7 @@ def _project_form(project: Project | None) -> ProjectForm:
     if request.method == "GET":
         if project is None:
             form.plan_year.data = today().year
-            unit = current_user.unit if current_user.role == "unit" else None
+            unit = own_unit()
             if unit is not None:
                 form.township_id.data = unit.id if unit.is_township else 0
                 form.lead_unit_id.data = unit.id
@@ -120,7 +120,7 @@ def _project_form(project: Project | None) -> ProjectForm:
 
 def _own_unit_error(form: ProjectForm) -> bool:
     """Unit users may only file projects of their own unit (else they could not see them)."""
-    if current_user.role != "unit":
+    if not keeps_own_unit():
         return False
     if current_user.unit_id in (form.township_id.data, form.lead_unit_id.data):
         return False

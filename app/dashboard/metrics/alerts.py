@@ -19,7 +19,7 @@ from flask import current_app, has_request_context, url_for
 from werkzeug.routing import BuildError
 
 from app.core.money import format_wan
-from app.core.permissions import visible
+from app.core.permissions import own_unit_id, visible
 from app.dashboard.metrics.deals import as_int, cohort_totals, signed_figures, unit_ranking
 from app.dashboard.metrics.lists import open_problem_clause, signed_not_started, signed_not_started_clause
 from app.dashboard.metrics.periods import read_thresholds, threshold
@@ -120,7 +120,7 @@ def progress_alerts(year: int, as_of: date, *, user=None, figures: dict | None =
             f"签约额 {format_wan(signed['amount_yuan'])} 万元，完成目标 {_pct(signed['progress'])}，"
             f"序时进度 {_pct(signed['time_progress'])}", url, gap=signed["gap"]))
     ranking = figures["units"] if figures else unit_ranking(year, as_of, thresholds=settings)[0]
-    own_unit = user.unit_id if user is not None and user.role == "unit" else None
+    own_unit = own_unit_id(user) if user is not None else None
     behind = [row for row in ranking if row["gap_level"] != "ok" and own_unit in (None, row["unit_id"])]
     for row in sorted(behind, key=lambda r: (r["gap"], r["unit"])):  # furthest behind first
         result.append(_alert(

@@ -64,6 +64,3 @@ def project_url(project) -> str | None:
     return url_for("projects.project_detail", project_id=project.id)
 
 
-def own_unit_id():
-    """The unit a unit-role user belongs to (None for other roles)."""
-    return current_user.unit_id if current_user.role == "unit" else None

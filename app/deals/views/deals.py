@@ -10,12 +10,12 @@ from app.core.errors import InputError
 from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
 from app.core.money import format_yi
-from app.core.permissions import can, require
+from app.core.permissions import can, own_unit_id, require
 from app.deals import bp, queries, services, stages
 from app.deals.forms import DealForm
 from app.deals.models import Deal, Investor
 from app.deals.stages import ALL_STAGES
-from app.deals.views.common import load_deal, own_unit_id, project_url, show_error, unit_choices
+from app.deals.views.common import load_deal, project_url, show_error, unit_choices
 from app.extensions import db
 from app.people import queries as people
 from app.people.models import Industry, Leader, Unit
