@@ -13,7 +13,7 @@ from app.core.dates import parse_date, today
 from app.core.errors import InputError
 from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
-from app.core.forms import year_choices
+from app.core.forms import show_input_error, year_choices
 from app.core.panels import panel
 from app.core.permissions import (
     can,
@@ -193,13 +193,6 @@ def _form_data(form: ApplicationForm) -> dict:
     return data
 
 
-def _field_error(form, exc: InputError, default: str) -> None:
-    """Show a service error on the field it names (or on ``default``)."""
-    name = "status" if exc.field == "to_status" and "status" in form else exc.field
-    target = form[name] if name and name in form else form[default]
-    target.errors = [*target.errors, exc.message]
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @require("funds", "edit")
 def create_application():
@@ -213,7 +206,7 @@ def create_application():
                                                actor=current_user, effective_on=form.effective_on.data)
         except InputError as exc:
             db.session.rollback()
-            _field_error(form, exc, "title")
+            show_input_error(form, exc, "title", aliases={"to_status": "status"})
         else:
             db.session.commit()
             flash(f"资金申报“{app_.title}”已登记。", "success")
@@ -233,7 +226,7 @@ def edit_application(app_id: int):
             services.update_application(app_, _form_data(form), actor=current_user)
         except InputError as exc:
             db.session.rollback()
-            _field_error(form, exc, "title")
+            show_input_error(form, exc, "title", aliases={"to_status": "status"})
         else:
             db.session.commit()
             flash("资金申报已保存。", "success")
@@ -282,7 +275,7 @@ def _sub_form(app_id: int, form_class, template: str, save, success: str, defaul
             save(app_, form)
         except InputError as exc:
             db.session.rollback()
-            _field_error(form, exc, default_field)
+            show_input_error(form, exc, default_field, aliases={"to_status": "status"})
         else:
             db.session.commit()
             flash(success, "success")

@@ -8,6 +8,7 @@ from app.core.audit_display import timeline_for
 from app.core.dates import today
 from app.core.errors import InputError
 from app.core.fields import choices_from, options
+from app.core.forms import show_input_error
 from app.core.panels import panel
 from app.core.permissions import can, ensure_can_edit, get_visible_or_404, keeps_own_unit, own_unit_id, require, visible
 from app.deals.models import Deal
@@ -63,11 +64,6 @@ def _problem_form(problem: Problem | None) -> ProblemForm:
     return form
 
 
-def _error_to(form, exc: InputError, default: str = "description") -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    (field if field is not None else getattr(form, default)).errors.append(exc.message)
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @require("problems", "edit")
 def create_problem():
@@ -80,7 +76,7 @@ def create_problem():
             problem = services.create_problem(data, actor=current_user)
         except InputError as exc:
             db.session.rollback()
-            _error_to(form, exc)
+            show_input_error(form, exc, "description")
         else:
             db.session.commit()
             flash("问题已登记，待交办。", "success")
@@ -99,7 +95,7 @@ def edit_problem(problem_id: int):
             services.update_problem(problem, form.data_for_service(), actor=current_user)
         except InputError as exc:
             db.session.rollback()
-            _error_to(form, exc)
+            show_input_error(form, exc, "description")
         else:
             db.session.commit()
             flash("问题已保存。", "success")
@@ -144,7 +140,7 @@ def move_problem(problem_id: int):
                                            resolution=form.resolution.data)
         except InputError as exc:
             db.session.rollback()
-            _error_to(form, exc, "to_status")
+            show_input_error(form, exc, "to_status")
         else:
             db.session.commit()
             flash("问题已销号。" if change.to_status == "已销号" else f"问题已流转至“{change.to_status}”。", "success")
@@ -163,7 +159,7 @@ def escalate_problem(problem_id: int):
             services.escalate(problem, form.level.data, actor=current_user, note=form.note.data)
         except InputError as exc:
             db.session.rollback()
-            _error_to(form, exc, "level")
+            show_input_error(form, exc, "level")
         else:
             db.session.commit()
             flash(f"督办层级已调整为{problem.escalation_level}级（{ESCALATION_LEVELS[problem.escalation_level]}）。",

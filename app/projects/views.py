@@ -10,7 +10,7 @@ from app.core.dates import parse_month, today
 from app.core.errors import InputError
 from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
-from app.core.forms import year_choices
+from app.core.forms import show_input_error, year_choices
 from app.core.panels import panels_for
 from app.core.permissions import ensure_can_edit, get_visible_or_404, keeps_own_unit, own_unit, require
 from app.extensions import db
@@ -136,7 +136,7 @@ def _save(form: ProjectForm, project: Project | None):
             services.update_project(project, form.data_for_service(), actor=current_user)
     except InputError as exc:
         db.session.rollback()
-        getattr(form, exc.field, form.name).errors.append(exc.message)
+        show_input_error(form, exc, "name")
         return None
     db.session.commit()
     return project
@@ -198,7 +198,7 @@ def record_investment(project_id: int):
                                                note=(form.note.data or "").strip() or None)
         except InputError as exc:
             db.session.rollback()
-            {"amount_yuan": form.amount_yuan, "note": form.note}.get(exc.field, form.period).errors.append(exc.message)
+            show_input_error(form, exc, "period")
         else:
             db.session.commit()
             flash(f"已登记{entry.period_on:%Y年%m月}完成投资。", "success")

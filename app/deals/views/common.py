@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.core.errors import InputError
 from app.core.fields import choices_from
+from app.core.forms import show_input_error
 from app.core.permissions import ensure_can_edit, get_visible_or_404
 from app.deals.models import Deal
 from app.extensions import db
@@ -31,8 +32,7 @@ def load_child(model, record_id: int, *, edit: bool = False):
 def show_error(form, exc: InputError, default: str) -> None:
     """Roll back the half-done work and show the message on the field it names (else ``default``)."""
     db.session.rollback()
-    name = exc.field if exc.field in form else default
-    form[name].errors = [*form[name].errors, exc.message]
+    show_input_error(form, exc, default)
 
 
 def unit_choices(form, *, lead: str, township: str, leader: str, industry: str, current=None) -> None:
