@@ -91,7 +91,7 @@ def create_deal(data: dict, *, actor=None, effective_on: date | None = None) -> 
     return deal
 
 
-def update_deal(deal: Deal, data: dict, *, actor=None) -> Deal:
+def update_deal(deal: Deal, data: dict) -> Deal:
     """Change a deal's descriptive fields (not its stage or stage dates)."""
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
@@ -139,7 +139,7 @@ def move_deal_to_stage(deal: Deal, to_stage: str, *, effective_on: date, actor=N
     return change
 
 
-def correct_stage_date(change: DealStageChange, new_date: date, *, actor=None, note: str | None = None) -> None:
+def correct_stage_date(change: DealStageChange, new_date: date, *, note: str | None = None) -> None:
     """Correct the effective date of a recorded stage move (audited), re-checking every date rule."""
     deal = change.deal
     state = plan_correction(deal.stage_changes, change, new_date)
@@ -152,7 +152,7 @@ def correct_stage_date(change: DealStageChange, new_date: date, *, actor=None, n
     deal.last_activity_on = today()
 
 
-def sync_dates_from_history(deal: Deal, *, actor=None) -> None:
+def sync_dates_from_history(deal: Deal) -> None:
     """Rewrite a deal's stage and stage dates from its history rows (repairs data written around the services)."""
     state = replay_stage_history(deal.stage_changes)
     for column, value in state.dates.items():
@@ -186,7 +186,7 @@ def add_negotiation(deal: Deal, data: dict, *, actor=None) -> Negotiation:
     return negotiation
 
 
-def mark_follow_up_done(negotiation: Negotiation, *, actor=None) -> None:
+def mark_follow_up_done(negotiation: Negotiation) -> None:
     """Tick off a pending follow-up without logging a new negotiation."""
     if negotiation.next_follow_up_on is None:
         raise InputError("该洽谈记录没有待跟进事项")
@@ -213,7 +213,7 @@ def add_funds_in_place(deal: Deal, *, received_on: date, amount_yuan: int, kind:
     return entry
 
 
-def delete_funds_in_place(entry: FundsInPlace, *, actor=None) -> None:
+def delete_funds_in_place(entry: FundsInPlace) -> None:
     """Remove a wrongly entered funds-in-place row (the audit log keeps it)."""
     deal = entry.deal
     deal.funds_in_place.remove(entry)
@@ -223,7 +223,7 @@ def delete_funds_in_place(entry: FundsInPlace, *, actor=None) -> None:
 
 # --- linking to projects ---------------------------------------------------------------------
 
-def link_deal_to_project(deal: Deal, project, *, actor=None) -> None:
+def link_deal_to_project(deal: Deal, project) -> None:
     """Link a signed deal to a project (None unlinks)."""
     if project is not None and deal.signed_on is None:
         raise InputError("项目签约后才能关联项目库项目", field="project_id")
@@ -242,15 +242,15 @@ def project_defaults(deal: Deal) -> dict:
     }
 
 
-def create_project_for_deal(deal: Deal, data: dict, *, actor=None):
+def create_project_for_deal(deal: Deal, data: dict):
     """Create a project from a signed deal (fields prefilled by ``project_defaults``) and link it."""
     from app.projects.services import create_project
 
     if deal.signed_on is None:
         raise InputError("项目签约后才能转入项目库", field="name")
     db.session.flush()  # the deal's references (units, leader, industry) as the ids the project is prefilled with
-    project = create_project({**project_defaults(deal), **data}, actor=actor)
-    link_deal_to_project(deal, project, actor=actor)
+    project = create_project({**project_defaults(deal), **data})
+    link_deal_to_project(deal, project)
     return project
 
 
@@ -272,7 +272,7 @@ def _validate_investor(investor: Investor) -> None:
     investor.origin = investor.origin or None
 
 
-def create_investor(data: dict, *, actor=None, contacts: list[dict] | None = None) -> Investor:
+def create_investor(data: dict, *, contacts: list[dict] | None = None) -> Investor:
     """Register an investor; the credit code is checked (GB 32100) and must be unique."""
     investor = Investor(**data)
     _validate_investor(investor)
@@ -282,7 +282,7 @@ def create_investor(data: dict, *, actor=None, contacts: list[dict] | None = Non
     return investor
 
 
-def update_investor(investor: Investor, data: dict, *, actor=None) -> Investor:
+def update_investor(investor: Investor, data: dict) -> Investor:
     """Change an investor's fields."""
     for key, value in data.items():
         setattr(investor, key, value)
@@ -290,7 +290,7 @@ def update_investor(investor: Investor, data: dict, *, actor=None) -> Investor:
     return investor
 
 
-def add_investor_contact(investor: Investor, data: dict, *, actor=None) -> InvestorContact:
+def add_investor_contact(investor: Investor, data: dict) -> InvestorContact:
     """Add a contact person to an investor."""
     name = (data.get("name") or "").strip()
     if not name:
@@ -301,7 +301,7 @@ def add_investor_contact(investor: Investor, data: dict, *, actor=None) -> Inves
     return contact
 
 
-def remove_investor_contact(contact: InvestorContact, *, actor=None) -> None:
+def remove_investor_contact(contact: InvestorContact) -> None:
     """Delete a contact person (the audit log keeps it)."""
     contact.investor.contacts.remove(contact)
     db.session.delete(contact)

@@ -88,7 +88,7 @@ def create_application(data: dict, *, actor=None, effective_on: date | None = No
     return app_
 
 
-def update_application(app_: FundApplication, data: dict, *, actor=None) -> FundApplication:
+def update_application(app_: FundApplication, data: dict) -> FundApplication:
     """Change the descriptive fields of an application (not its status) after validation."""
     unknown = set(data) - set(EDITABLE_FIELDS) - {"projects"}
     if unknown:

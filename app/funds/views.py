@@ -223,7 +223,7 @@ def edit_application(app_id: int):
     _fill_choices(form, app_)
     if form.validate_on_submit():
         try:
-            services.update_application(app_, _form_data(form), actor=current_user)
+            services.update_application(app_, _form_data(form))
         except InputError as exc:
             db.session.rollback()
             show_input_error(form, exc, "title", aliases={"to_status": "status"})

@@ -92,7 +92,7 @@ def edit_problem(problem_id: int):
     form = _problem_form(problem)
     if form.validate_on_submit():
         try:
-            services.update_problem(problem, form.data_for_service(), actor=current_user)
+            services.update_problem(problem, form.data_for_service())
         except InputError as exc:
             db.session.rollback()
             show_input_error(form, exc, "description")

@@ -44,7 +44,7 @@ def _validate(project: Project) -> None:
         raise InputError("年度计划投资不能大于总投资", field="annual_plan_yuan")
 
 
-def create_project(data: dict, *, actor=None) -> Project:
+def create_project(data: dict) -> Project:
     """Create a project after validation."""
     data = {**data, "name": (data.get("name") or "").strip(), "code": (data.get("code") or "").strip() or None}
     project = Project(**data)
@@ -55,7 +55,7 @@ def create_project(data: dict, *, actor=None) -> Project:
     return project
 
 
-def update_project(project: Project, data: dict, *, actor=None) -> Project:
+def update_project(project: Project, data: dict) -> Project:
     """Update fields of a project after validation."""
     for key, value in data.items():
         setattr(project, key, value)

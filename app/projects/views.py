@@ -131,9 +131,9 @@ def _own_unit_error(form: ProjectForm) -> bool:
 def _save(form: ProjectForm, project: Project | None):
     try:
         if project is None:
-            project = services.create_project(form.data_for_service(), actor=current_user)
+            project = services.create_project(form.data_for_service())
         else:
-            services.update_project(project, form.data_for_service(), actor=current_user)
+            services.update_project(project, form.data_for_service())
     except InputError as exc:
         db.session.rollback()
         show_input_error(form, exc, "name")

@@ -185,7 +185,7 @@ def _save_deal(form: DealForm, deal: Deal | None):
         if deal is None:
             deal = services.create_deal(data, actor=current_user, effective_on=form.lead_on.data or today())
         else:
-            services.update_deal(deal, data, actor=current_user)
+            services.update_deal(deal, data)
     except InputError as exc:
         show_error(form, exc, "name")
         return None, []

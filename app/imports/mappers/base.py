@@ -224,7 +224,7 @@ class Lookups:
         plan.notes.append(f"将新建县级领导“{name}”")
         return name
 
-    def leader_id(self, value, *, actor=None) -> int | None:
+    def leader_id(self, value) -> int | None:
         """At commit: a leader id, creating a leader named ``value`` once when needed."""
         if value is None or isinstance(value, int):
             return value

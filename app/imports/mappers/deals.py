@@ -422,15 +422,15 @@ def _correction_order(r: RowReader, deal: Deal, fields: dict, corrections: list)
     return ordered
 
 
-def _materialize_investor(spec, actor=None) -> Investor | None:
+def _materialize_investor(spec) -> Investor | None:
     if spec is None:
         return None
     if "obj" in spec:
         if spec.get("changes"):
-            update_investor(spec["obj"], spec["changes"], actor=actor)
+            update_investor(spec["obj"], spec["changes"])
             spec["changes"] = {}
         return spec["obj"]
-    spec["obj"] = create_investor({k: v for k, v in spec["new"].items() if v is not None}, actor=actor)
+    spec["obj"] = create_investor({k: v for k, v in spec["new"].items() if v is not None})
     spec["changes"] = {}
     return spec["obj"]
 
@@ -443,7 +443,7 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> Deal:
         values["leader"] = lookups.leader_id(values["leader"])
     project_id = values.pop("project", None)
     attrs = {SCALARS[k][0]: v for k, v in values.items()}
-    investor = _materialize_investor(data["investor"], actor)
+    investor = _materialize_investor(data["investor"])
     deal = plan.target
     if deal is None:
         deal = create_deal({"name": plan.title, "investor": investor, **attrs}, actor=actor,
@@ -453,15 +453,15 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> Deal:
         if investor is not None and deal.investor is not investor:
             changed["investor"] = investor
         if changed:
-            update_deal(deal, changed, actor=actor)
+            update_deal(deal, changed)
     for f, value in data["corrections"]:
         change = _latest_row(deal, f)
         if change is not None and getattr(deal, f) == change.effective_on:
-            correct_stage_date(change, value, actor=actor, note="台账导入")
+            correct_stage_date(change, value, note="台账导入")
         else:  # an old record whose date has no history row of its own
             setattr(deal, f, value)
     for stage, effective_on, reason in data["moves"]:
         move_deal_to_stage(deal, stage, effective_on=effective_on, actor=actor, reason=reason)
     if project_id is not None and deal.project_id != project_id:
-        link_deal_to_project(deal, db.session.get(Project, project_id), actor=actor)
+        link_deal_to_project(deal, db.session.get(Project, project_id))
     return deal
