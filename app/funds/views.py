@@ -248,7 +248,7 @@ def application_detail(app_id: int):
 
 def _project_links(projects) -> dict[int, str]:
     """Links to the linked projects the user may open (names of the others are shown plain)."""
-    if "projects.project_detail" not in current_app.view_functions or not can(current_user, "projects"):
+    if not can(current_user, "projects"):
         return {}
     ids = [p.id for p in projects] or [-1]
     seen = db.session.scalars(visible(sa.select(Project.id).where(Project.id.in_(ids)), Project))

@@ -52,12 +52,12 @@ def unit_choices(form, *, lead: str, township: str, leader: str, industry: str, 
 
 
 def project_url(project) -> str | None:
-    """Link to a project's page, when the projects feature serves one and the user may see the project."""
-    from flask import current_app, url_for
+    """Link to a project's page when the user may see the project."""
+    from flask import url_for
 
     from app.core.permissions import can, can_see
 
-    if project is None or "projects.project_detail" not in current_app.view_functions:
+    if project is None:
         return None
     if not can(current_user, "projects") or not can_see(project):
         return None
