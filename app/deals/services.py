@@ -3,7 +3,7 @@
 The stage-date columns on Deal (signed_on, started_on …) always mirror the stage
 history: every change goes through ``move_deal_to_stage`` or
 ``correct_stage_date`` which keep both in step (``replay_stage_history`` derives
-the columns from the rows alone). Services flush; callers commit.
+the columns from the rows alone). Services flush only when they need an id; callers commit.
 """
 
 from datetime import date

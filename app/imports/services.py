@@ -1,6 +1,6 @@
 """Ledger import: preview (plans every row, writes only the pending batch), commit (all-or-nothing), undo.
 
-Services flush and never commit; the view or CLI command commits once. A commit re-reads
+Services never commit (and flush only for ids they need); the view or CLI command commits once. A commit re-reads
 the bytes stored with the preview, so what is written is exactly what was previewed.
 """
 
