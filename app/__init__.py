@@ -9,10 +9,13 @@ from flask_wtf.csrf import CSRFError
 from app.extensions import csrf, db, login_manager, migrate
 from config import Config, ProductionConfig, config_from_env
 
+# Every feature package registers its blueprint; these lists name, explicitly, which also
+# bring models (the schema) and command-line groups. A missing module is an error, not skipped.
 FEATURES = [
     "auth", "people", "projects", "deals", "funds", "problems",
     "portfolios", "dashboard", "reports", "imports",
 ]
+MODEL_FEATURES = ["auth", "people", "projects", "deals", "funds", "problems", "reports", "imports"]
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -70,12 +73,8 @@ def _import_models() -> None:
     import importlib
 
     importlib.import_module("app.core.audit")
-    for name in FEATURES:
-        try:
-            importlib.import_module(f"app.{name}.models")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"app.{name}.models":
-                raise
+    for name in MODEL_FEATURES:
+        importlib.import_module(f"app.{name}.models")
 
 
 def _register_blueprints(app: Flask) -> None:

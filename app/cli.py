@@ -105,11 +105,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
-    for name in ("dashboard", "reports", "imports"):
-        try:
-            module = __import__(f"app.{name}.cli", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"app.{name}.cli":
-                raise
-            continue
+    from app.dashboard import cli as dashboard_cli
+    from app.imports import cli as imports_cli
+    from app.reports import cli as reports_cli
+
+    for module in (dashboard_cli, reports_cli, imports_cli):
         module.register(app)

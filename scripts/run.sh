@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Command 1: set everything up on SQLite with demo data and serve the app on 127.0.0.1.
+# Command 1: set everything up on SQLite with demo data and serve the app with gunicorn.
+#   HOST (default 127.0.0.1; 0.0.0.0 serves the office network), PORT (default 5000), WORKERS (default 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export FLASK_APP=app
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-5000}
+WORKERS=${WORKERS:-2}
 .venv/bin/flask db upgrade
 .venv/bin/flask seed
 .venv/bin/flask demo --if-empty
@@ -19,4 +21,4 @@ cat <<MSG
   按 Ctrl+C 停止。
 
 MSG
-exec .venv/bin/flask run --host "$HOST" --port "$PORT"
+exec .venv/bin/gunicorn --workers "$WORKERS" --bind "$HOST:$PORT" --access-logfile - 'app:create_app()'

@@ -2,15 +2,18 @@
 # Command 2: set up and run the whole suite — lint, SQLite, PostgreSQL, browser tests.
 #   scripts/test.sh              everything (PostgreSQL when reachable; required under CI)
 #   scripts/test.sh --sqlite     SQLite only
+#   scripts/test.sh --cov        with a coverage report (pytest-cov) of the SQLite run
 #   scripts/test.sh -- ARGS      extra pytest arguments
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=all
 pytest_args=()
+cov_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sqlite) mode=sqlite ;;
     --pg) mode=pg ;;
+    --cov) cov_args=(--cov=app --cov-report=term:skip-covered) ;;
     --) shift; pytest_args=("$@"); break ;;
     *) pytest_args+=("$1") ;;
   esac
@@ -22,7 +25,7 @@ if [ "$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1; then
 else
   echo "note: cannot install Debian packages (not root); browser tests skip without Chromium" >&2
 fi
-scripts/setup.sh
+scripts/setup.sh --dev
 
 echo "== ruff =="
 .venv/bin/ruff check app tests scripts config.py
@@ -37,7 +40,7 @@ PY
 status=0
 if [ "$mode" != pg ]; then
   echo "== pytest on SQLite =="
-  env -u TEST_DATABASE_URL .venv/bin/pytest "${pytest_args[@]}" || status=$?
+  env -u TEST_DATABASE_URL .venv/bin/pytest "${cov_args[@]}" "${pytest_args[@]}" || status=$?
 fi
 if [ "$mode" != sqlite ]; then
   if ! pg_ready && command -v pg_ctlcluster >/dev/null 2>&1; then

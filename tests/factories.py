@@ -70,7 +70,9 @@ def project(name: str | None = None, **kw):
 
     data = {"name": name or f"测试项目{next(_seq)}", "plan_year": kw.pop("plan_year", 2025)}
     data.update(kw)
-    return create_project(data)
+    obj = create_project(data)
+    db.session.flush()  # services flush only for ids they need; tests read ids at once
+    return obj
 
 
 def deal(name: str | None = None, *, stage: str = "线索", lead_on: date = date(2025, 1, 10),
@@ -88,6 +90,7 @@ def deal(name: str | None = None, *, stage: str = "线索", lead_on: date = date
     if stage in order:
         for step in order[: order.index(stage) + 1]:
             move_deal_to_stage(obj, step, effective_on=defaults[step])
+    db.session.flush()
     return obj
 
 
@@ -99,7 +102,9 @@ def application(title: str | None = None, *, channel_obj=None, year: int = 2025,
     data = {"title": title or f"测试申报{next(_seq)}", "channel_id": ch.id, "year": year,
             "requested_yuan": kw.pop("requested", 10_000_000)}
     data.update(kw)
-    return create_application(data, effective_on=start_on)
+    obj = create_application(data, effective_on=start_on)
+    db.session.flush()
+    return obj
 
 
 def problem(**kw):
@@ -130,4 +135,5 @@ def fund_application(title: str | None = None, *, channel_obj=None, year: int = 
         else:
             kind, on, amount = entry
             add_ledger_entry(obj, kind=kind, entry_on=on, amount_yuan=amount)
+    db.session.flush()
     return obj

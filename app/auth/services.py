@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from app.auth.models import LoginFailure, User
 from app.core.dates import utcnow
 from app.core.errors import InputError
-from app.core.permissions import ROLES
+from app.core.permissions import LEADER_ROLE, ROLES, UNIT_ROLE
 from app.extensions import db
 from app.people.models import Leader, Unit
 
@@ -25,9 +25,9 @@ def check_password_strength(password: str) -> None:
 def _check_binding(role: str, unit: Unit | None, leader: Leader | None) -> None:
     if role not in ROLES:
         raise InputError(f"角色“{role}”不存在，可选：{'、'.join(ROLES)}", field="role")
-    if role == "unit" and unit is None:
+    if role == UNIT_ROLE and unit is None:
         raise InputError("乡镇/部门账号必须指定所属单位", field="unit_id")
-    if role == "leader" and leader is None:
+    if role == LEADER_ROLE and leader is None:
         raise InputError("县级领导账号必须指定对应的领导", field="leader_id")
 
 
@@ -41,8 +41,8 @@ def create_user(*, username: str, password: str, role: str, unit: Unit | None = 
         raise InputError(f"用户名“{username}”已存在", field="username")
     _check_binding(role, unit, leader)
     check_password_strength(password)
-    user = User(username=username, role=role, unit=unit if role == "unit" else None,
-                leader=leader if role == "leader" else None, display_name=display_name, active=True)
+    user = User(username=username, role=role, unit=unit if role == UNIT_ROLE else None,
+                leader=leader if role == LEADER_ROLE else None, display_name=display_name, active=True)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -54,8 +54,8 @@ def update_user(user: User, *, role: str, unit: Unit | None, leader: Leader | No
     """Change role, binding, name, active flag and optionally the password."""
     _check_binding(role, unit, leader)
     user.role = role
-    user.unit = unit if role == "unit" else None
-    user.leader = leader if role == "leader" else None
+    user.unit = unit if role == UNIT_ROLE else None
+    user.leader = leader if role == LEADER_ROLE else None
     user.display_name = display_name
     user.active = active
     if password:

@@ -11,6 +11,7 @@ from app.core.audit import SOURCES, AuditEntry, audited_models
 from app.core.audit_display import describe
 from app.core.errors import InputError
 from app.core.fields import choices_from
+from app.core.forms import show_input_error
 from app.core.permissions import ROLES, require
 from app.extensions import db
 from app.people.models import Leader, Unit
@@ -102,7 +103,7 @@ def _save_user(form: UserForm, user: User | None):
                                  password=form.password.data or None)
     except InputError as exc:
         db.session.rollback()
-        getattr(form, exc.field, form.username).errors.append(exc.message)
+        show_input_error(form, exc, "username")
         return None
     db.session.commit()
     return user

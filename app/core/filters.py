@@ -32,9 +32,11 @@ def register_filters(app) -> None:
     app.jinja_env.filters["d"] = format_date
     app.jinja_env.globals["today"] = today
 
-    from app.core.permissions import can
+    from app.core.permissions import can, is_leader_account, is_unit_account
 
     app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["is_unit_account"] = is_unit_account
+    app.jinja_env.globals["is_leader_account"] = is_leader_account
 
     @app.context_processor
     def demo_banner():

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms.i18n import get_translations
 
 from app.core.dates import today
+from app.core.errors import InputError
 from app.core.fields import options
 
 
@@ -13,6 +14,16 @@ class ChineseForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return get_translations(["zh"])
+
+
+def show_input_error(form, exc: InputError, default: str, *, aliases: dict | None = None) -> None:
+    """Show a service's ``InputError`` on the form field it names, else on ``default``.
+
+    ``aliases`` maps a service's field name to the form's where they differ (to_status → status).
+    """
+    name = (aliases or {}).get(exc.field, exc.field)
+    target = form[name] if name and name in form else form[default]
+    target.errors = [*target.errors, exc.message]
 
 
 def year_choices(extra: int | None = None) -> list:

@@ -51,7 +51,8 @@ MATRIX = {
     "reference": {"admin": E, "taskforce": E, "investment": R, "finance": R},
     "users": {"admin": E},
 }
-SCOPED_ROLES = {"unit", "leader"}
+UNIT_ROLE, LEADER_ROLE, ADMIN_ROLE = "unit", "leader", "admin"
+SCOPED_ROLES = {UNIT_ROLE, LEADER_ROLE}
 
 
 def can(user, area: str, action: str = R) -> bool:
@@ -66,10 +67,51 @@ def is_scoped(user) -> bool:
     return user.role in SCOPED_ROLES
 
 
+# --- the scoped roles: what a unit or leader account is tied to ----------------------------------
+# ``user`` defaults to the logged-in user; code that may run without one passes it explicitly.
+
+def is_unit_account(user=None) -> bool:
+    """A 乡镇/部门 account: sees and edits its own unit's records only."""
+    return getattr(user or current_user, "role", None) == UNIT_ROLE
+
+
+def is_leader_account(user=None) -> bool:
+    """A 县级领导 account: reads its own 包联 records only."""
+    return getattr(user or current_user, "role", None) == LEADER_ROLE
+
+
+def is_admin(user=None) -> bool:
+    return getattr(user or current_user, "role", None) == ADMIN_ROLE
+
+
+def own_unit_id(user=None) -> int | None:
+    """The unit a unit account belongs to (None for every other role)."""
+    user = user or current_user
+    return user.unit_id if is_unit_account(user) else None
+
+
+def own_unit(user=None):
+    """The Unit of a unit account (None for every other role)."""
+    user = user or current_user
+    return user.unit if is_unit_account(user) else None
+
+
+def own_leader_id(user=None) -> int | None:
+    """The county leader a leader account stands for (None for every other role)."""
+    user = user or current_user
+    return user.leader_id if is_leader_account(user) else None
+
+
+def keeps_own_unit(user=None) -> bool:
+    """Does ``user`` file records for its own unit only? A unit account's forms fix the unit (or
+    require it among the record's units), else the record would leave what it can see."""
+    return is_unit_account(user)
+
+
 def scope_clause(model, user):
     """SQL condition limiting ``model`` rows to what a scoped user may see."""
-    unit_id = user.unit_id if user.role == "unit" else None
-    leader_id = user.leader_id if user.role == "leader" else None
+    unit_id = own_unit_id(user)
+    leader_id = own_leader_id(user)
     custom = getattr(model, "scope_clause", None)
     if custom is not None:
         return custom(unit_id=unit_id, leader_id=leader_id)

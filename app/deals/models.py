@@ -7,27 +7,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dates import utcnow
 from app.core.models import Audited, TimestampMixin
+from app.deals.stages import (  # noqa: F401 - stage names re-exported for the modules that import them from here
+    ALL_STAGES,
+    SIDE_STATES,
+    STAGE_DATE_FIELDS,
+    STAGES,
+    Stage,
+    key_date_column,
+    main_stage,
+)
 from app.extensions import db
 from app.people.models import Industry, Leader, Unit
 from app.projects.models import Project
 
 ORIGINS = ["省外", "市外", "县外", "本地"]
 AGREEMENT_TYPES = ["意向协议", "框架协议", "正式合同"]
-# Main stages in order, then side states.
-STAGES = ["线索", "在谈", "已签约", "已注册", "已开工", "已投产"]
-SIDE_STATES = ["暂缓", "终止"]
-ALL_STAGES = STAGES + SIDE_STATES
-# The effective date a move into each main stage records, and the Deal column holding it.
-STAGE_DATE_FIELDS = {
-    "线索": ("lead_on", "线索日期"),
-    "在谈": ("negotiating_on", "洽谈日期"),
-    "已签约": ("signed_on", "签约日期"),
-    "已注册": ("registered_on", "注册日期"),
-    "已开工": ("started_on", "开工日期"),
-    "已投产": ("production_on", "投产日期"),
-    "终止": ("terminated_on", "终止日期"),
-    "暂缓": (None, "暂缓日期"),
-}
 NEGOTIATION_KINDS = ["来访", "外出拜访", "电话视频", "推介会", "签约仪式"]
 FUNDS_KINDS = ["固定资产", "流动资金"]
 
@@ -93,7 +87,7 @@ class Deal(Audited, TimestampMixin, db.Model):
     township_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True, info={"label": "所在乡镇"})
     leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leaders.id"), index=True, info={"label": "包联领导"})
     project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"), index=True, info={"label": "关联项目"})
-    stage: Mapped[str] = mapped_column(sa.String(10), default="线索", index=True, info={"label": "阶段"})
+    stage: Mapped[str] = mapped_column(sa.String(10), default=Stage.LEAD, index=True, info={"label": "阶段"})
     stage_before_hold: Mapped[str | None] = mapped_column(sa.String(10), info={"label": "暂缓前阶段"})
     lead_on: Mapped[date | None] = mapped_column(index=True, info={"label": "线索日期"})
     negotiating_on: Mapped[date | None] = mapped_column(info={"label": "洽谈日期"})
@@ -135,6 +129,25 @@ class Deal(Audited, TimestampMixin, db.Model):
         if leader_id is not None:
             return cls.leader_id == leader_id
         return sa.false()
+
+    @property
+    def main_stage(self) -> str:
+        """The main stage the deal stands at (on 暂缓, the stage it will resume)."""
+        return main_stage(self.stage, self.stage_before_hold)
+
+    @property
+    def is_on_hold(self) -> bool:
+        return self.stage == Stage.ON_HOLD
+
+    @property
+    def is_terminated(self) -> bool:
+        return self.stage == Stage.TERMINATED
+
+    @property
+    def key_date(self) -> date | None:
+        """The date a kanban card shows: of signing onwards, or of termination."""
+        column = key_date_column(self.stage)
+        return getattr(self, column) if column else None
 
     def __str__(self) -> str:
         return self.name

@@ -3,10 +3,9 @@
 The stage-date columns on Deal (signed_on, started_on …) always mirror the stage
 history: every change goes through ``move_deal_to_stage`` or
 ``correct_stage_date`` which keep both in step (``replay_stage_history`` derives
-the columns from the rows alone). Services flush; callers commit.
+the columns from the rows alone). Services flush only when they need an id; callers commit.
 """
 
-from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -16,12 +15,9 @@ from app.core.errors import InputError
 from app.deals.credit_code import validate_credit_code
 from app.deals.models import (
     AGREEMENT_TYPES,
-    ALL_STAGES,
     FUNDS_KINDS,
     NEGOTIATION_KINDS,
     ORIGINS,
-    STAGE_DATE_FIELDS,
-    STAGES,
     Deal,
     DealStageChange,
     FundsInPlace,
@@ -29,52 +25,22 @@ from app.deals.models import (
     InvestorContact,
     Negotiation,
 )
+from app.deals.stages import (
+    Stage,
+    StageState,
+    latest_change,
+    plan_correction,
+    plan_move,
+    replay_stage_history,
+)
 from app.extensions import db
 
-# Later stages require these earlier dates not to be after them.
-_ORDER = [("lead_on", "线索日期"), ("negotiating_on", "洽谈日期"), ("signed_on", "签约日期"),
-          ("registered_on", "注册日期"), ("started_on", "开工日期"), ("production_on", "投产日期")]
-DATE_COLUMNS = [name for name, _label in _ORDER] + ["terminated_on"]
 # Deal columns a plain edit may change; stage and its dates only move through the stage services.
 EDITABLE_FIELDS = {
     "name", "investor", "investor_id", "industry", "industry_id", "contract_amount_yuan", "agreement_type",
     "is_counted", "exclusion_reason", "lead_unit", "lead_unit_id", "township", "township_id", "leader",
     "leader_id", "co_units", "contact_name", "contact_phone", "notes",
 }
-
-
-def _stage_index(stage: str | None) -> int:
-    return STAGES.index(stage) if stage in STAGES else -1
-
-
-def _check_dates(dates: dict, *, focus: str | None = None) -> None:
-    """Refuse stage dates out of order. ``focus`` (the column just set) is checked first against its
-    nearest neighbours, so the message names the date the user entered (开工 before 签约, not 注册)."""
-    columns = [column for column, _label in _ORDER]
-    labels = dict(_ORDER)
-    if focus in columns and dates.get(focus):
-        value, index = dates[focus], columns.index(focus)
-        for earlier in reversed(columns[:index]):
-            if dates.get(earlier) and dates[earlier] > value:
-                raise InputError(f"{labels[focus]}（{value}）不能早于{labels[earlier]}（{dates[earlier]}）",
-                                 field="effective_on")
-        for later in columns[index + 1:]:
-            if dates.get(later) and dates[later] < value:
-                raise InputError(f"{labels[later]}（{dates[later]}）不能早于{labels[focus]}（{value}）",
-                                 field="effective_on")
-    known = [(dates.get(column), label) for column, label in _ORDER if dates.get(column)]
-    for index, (value, label) in enumerate(known):
-        for later_value, later_label in known[index + 1:]:
-            if later_value < value:
-                raise InputError(f"{later_label}（{later_value}）不能早于{label}（{value}）", field="effective_on")
-    terminated = dates.get("terminated_on")
-    if terminated and known and terminated < known[0][0]:
-        raise InputError(f"终止日期（{terminated}）不能早于{known[0][1]}（{known[0][0]}）", field="effective_on")
-
-
-def check_date_order(deal: Deal) -> None:
-    """Refuse stage dates out of order (开工 before 签约 …) with a clear message."""
-    _check_dates({column: getattr(deal, column) for column in DATE_COLUMNS})
 
 
 # --- deals -------------------------------------------------------------------------------------
@@ -102,9 +68,9 @@ def _validate_deal(deal: Deal) -> None:
 def create_deal(data: dict, *, actor=None, effective_on: date | None = None) -> Deal:
     """Create a deal at stage 线索 (or the stage in ``data``), recording the first history row."""
     data = dict(data)
-    stage = data.pop("stage", None) or "线索"
+    stage = data.pop("stage", None) or Stage.LEAD
     co_units = data.pop("co_units", None) or []
-    deal = Deal(**{"is_counted": True, **data, "stage": "线索"})
+    deal = Deal(**{"is_counted": True, **data, "stage": Stage.LEAD})
     deal.co_units = list(co_units)
     try:
         _validate_deal(deal)
@@ -118,17 +84,14 @@ def create_deal(data: dict, *, actor=None, effective_on: date | None = None) -> 
     deal.lead_on = start_on
     deal.last_activity_on = today()
     db.session.add(deal)
-    db.session.flush()
-    db.session.add(DealStageChange(deal=deal, from_stage=None, to_stage="线索", effective_on=start_on,
+    db.session.add(DealStageChange(deal=deal, from_stage=None, to_stage=Stage.LEAD, effective_on=start_on,
                                    actor_id=getattr(actor, "id", None)))
-    db.session.flush()
-    if stage != "线索":
+    if stage != Stage.LEAD:
         move_deal_to_stage(deal, stage, effective_on=start_on, actor=actor)
-    db.session.flush()
     return deal
 
 
-def update_deal(deal: Deal, data: dict, *, actor=None) -> Deal:
+def update_deal(deal: Deal, data: dict) -> Deal:
     """Change a deal's descriptive fields (not its stage or stage dates)."""
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
@@ -137,78 +100,10 @@ def update_deal(deal: Deal, data: dict, *, actor=None) -> Deal:
         setattr(deal, key, list(value) if key == "co_units" else value)
     _validate_deal(deal)
     deal.last_activity_on = today()
-    db.session.flush()
     return deal
 
 
 # --- stage history -----------------------------------------------------------------------------
-
-@dataclass
-class StageState:
-    """A deal's stage and stage dates, as the history rows build them up."""
-
-    stage: str = "线索"
-    before_hold: str | None = None
-    dates: dict = field(default_factory=lambda: dict.fromkeys(DATE_COLUMNS))
-
-
-def _apply_move(state: StageState, to_stage: str, effective_on: date) -> list[str]:
-    """Apply one move to ``state``; return the main stages passed over on a forward skip."""
-    current = state.before_hold if state.stage == "暂缓" else state.stage
-    skipped: list[str] = []
-    if to_stage == "终止":
-        state.dates["terminated_on"] = effective_on
-    elif to_stage == "暂缓":
-        state.before_hold = current
-    else:
-        target, here = _stage_index(to_stage), _stage_index(current)
-        if target < here:
-            for stage in STAGES[target + 1:]:
-                state.dates[STAGE_DATE_FIELDS[stage][0]] = None
-        else:
-            for stage in STAGES[here + 1:target + 1]:
-                column = STAGE_DATE_FIELDS[stage][0]
-                if stage == to_stage:
-                    state.dates[column] = effective_on
-                elif state.dates[column] is None:
-                    state.dates[column] = effective_on
-                    skipped.append(stage)
-        state.before_hold = None
-    state.stage = to_stage
-    return skipped
-
-
-def _state_of(deal: Deal) -> StageState:
-    return StageState(stage=deal.stage, before_hold=deal.stage_before_hold,
-                      dates={column: getattr(deal, column) for column in DATE_COLUMNS})
-
-
-def replay_stage_history(changes, *, dates: dict | None = None) -> StageState:
-    """The stage and stage dates the history rows imply, replayed in recording order.
-
-    ``dates`` overrides effective dates by row id (to test a correction before making it).
-    """
-    state = StageState()
-    for change in sorted(changes, key=lambda c: c.id):
-        effective_on = (dates or {}).get(change.id, change.effective_on)
-        if change.from_stage is None:
-            state = StageState(stage=change.to_stage)
-            column = STAGE_DATE_FIELDS.get(change.to_stage, (None,))[0]
-            if column:
-                state.dates[column] = effective_on
-        else:
-            _apply_move(state, change.to_stage, effective_on)
-    return state
-
-
-def _latest_change(deal: Deal) -> DealStageChange | None:
-    """The last move recorded: rows added but not flushed yet (a ledger import flushes once per
-    chunk of rows) come after the stored ones, in the order they were added."""
-    pending = [c for c in deal.stage_changes if c.id is None]
-    if pending:
-        return pending[-1]
-    return max(deal.stage_changes, key=lambda c: c.id, default=None)
-
 
 def move_deal_to_stage(deal: Deal, to_stage: str, *, effective_on: date, actor=None,
                        note: str | None = None, reason: str | None = None) -> DealStageChange:
@@ -220,35 +115,15 @@ def move_deal_to_stage(deal: Deal, to_stage: str, *, effective_on: date, actor=N
     stage to resume; 终止 requires a reason and keeps all dates. The effective date
     may not precede the previous move, nor lie in the future.
     """
-    if to_stage not in ALL_STAGES:
-        raise InputError(f"阶段“{to_stage}”不存在", field="to_stage")
-    if effective_on is None:
-        raise InputError("请填写生效日期", field="effective_on")
-    if effective_on > today():
-        raise InputError(f"生效日期（{effective_on}）不能晚于今天（{today()}）", field="effective_on")
-    if to_stage == deal.stage:
-        raise InputError(f"项目已处于“{to_stage}”阶段", field="to_stage")
-    if deal.stage == "终止":
-        raise InputError("已终止的项目不能再变更阶段", field="to_stage")
     note = (note or "").strip() or None
     reason = (reason or "").strip() or None
     from_stage = deal.stage
-    current = deal.stage_before_hold if from_stage == "暂缓" else from_stage
-    if to_stage == "终止" and not reason:
-        raise InputError("终止项目必须填写原因", field="reason")
-    if to_stage in STAGES and _stage_index(to_stage) < _stage_index(current) and not reason:
-        raise InputError(f"从“{current}”退回“{to_stage}”必须填写原因", field="reason")
-    state = _state_of(deal)
-    skipped = _apply_move(state, to_stage, effective_on)
-    _check_dates(state.dates, focus=STAGE_DATE_FIELDS[to_stage][0])
-    previous = _latest_change(deal)
-    if previous is not None and effective_on < previous.effective_on:
-        raise InputError(f"生效日期（{effective_on}）不能早于上一次阶段变更“{previous.from_stage or '新建'}→"
-                         f"{previous.to_stage}”的日期（{previous.effective_on}）", field="effective_on")
+    state = StageState.of(deal)
+    skipped = plan_move(state, to_stage, effective_on, reason=reason, previous=latest_change(deal.stage_changes))
     for column, value in state.dates.items():
         setattr(deal, column, value)
     deal.stage, deal.stage_before_hold = state.stage, state.before_hold
-    if to_stage == "终止":
+    if to_stage == Stage.TERMINATED:
         deal.termination_reason = reason
 
     actor_id = getattr(actor, "id", None)
@@ -256,37 +131,18 @@ def move_deal_to_stage(deal: Deal, to_stage: str, *, effective_on: date, actor=N
     for stage in skipped:
         db.session.add(DealStageChange(deal=deal, from_stage=step_from, to_stage=stage, effective_on=effective_on,
                                        note=f"随“{to_stage}”一并登记", actor_id=actor_id))
-        db.session.flush()
         step_from = stage
     change = DealStageChange(deal=deal, from_stage=step_from, to_stage=to_stage, effective_on=effective_on,
                              note="；".join(filter(None, [reason, note])) or None, actor_id=actor_id)
     db.session.add(change)
     deal.last_activity_on = today()
-    db.session.flush()
     return change
 
 
-def correct_stage_date(change: DealStageChange, new_date: date, *, actor=None, note: str | None = None) -> None:
+def correct_stage_date(change: DealStageChange, new_date: date, *, note: str | None = None) -> None:
     """Correct the effective date of a recorded stage move (audited), re-checking every date rule."""
-    if new_date is None:
-        raise InputError("请填写更正后的日期", field="effective_on")
-    if new_date > today():
-        raise InputError(f"更正后的日期（{new_date}）不能晚于今天（{today()}）", field="effective_on")
-    if new_date == change.effective_on:
-        raise InputError("更正后的日期与原日期相同", field="effective_on")
     deal = change.deal
-    ordered = sorted((c for c in deal.stage_changes if c.id is not None), key=lambda c: c.id)
-    state = replay_stage_history(ordered, dates={change.id: new_date})
-    _check_dates(state.dates, focus=STAGE_DATE_FIELDS.get(change.to_stage, (None,))[0])
-    position = ordered.index(change)
-    before = ordered[position - 1] if position > 0 else None
-    after = ordered[position + 1] if position + 1 < len(ordered) else None
-    if before is not None and new_date < before.effective_on:
-        raise InputError(f"更正后的日期不能早于前一次变更“{before.to_stage}”的日期（{before.effective_on}）",
-                         field="effective_on")
-    if after is not None and new_date > after.effective_on:
-        raise InputError(f"更正后的日期不能晚于后一次变更“{after.to_stage}”的日期（{after.effective_on}）",
-                         field="effective_on")
+    state = plan_correction(deal.stage_changes, change, new_date)
     old = change.effective_on
     change.effective_on = new_date
     note = (note or "").strip()
@@ -294,16 +150,14 @@ def correct_stage_date(change: DealStageChange, new_date: date, *, actor=None, n
     for column, value in state.dates.items():
         setattr(deal, column, value)
     deal.last_activity_on = today()
-    db.session.flush()
 
 
-def sync_dates_from_history(deal: Deal, *, actor=None) -> None:
+def sync_dates_from_history(deal: Deal) -> None:
     """Rewrite a deal's stage and stage dates from its history rows (repairs data written around the services)."""
     state = replay_stage_history(deal.stage_changes)
     for column, value in state.dates.items():
         setattr(deal, column, value)
     deal.stage, deal.stage_before_hold = state.stage, state.before_hold
-    db.session.flush()
 
 
 # --- negotiations and funds ------------------------------------------------------------------
@@ -329,16 +183,14 @@ def add_negotiation(deal: Deal, data: dict, *, actor=None) -> Negotiation:
     negotiation = Negotiation(deal=deal, actor_id=getattr(actor, "id", None), **data)
     db.session.add(negotiation)
     deal.last_activity_on = today()
-    db.session.flush()
     return negotiation
 
 
-def mark_follow_up_done(negotiation: Negotiation, *, actor=None) -> None:
+def mark_follow_up_done(negotiation: Negotiation) -> None:
     """Tick off a pending follow-up without logging a new negotiation."""
     if negotiation.next_follow_up_on is None:
         raise InputError("该洽谈记录没有待跟进事项")
     negotiation.follow_up_done = True
-    db.session.flush()
 
 
 def add_funds_in_place(deal: Deal, *, received_on: date, amount_yuan: int, kind: str = "固定资产",
@@ -358,28 +210,25 @@ def add_funds_in_place(deal: Deal, *, received_on: date, amount_yuan: int, kind:
                          evidence=(evidence or "").strip() or None)
     db.session.add(entry)
     deal.last_activity_on = today()
-    db.session.flush()
     return entry
 
 
-def delete_funds_in_place(entry: FundsInPlace, *, actor=None) -> None:
+def delete_funds_in_place(entry: FundsInPlace) -> None:
     """Remove a wrongly entered funds-in-place row (the audit log keeps it)."""
     deal = entry.deal
     deal.funds_in_place.remove(entry)
     db.session.delete(entry)
     deal.last_activity_on = today()
-    db.session.flush()
 
 
 # --- linking to projects ---------------------------------------------------------------------
 
-def link_deal_to_project(deal: Deal, project, *, actor=None) -> None:
+def link_deal_to_project(deal: Deal, project) -> None:
     """Link a signed deal to a project (None unlinks)."""
     if project is not None and deal.signed_on is None:
         raise InputError("项目签约后才能关联项目库项目", field="project_id")
     deal.project = project
     deal.last_activity_on = today()
-    db.session.flush()
 
 
 def project_defaults(deal: Deal) -> dict:
@@ -393,14 +242,15 @@ def project_defaults(deal: Deal) -> dict:
     }
 
 
-def create_project_for_deal(deal: Deal, data: dict, *, actor=None):
+def create_project_for_deal(deal: Deal, data: dict):
     """Create a project from a signed deal (fields prefilled by ``project_defaults``) and link it."""
     from app.projects.services import create_project
 
     if deal.signed_on is None:
         raise InputError("项目签约后才能转入项目库", field="name")
-    project = create_project({**project_defaults(deal), **data}, actor=actor)
-    link_deal_to_project(deal, project, actor=actor)
+    db.session.flush()  # the deal's references (units, leader, industry) as the ids the project is prefilled with
+    project = create_project({**project_defaults(deal), **data})
+    link_deal_to_project(deal, project)
     return project
 
 
@@ -422,27 +272,25 @@ def _validate_investor(investor: Investor) -> None:
     investor.origin = investor.origin or None
 
 
-def create_investor(data: dict, *, actor=None, contacts: list[dict] | None = None) -> Investor:
+def create_investor(data: dict, *, contacts: list[dict] | None = None) -> Investor:
     """Register an investor; the credit code is checked (GB 32100) and must be unique."""
     investor = Investor(**data)
     _validate_investor(investor)
     db.session.add(investor)
-    db.session.flush()
     for contact in contacts or []:
         add_investor_contact(investor, contact)
     return investor
 
 
-def update_investor(investor: Investor, data: dict, *, actor=None) -> Investor:
+def update_investor(investor: Investor, data: dict) -> Investor:
     """Change an investor's fields."""
     for key, value in data.items():
         setattr(investor, key, value)
     _validate_investor(investor)
-    db.session.flush()
     return investor
 
 
-def add_investor_contact(investor: Investor, data: dict, *, actor=None) -> InvestorContact:
+def add_investor_contact(investor: Investor, data: dict) -> InvestorContact:
     """Add a contact person to an investor."""
     name = (data.get("name") or "").strip()
     if not name:
@@ -450,12 +298,10 @@ def add_investor_contact(investor: Investor, data: dict, *, actor=None) -> Inves
     contact = InvestorContact(investor=investor, name=name, title=(data.get("title") or "").strip() or None,
                               phone=(data.get("phone") or "").strip() or None)
     db.session.add(contact)
-    db.session.flush()
     return contact
 
 
-def remove_investor_contact(contact: InvestorContact, *, actor=None) -> None:
+def remove_investor_contact(contact: InvestorContact) -> None:
     """Delete a contact person (the audit log keeps it)."""
     contact.investor.contacts.remove(contact)
     db.session.delete(contact)
-    db.session.flush()

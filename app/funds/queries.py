@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from app.core.models import get_setting
 from app.core.permissions import visible
+from app.core.settings import threshold
 from app.extensions import db
 from app.funds.models import (
     ALL_STATUSES,
@@ -207,10 +207,7 @@ class Filters:
 
 def deadline_days() -> int:
     """The 申报截止 alert threshold in days (setting ``alert.fund_deadline_days``, default 7)."""
-    try:
-        return max(int(get_setting("alert.fund_deadline_days", "7")), 0)
-    except (TypeError, ValueError):
-        return 7
+    return threshold("alert.fund_deadline_days")
 
 
 def _due_clause(as_of: date, days: int):

@@ -76,19 +76,19 @@ def create_application(data: dict, *, actor=None, effective_on: date | None = No
     start = effective_on or today()
     if start > today():
         raise InputError(f"登记日期（{start}）不能晚于今天", field="effective_on")
+    if data.get("channel") is None:  # the relationship, for the rules that read the channel before a flush
+        data["channel"] = db.session.get(FundChannel, data["channel_id"])
     app_ = FundApplication(**{**data, "status": "谋划储备"})
     _validate(app_)
     db.session.add(app_)
-    db.session.flush()
     db.session.add(FundStatusChange(application=app_, from_status=None, to_status="谋划储备",
                                     effective_on=start, actor_id=getattr(actor, "id", None)))
     if status != "谋划储备":
         change_status(app_, status, effective_on=start, actor=actor)
-    db.session.flush()
     return app_
 
 
-def update_application(app_: FundApplication, data: dict, *, actor=None) -> FundApplication:
+def update_application(app_: FundApplication, data: dict) -> FundApplication:
     """Change the descriptive fields of an application (not its status) after validation."""
     unknown = set(data) - set(EDITABLE_FIELDS) - {"projects"}
     if unknown:
@@ -102,7 +102,6 @@ def update_application(app_: FundApplication, data: dict, *, actor=None) -> Fund
     _validate(app_)
     if not app_.channel.is_bond and any(e.kind == "发行" for e in app_.ledger):
         raise InputError("该申报已有“发行”记录，只能选择债券类资金渠道", field="channel_id")
-    db.session.flush()
     return app_
 
 
@@ -145,7 +144,6 @@ def change_status(app_: FundApplication, to_status: str, *, effective_on: date, 
                               effective_on=effective_on, note=(note or "").strip() or None,
                               actor_id=getattr(actor, "id", None))
     db.session.add(change)
-    db.session.flush()
     return change
 
 
@@ -161,7 +159,6 @@ def add_review(app_: FundApplication, *, level: str, decision: str, decided_on: 
     review = FundReview(application=app_, level=level, decision=decision, decided_on=decided_on,
                         opinion=(opinion or "").strip() or None)
     db.session.add(review)
-    db.session.flush()
     return review
 
 
@@ -201,7 +198,6 @@ def add_ledger_entry(app_: FundApplication, *, kind: str, entry_on: date, amount
     entry = FundLedgerEntry(application=app_, kind=kind, entry_on=entry_on, amount_yuan=amount_yuan,
                             is_adjustment=is_adjustment, reason=reason, note=(note or "").strip() or None)
     db.session.add(entry)
-    db.session.flush()
     return entry
 
 

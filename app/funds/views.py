@@ -13,9 +13,19 @@ from app.core.dates import parse_date, today
 from app.core.errors import InputError
 from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
-from app.core.forms import year_choices
+from app.core.forms import show_input_error, year_choices
 from app.core.panels import panel
-from app.core.permissions import can, ensure_can_edit, get_visible_or_404, is_scoped, require, visible
+from app.core.permissions import (
+    can,
+    ensure_can_edit,
+    get_visible_or_404,
+    is_scoped,
+    keeps_own_unit,
+    own_unit,
+    own_unit_id,
+    require,
+    visible,
+)
 from app.extensions import db
 from app.funds import bp, queries, services
 from app.funds.forms import ApplicationForm, LedgerForm, NewApplicationForm, ReviewForm, StatusForm
@@ -37,7 +47,7 @@ def _years(selected: int | None = None) -> list[int]:
 def _filter_context(filters: queries.Filters) -> dict:
     projects = db.session.scalars(visible(sa.select(Project).order_by(Project.plan_year.desc(), Project.name),
                                           Project)).all()
-    units = [current_user.unit] if current_user.role == "unit" and current_user.unit else people.units()
+    units = [own_unit()] if own_unit() else people.units()
     return {"filters": filters, "channels": people.channels(), "statuses": ALL_STATUSES, "units": units,
             "leaders": people.leaders(), "projects": projects,
             "years": _years(filters.year)}
@@ -143,7 +153,7 @@ def export_summary():
 def _fill_choices(form: ApplicationForm, app_: FundApplication | None) -> None:
     form.channel_id.choices = choices_from(people.active(FundChannel, include_id=app_ and app_.channel_id))
     form.year.choices = year_choices(app_.year if app_ else None)
-    if current_user.role == "unit":
+    if keeps_own_unit():
         form.applicant_unit_id.choices = choices_from([current_user.unit], None)
     else:
         form.applicant_unit_id.choices = choices_from(people.active(Unit, include_id=app_ and app_.applicant_unit_id))
@@ -156,7 +166,7 @@ def _fill_choices(form: ApplicationForm, app_: FundApplication | None) -> None:
         if app_ is None:
             form.year.data = today().year
             form.effective_on.data = today()
-            form.applicant_unit_id.data = current_user.unit_id if current_user.role == "unit" else 0
+            form.applicant_unit_id.data = own_unit_id() or 0
         else:
             for name in ("channel_id", "applicant_unit_id", "leader_id"):
                 getattr(form, name).data = getattr(app_, name) or 0
@@ -170,24 +180,17 @@ def _prefill_from_project(form: NewApplicationForm, project_id: int | None) -> N
         return
     form.project_ids.data = [project.id]
     form.leader_id.data = project.leader_id or 0
-    if current_user.role != "unit" and project.lead_unit_id:
+    if not keeps_own_unit() and project.lead_unit_id:
         form.applicant_unit_id.data = project.lead_unit_id
 
 
 def _form_data(form: ApplicationForm) -> dict:
     data = form.data_for_service()
-    if current_user.role == "unit":  # a unit files for itself, else it could not see the application
+    if keeps_own_unit():  # a unit files for itself, else it could not see the application
         data["applicant_unit_id"] = current_user.unit_id
     ids = form.project_ids.data or []
     data["projects"] = db.session.scalars(sa.select(Project).where(Project.id.in_(ids))).all() if ids else []
     return data
-
-
-def _field_error(form, exc: InputError, default: str) -> None:
-    """Show a service error on the field it names (or on ``default``)."""
-    name = "status" if exc.field == "to_status" and "status" in form else exc.field
-    target = form[name] if name and name in form else form[default]
-    target.errors = [*target.errors, exc.message]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -203,7 +206,7 @@ def create_application():
                                                actor=current_user, effective_on=form.effective_on.data)
         except InputError as exc:
             db.session.rollback()
-            _field_error(form, exc, "title")
+            show_input_error(form, exc, "title", aliases={"to_status": "status"})
         else:
             db.session.commit()
             flash(f"资金申报“{app_.title}”已登记。", "success")
@@ -220,10 +223,10 @@ def edit_application(app_id: int):
     _fill_choices(form, app_)
     if form.validate_on_submit():
         try:
-            services.update_application(app_, _form_data(form), actor=current_user)
+            services.update_application(app_, _form_data(form))
         except InputError as exc:
             db.session.rollback()
-            _field_error(form, exc, "title")
+            show_input_error(form, exc, "title", aliases={"to_status": "status"})
         else:
             db.session.commit()
             flash("资金申报已保存。", "success")
@@ -245,7 +248,7 @@ def application_detail(app_id: int):
 
 def _project_links(projects) -> dict[int, str]:
     """Links to the linked projects the user may open (names of the others are shown plain)."""
-    if "projects.project_detail" not in current_app.view_functions or not can(current_user, "projects"):
+    if not can(current_user, "projects"):
         return {}
     ids = [p.id for p in projects] or [-1]
     seen = db.session.scalars(visible(sa.select(Project.id).where(Project.id.in_(ids)), Project))
@@ -272,7 +275,7 @@ def _sub_form(app_id: int, form_class, template: str, save, success: str, defaul
             save(app_, form)
         except InputError as exc:
             db.session.rollback()
-            _field_error(form, exc, default_field)
+            show_input_error(form, exc, default_field, aliases={"to_status": "status"})
         else:
             db.session.commit()
             flash(success, "success")
@@ -320,7 +323,7 @@ def add_ledger_entry(app_id: int):
 @panel("home", order=20)
 def home_deadlines(user):
     """Applications due for declaration, for finance, the task force, admins and (their own) units."""
-    if user.role not in ("finance", "taskforce", "admin", "unit"):
+    if not can(user, "funds", "edit"):  # finance, the task force, admins and units
         return None
     now = today()
     days = queries.deadline_days()

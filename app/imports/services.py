@@ -1,6 +1,6 @@
 """Ledger import: preview (plans every row, writes only the pending batch), commit (all-or-nothing), undo.
 
-Services flush and never commit; the view or CLI command commits once. A commit re-reads
+Services never commit (and flush only for ids they need); the view or CLI command commits once. A commit re-reads
 the bytes stored with the preview, so what is written is exactly what was previewed.
 """
 
@@ -9,13 +9,14 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app.core.audit import audit_context
 from app.core.dates import utcnow
 from app.core.errors import InputError
 from app.extensions import db
 from app.imports import recorder
-from app.imports.batching import chunked_writes, paused_gc
+from app.imports.batching import ChunkFlushFailed, chunked_writes
 from app.imports.mappers import MAPPERS
 from app.imports.mappers.base import Lookups, Plan
 from app.imports.models import KINDS, ImportBatch, ImportItem
@@ -38,10 +39,9 @@ def build_plan(kind: str, content: bytes, filename: str, *, create_leaders) -> t
     if kind not in MAPPERS:
         raise InputError("请选择台账类型", field="kind")
     mapper = MAPPERS[kind]
-    with paused_gc():
-        table = read_table(content, filename, mapper.FIELDS, mapper.KEY)
-        lookups = Lookups(create_leaders)
-        rows = mapper.plan_rows(table, lookups)
+    table = read_table(content, filename, mapper.FIELDS, mapper.KEY)
+    lookups = Lookups(create_leaders)
+    rows = mapper.plan_rows(table, lookups)
     unknown: dict[str, list[int]] = {}
     for row in rows:
         for name in row.leaders:
@@ -116,8 +116,14 @@ def import_file(kind: str, filename: str, content: bytes, *, user=None, create_l
 def _apply(batch: ImportBatch, plan: Plan, lookups: Lookups, user) -> ImportBatch:
     if plan.has_errors:
         raise ImportFailed(plan)
-    with paused_gc():  # thousands of rows: see batching.py
+    try:
         return _write(batch, plan, lookups, user)
+    except ChunkFlushFailed as exc:
+        by_number = {row.number: row for row in plan.rows}
+        for number in exc.rows:
+            by_number[number].action = "error"
+            by_number[number].errors.append(("", "—", exc.message))
+        raise ImportFailed(plan, f"{exc.message}。未导入任何数据。") from exc
 
 
 def _write(batch: ImportBatch, plan: Plan, lookups: Lookups, user) -> ImportBatch:
@@ -130,11 +136,13 @@ def _write(batch: ImportBatch, plan: Plan, lookups: Lookups, user) -> ImportBatc
             record.row_number = row.number
             try:
                 mapper.apply_row(row, lookups, actor=user)
+            except IntegrityError as exc:  # a flush a service needed (an id) met a database constraint
+                raise ChunkFlushFailed([*writer.rows, row.number], exc) from exc
             except InputError as exc:
                 row.action = "error"
                 row.errors.append(("", "—", f"写入时被拒绝：{exc.message}"))
                 raise ImportFailed(plan, f"第{row.number}行写入时被拒绝：{exc.message}。未导入任何数据。") from exc
-            writer.row_done()
+            writer.row_done(row.number)
     if record.items:
         db.session.execute(sa.insert(ImportItem.__table__), [  # the table: one plain executemany
             {"batch_id": batch.id, "seq": seq, "action": action, "entity": entity, "record_id": record_id,
@@ -153,11 +161,6 @@ def undo_batch(batch: ImportBatch, *, user) -> None:
     """Take a committed batch back: its creations removed, its updates reverted to the exact prior rows."""
     if batch.status != "committed":
         raise InputError("只有“已导入”的批次可以撤销")
-    with paused_gc():  # thousands of rows: see batching.py
-        _undo(batch, user)
-
-
-def _undo(batch: ImportBatch, user) -> None:
     items = db.session.scalars(sa.select(ImportItem).where(ImportItem.batch_id == batch.id)
                                .order_by(ImportItem.seq)).all()
     problems = recorder.conflicts(batch.id, items)

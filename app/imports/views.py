@@ -2,13 +2,13 @@
 
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.core.audit import audited_models
 from app.core.errors import InputError
 from app.core.excel import xlsx_response
-from app.core.permissions import can, ensure_can_edit, require
+from app.core.permissions import can, ensure_can_edit, is_admin, require
 from app.extensions import db
 from app.imports import bp, queries, services, workbooks
 from app.imports.forms import UploadForm
@@ -60,7 +60,7 @@ def upload():
 
 def _pending(token: str) -> ImportBatch:
     batch = db.session.scalar(db.select(ImportBatch).where(ImportBatch.token == token))
-    if batch is None or batch.status != "preview" or (batch.user_id != current_user.id and current_user.role != "admin"):
+    if batch is None or batch.status != "preview" or (batch.user_id != current_user.id and not is_admin()):
         abort(404)
     return batch
 
@@ -143,7 +143,7 @@ def batch_detail(batch_id: int):
         obj = db.session.get(models[item.entity], item.record_id) if item.entity in models else None
         endpoint = RECORD_PAGES.get(item.entity)
         url = (url_for(endpoint[0], **{endpoint[1]: obj.id})
-               if obj is not None and endpoint and endpoint[0] in current_app.view_functions else None)
+               if obj is not None and endpoint else None)
         records[item.id] = (obj.audit_title() if obj is not None else None, url)
     counts = queries.item_counts(batch.id)
     stored = services.stored_preview(batch)

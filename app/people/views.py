@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from app.core.audit_display import timeline_for
 from app.core.errors import InputError
 from app.core.fields import choices_from
+from app.core.forms import show_input_error
 from app.core.money import wan_input_value
 from app.core.permissions import ensure_can_edit, require
 from app.extensions import db
@@ -68,7 +69,7 @@ def _row_form(kind: str, row_id: int | None):
             obj = services.save_named(model, obj, data)
         except InputError as exc:
             db.session.rollback()
-            getattr(form, exc.field or "name").errors.append(exc.message)
+            show_input_error(form, exc, "name")
         else:
             db.session.commit()
             flash(f"{title}“{obj.name}”已保存。", "success")
@@ -119,7 +120,7 @@ def _target_form(target_id: int | None):
                                        unit_id=form.unit_id.data or None, text=form.value.data)
         except InputError as exc:
             db.session.rollback()
-            getattr(form, exc.field or "value").errors.append(exc.message)
+            show_input_error(form, exc, "value")
         else:
             db.session.commit()
             flash("目标已保存。", "success")

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.core.dates import today
 from app.core.panels import panels_for
-from app.core.permissions import require
+from app.core.permissions import is_leader_account, is_unit_account, own_leader_id, own_unit_id, require
 from app.extensions import db
 from app.people import queries as people
 from app.people.models import UNIT_KINDS, Leader, Unit
@@ -16,18 +16,18 @@ from app.problems import queries as problem_queries
 @bp.route("/leaders")
 @require("portfolios")
 def list_leaders():
-    leaders = [] if current_user.role == "unit" else people.leaders()
-    if current_user.role == "leader":
-        leaders = [leader for leader in leaders if leader.id == current_user.leader_id]
+    leaders = [] if is_unit_account() else people.leaders()
+    if is_leader_account():
+        leaders = [leader for leader in leaders if leader.id == own_leader_id()]
     return render_template("portfolios/leaders.html", leaders=leaders, summary=queries.summary_by_leader(today()))
 
 
 @bp.route("/units")
 @require("portfolios")
 def list_units():
-    units = [] if current_user.role == "leader" else people.units()
-    if current_user.role == "unit":
-        units = [unit for unit in units if unit.id == current_user.unit_id]
+    units = [] if is_leader_account() else people.units()
+    if is_unit_account():
+        units = [unit for unit in units if unit.id == own_unit_id()]
     return render_template("portfolios/units.html", units=units, kinds=UNIT_KINDS,
                            summary=queries.summary_by_unit(today()))
 
@@ -36,9 +36,9 @@ def list_units():
 @require("portfolios")
 def leader_page(leader_id: int):
     leader = db.get_or_404(Leader, leader_id)
-    if current_user.role == "unit":
+    if is_unit_account():
         abort(403)
-    if current_user.role == "leader" and current_user.leader_id != leader.id:
+    if is_leader_account() and own_leader_id() != leader.id:
         abort(404)
     as_of = today()
     return render_template(
@@ -53,9 +53,9 @@ def leader_page(leader_id: int):
 @require("portfolios")
 def unit_page(unit_id: int):
     unit = db.get_or_404(Unit, unit_id)
-    if current_user.role == "leader":
+    if is_leader_account():
         abort(403)
-    if current_user.role == "unit" and current_user.unit_id != unit.id:
+    if is_unit_account() and own_unit_id() != unit.id:
         abort(404)
     as_of = today()
     return render_template(

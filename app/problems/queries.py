@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from app.core.models import get_setting
-from app.core.permissions import visible
+from app.core.permissions import is_leader_account, is_unit_account, own_leader_id, own_unit_id, visible
+from app.core.settings import threshold
 from app.extensions import db
 from app.problems.models import Problem
 
@@ -39,8 +39,7 @@ def due_soon(as_of: date, days: int):
 
 def alert_days() -> int:
     """Setting alert.problem_deadline_days (default 3)."""
-    text = get_setting("alert.problem_deadline_days", "3") or "3"
-    return int(text) if text.isdigit() else 3
+    return threshold("alert.problem_deadline_days")
 
 
 @dataclass
@@ -153,10 +152,10 @@ def alerts_for(user, as_of: date) -> list[ProblemRow] | None:
     Unit users: their unit's; leaders: their own; task force and admins: all; others: None.
     """
     stmt = sa.select(Problem).where(due_soon(as_of, alert_days()))
-    if user.role == "unit":
-        stmt = stmt.where(Problem.unit_id == user.unit_id)
-    elif user.role == "leader":
-        stmt = stmt.where(Problem.leader_id == user.leader_id)
+    if is_unit_account(user):
+        stmt = stmt.where(Problem.unit_id == own_unit_id(user))
+    elif is_leader_account(user):
+        stmt = stmt.where(Problem.leader_id == own_leader_id(user))
     elif user.role not in ("taskforce", "admin"):
         return None
     return rows_with_status(stmt.order_by(Problem.deadline_on, Problem.id), as_of)

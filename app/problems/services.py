@@ -65,7 +65,7 @@ def create_problem(data: dict, *, actor=None) -> Problem:
     return problem
 
 
-def update_problem(problem: Problem, data: dict, *, actor=None) -> Problem:
+def update_problem(problem: Problem, data: dict) -> Problem:
     """Edit the description, links, responsible unit and leader, or deadline (e.g. an extension)."""
     for key in EDITABLE_FIELDS:
         if key in data:

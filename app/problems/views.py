@@ -8,8 +8,9 @@ from app.core.audit_display import timeline_for
 from app.core.dates import today
 from app.core.errors import InputError
 from app.core.fields import choices_from, options
+from app.core.forms import show_input_error
 from app.core.panels import panel
-from app.core.permissions import can, ensure_can_edit, get_visible_or_404, require, visible
+from app.core.permissions import can, ensure_can_edit, get_visible_or_404, keeps_own_unit, own_unit_id, require, visible
 from app.deals.models import Deal
 from app.extensions import db
 from app.people import queries as people
@@ -44,7 +45,7 @@ def _problem_form(problem: Problem | None) -> ProblemForm:
     deals = db.session.execute(visible(sa.select(Deal.id, Deal.name), Deal).order_by(Deal.name)).all()
     form.project_id.choices = options([(0, "—无—")] + [(row.id, row.name) for row in projects])
     form.deal_id.choices = options([(0, "—无—")] + [(row.id, row.name) for row in deals])
-    if current_user.role == "unit":
+    if keeps_own_unit():
         form.unit_id.choices = choices_from([current_user.unit], None)
     else:
         form.unit_id.choices = choices_from(people.active(Unit, include_id=problem and problem.unit_id), "—待指定—")
@@ -63,24 +64,19 @@ def _problem_form(problem: Problem | None) -> ProblemForm:
     return form
 
 
-def _error_to(form, exc: InputError, default: str = "description") -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    (field if field is not None else getattr(form, default)).errors.append(exc.message)
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @require("problems", "edit")
 def create_problem():
     form = _problem_form(None)
     if form.validate_on_submit():
         data = form.data_for_service()
-        if current_user.role == "unit":
-            data["unit_id"] = current_user.unit_id
+        if keeps_own_unit():
+            data["unit_id"] = own_unit_id()
         try:
             problem = services.create_problem(data, actor=current_user)
         except InputError as exc:
             db.session.rollback()
-            _error_to(form, exc)
+            show_input_error(form, exc, "description")
         else:
             db.session.commit()
             flash("问题已登记，待交办。", "success")
@@ -96,10 +92,10 @@ def edit_problem(problem_id: int):
     form = _problem_form(problem)
     if form.validate_on_submit():
         try:
-            services.update_problem(problem, form.data_for_service(), actor=current_user)
+            services.update_problem(problem, form.data_for_service())
         except InputError as exc:
             db.session.rollback()
-            _error_to(form, exc)
+            show_input_error(form, exc, "description")
         else:
             db.session.commit()
             flash("问题已保存。", "success")
@@ -144,7 +140,7 @@ def move_problem(problem_id: int):
                                            resolution=form.resolution.data)
         except InputError as exc:
             db.session.rollback()
-            _error_to(form, exc, "to_status")
+            show_input_error(form, exc, "to_status")
         else:
             db.session.commit()
             flash("问题已销号。" if change.to_status == "已销号" else f"问题已流转至“{change.to_status}”。", "success")
@@ -163,7 +159,7 @@ def escalate_problem(problem_id: int):
             services.escalate(problem, form.level.data, actor=current_user, note=form.note.data)
         except InputError as exc:
             db.session.rollback()
-            _error_to(form, exc, "level")
+            show_input_error(form, exc, "level")
         else:
             db.session.commit()
             flash(f"督办层级已调整为{problem.escalation_level}级（{ESCALATION_LEVELS[problem.escalation_level]}）。",

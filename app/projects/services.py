@@ -44,7 +44,7 @@ def _validate(project: Project) -> None:
         raise InputError("年度计划投资不能大于总投资", field="annual_plan_yuan")
 
 
-def create_project(data: dict, *, actor=None) -> Project:
+def create_project(data: dict) -> Project:
     """Create a project after validation."""
     data = {**data, "name": (data.get("name") or "").strip(), "code": (data.get("code") or "").strip() or None}
     project = Project(**data)
@@ -52,18 +52,16 @@ def create_project(data: dict, *, actor=None) -> Project:
     project.reserve_status = project.reserve_status or "储备"
     _validate(project)
     db.session.add(project)
-    db.session.flush()
     return project
 
 
-def update_project(project: Project, data: dict, *, actor=None) -> Project:
+def update_project(project: Project, data: dict) -> Project:
     """Update fields of a project after validation."""
     for key, value in data.items():
         setattr(project, key, value)
     project.name = (project.name or "").strip()
     project.code = (project.code or "").strip() or None
     _validate(project)
-    db.session.flush()
     return project
 
 
@@ -84,5 +82,4 @@ def record_investment(project: Project, *, period_on: date, amount_yuan: int, no
         db.session.add(entry)
     else:
         entry.amount_yuan, entry.note = amount_yuan, note
-    db.session.flush()
     return entry

@@ -10,9 +10,9 @@ from app.core.dates import parse_month, today
 from app.core.errors import InputError
 from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
-from app.core.forms import year_choices
+from app.core.forms import show_input_error, year_choices
 from app.core.panels import panels_for
-from app.core.permissions import ensure_can_edit, get_visible_or_404, require
+from app.core.permissions import ensure_can_edit, get_visible_or_404, keeps_own_unit, own_unit, require
 from app.extensions import db
 from app.people import queries as people
 from app.people.models import Industry, Leader, Unit
@@ -107,7 +107,7 @@ def _project_form(project: Project | None) -> ProjectForm:
     if request.method == "GET":
         if project is None:
             form.plan_year.data = today().year
-            unit = current_user.unit if current_user.role == "unit" else None
+            unit = own_unit()
             if unit is not None:
                 form.township_id.data = unit.id if unit.is_township else 0
                 form.lead_unit_id.data = unit.id
@@ -120,7 +120,7 @@ def _project_form(project: Project | None) -> ProjectForm:
 
 def _own_unit_error(form: ProjectForm) -> bool:
     """Unit users may only file projects of their own unit (else they could not see them)."""
-    if current_user.role != "unit":
+    if not keeps_own_unit():
         return False
     if current_user.unit_id in (form.township_id.data, form.lead_unit_id.data):
         return False
@@ -131,12 +131,12 @@ def _own_unit_error(form: ProjectForm) -> bool:
 def _save(form: ProjectForm, project: Project | None):
     try:
         if project is None:
-            project = services.create_project(form.data_for_service(), actor=current_user)
+            project = services.create_project(form.data_for_service())
         else:
-            services.update_project(project, form.data_for_service(), actor=current_user)
+            services.update_project(project, form.data_for_service())
     except InputError as exc:
         db.session.rollback()
-        getattr(form, exc.field, form.name).errors.append(exc.message)
+        show_input_error(form, exc, "name")
         return None
     db.session.commit()
     return project
@@ -198,7 +198,7 @@ def record_investment(project_id: int):
                                                note=(form.note.data or "").strip() or None)
         except InputError as exc:
             db.session.rollback()
-            {"amount_yuan": form.amount_yuan, "note": form.note}.get(exc.field, form.period).errors.append(exc.message)
+            show_input_error(form, exc, "period")
         else:
             db.session.commit()
             flash(f"已登记{entry.period_on:%Y年%m月}完成投资。", "success")

@@ -190,3 +190,19 @@ def test_gap_level_uses_the_thresholds_passed_in(county):
     db.session.commit()
     assert read_thresholds()["alert.progress_yellow_points"] == 10
     assert read_thresholds()["alert.progress_red_points"] == 25
+
+
+@pytest.mark.parametrize("stored, fund_days, problem_days", [
+    (None, 7, 3), ("12", 12, 12), ("abc", 7, 3), ("-1", 7, 3), ("１０", 10, 10), ("999", 7, 3)])
+def test_every_reader_of_a_threshold_agrees(app, stored, fund_days, problem_days):
+    """The fund deadline and problem reminders read the thresholds exactly as the dashboard does."""
+    from app.core.models import set_setting
+    from app.funds.queries import deadline_days
+    from app.problems.queries import alert_days
+
+    if stored is not None:
+        set_setting("alert.fund_deadline_days", stored)
+        set_setting("alert.problem_deadline_days", stored)
+    thresholds = read_thresholds()
+    assert (deadline_days(), alert_days()) == (fund_days, problem_days)
+    assert (thresholds["alert.fund_deadline_days"], thresholds["alert.problem_deadline_days"]) == (fund_days, problem_days)

@@ -129,6 +129,7 @@ def test_create_project_from_a_deal_is_prefilled(make):
                      leader=leader, industry=industry)
     project = create_project_for_deal(deal, {"code": "2503-140525-04-01-000001", "annual_plan_yuan": 60_000_000})
     assert deal.project is project
+    db.session.flush()  # the project's references load once it is stored
     assert (project.name, project.plan_year, project.total_investment_yuan) == ("碳纤维复合材料生产线", 2025, 150_000_000)
     assert (project.township, project.lead_unit, project.leader, project.industry) == (township, unit, leader, industry)
     assert project.actual_start_on == D(2025, 5, 1) and project.annual_plan_yuan == 60_000_000
@@ -164,6 +165,7 @@ def test_investor_input_rules(data, message):
 
 def test_credit_code_is_unique():
     create_investor({"name": "福建某集团", "credit_code": "91350100M000100Y43"})
+    db.session.flush()  # checked against stored investors (a clash within one flush meets the unique constraint)
     with pytest.raises(InputError) as info:
         create_investor({"name": "另一家", "credit_code": "91350100m000100y43"})
     assert "已登记为投资方“福建某集团”" in info.value.message and info.value.field == "credit_code"

@@ -11,20 +11,19 @@ from app.core.dates import today
 from app.core.errors import InputError
 from app.deals.models import ALL_STAGES, DealStageChange
 from app.deals.services import (
-    DATE_COLUMNS,
     correct_stage_date,
     create_deal,
     move_deal_to_stage,
-    replay_stage_history,
     update_deal,
 )
+from app.deals.stages import DATE_COLUMNS, recording_order, replay_stage_history
 from app.extensions import db
 
 D = date
 
 
 def history(deal):
-    return [(c.from_stage, c.to_stage, c.effective_on) for c in sorted(deal.stage_changes, key=lambda c: c.id)]
+    return [(c.from_stage, c.to_stage, c.effective_on) for c in recording_order(deal.stage_changes)]
 
 
 def dates(deal):
@@ -88,6 +87,7 @@ def test_every_forward_step_sets_its_date_and_writes_a_row(make):
     for stage, day, column in steps:
         change = move(deal, stage, day, actor=actor, note=f"{stage}佐证")
         assert (change.from_stage, change.to_stage, change.effective_on) == (previous, stage, day)
+        db.session.flush()
         assert change.note == f"{stage}佐证" and change.actor_id == actor.id and change.recorded_at is not None
         assert deal.stage == stage and getattr(deal, column) == day
         assert_mirrors_history(deal)
@@ -201,7 +201,7 @@ def test_resume_from_hold_to_a_later_stage(make):
     move(deal, "暂缓", D(2025, 4, 1))
     move(deal, "已开工", D(2025, 7, 1))
     assert deal.registered_on == deal.started_on == D(2025, 7, 1) and deal.signed_on == D(2025, 3, 1)
-    assert [c.to_stage for c in sorted(deal.stage_changes, key=lambda c: c.id)][-3:] == ["暂缓", "已注册", "已开工"]
+    assert [c.to_stage for c in recording_order(deal.stage_changes)][-3:] == ["暂缓", "已注册", "已开工"]
     assert_mirrors_history(deal)
 
 
@@ -288,7 +288,7 @@ def test_correcting_a_superseded_row_leaves_the_current_date(make):
     deal = make.deal(stage="已签约")  # signed 2025-03-01
     move(deal, "在谈", D(2025, 4, 1), reason="合同作废")
     move(deal, "已签约", D(2025, 6, 1))
-    first_signing = min((c for c in deal.stage_changes if c.to_stage == "已签约"), key=lambda c: c.id)
+    first_signing = next(c for c in recording_order(deal.stage_changes) if c.to_stage == "已签约")
     correct_stage_date(first_signing, D(2025, 3, 5))
     assert deal.signed_on == D(2025, 6, 1)
     assert_mirrors_history(deal)

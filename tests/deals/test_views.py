@@ -380,3 +380,15 @@ def test_stage_history_rows_match_the_page(client, investment, pipeline):
     page = text(client.get(f"/deals/{deal.id}"))
     assert page.count("更正日期</a>") == db.session.scalar(
         sa.select(sa.func.count(DealStageChange.id)).where(DealStageChange.deal_id == deal.id)) == 5
+
+
+def test_the_deal_page_shows_one_timeline_with_each_edit_once(client, investment, pipeline):
+    deal = pipeline["碳纤维"]
+    response = client.post(f"/deals/{deal.id}/edit", data={
+        "name": deal.name, "contract_amount_yuan": "15000", "contact_name": "独一无二的对接人", "is_counted": "y"})
+    assert response.status_code == 302
+    body = text(client.get(f"/deals/{deal.id}"))
+    assert body.count("独一无二的对接人") == 2  # the field on the page, and the edit in the timeline
+    assert body.count('data-testid="deal-timeline"') == 1 and 'data-testid="audit-timeline"' not in body
+    timeline = body[body.index('data-testid="deal-timeline"'):]
+    assert "对接人：（空） → 独一无二的对接人" in timeline and "（网页）" in timeline

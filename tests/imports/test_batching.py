@@ -1,21 +1,22 @@
-"""Chunked writes: the services' flushes wait for the end of a chunk of rows, and nothing is lost or misattributed."""
+"""Chunked writes: one flush per chunk of rows with autoflush off, and nothing is lost or misattributed."""
 
 import gc
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from app.core.audit import AuditEntry
 from app.core.errors import InputError
-from app.deals.models import Deal
+from app.deals.models import Deal, Investor
 from app.deals.services import create_deal, move_deal_to_stage
 from app.extensions import db
 from app.imports import batching, services
+from app.imports.mappers import deals as mappers_deals
 from app.imports.models import ImportItem
-from tests.imports.test_deals_import import ROWS, deals_file
+from tests.imports.test_deals_import import CODE_1, ROWS, deals_file
 
 
 @pytest.fixture
@@ -100,4 +101,39 @@ def test_moves_not_flushed_yet_still_bound_the_next_move(county):
         # 暂缓 sets no stage date, so only the previous move's date (still unflushed) can refuse it.
         with pytest.raises(InputError, match="不能早于上一次阶段变更“在谈→已签约”的日期（2025-03-01）"):
             move_deal_to_stage(deal, "暂缓", effective_on=date(2025, 2, 1))
+    db.session.rollback()
+
+
+@pytest.fixture
+def racing_registration(monkeypatch):
+    """Another user stores row 4's company (CODE_1) after the import's credit-code check, before its flush."""
+    create_investor = mappers_deals.create_investor
+
+    def create_while_someone_else_registers_it(data, **kw):
+        investor = create_investor(data, **kw)
+        if data.get("credit_code") == CODE_1:
+            db.session.execute(sa.insert(Investor.__table__).values(
+                name="另一用户登记的公司", credit_code=CODE_1, created_at=datetime(2025, 6, 1), updated_at=datetime(2025, 6, 1)))
+        return investor
+
+    monkeypatch.setattr(mappers_deals, "create_investor", create_while_someone_else_registers_it)
+
+
+def test_a_unique_clash_at_a_chunk_flush_names_the_rows_of_the_chunk(county, racing_registration, monkeypatch):
+    monkeypatch.setattr(batching, "CHUNK_ROWS", 2)  # rows 4+5 are written by one flush
+    with pytest.raises(services.ImportFailed) as info:
+        services.import_file("deals", "台账.xlsx", deals_file())
+    message = "第4–5行中的某一行写入数据库时被拒绝（与已有记录重复）"
+    assert info.value.message == f"{message}。未导入任何数据。"
+    assert [(row.number, row.action, row.errors) for row in info.value.plan.rows[:3]] == [
+        (4, "error", [("", "—", message)]), (5, "error", [("", "—", message)]), (6, "create", [])]
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Deal)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Investor)) == 0
+
+
+def test_a_clash_in_a_chunk_of_one_row_names_that_row(county, racing_registration, monkeypatch):
+    monkeypatch.setattr(batching, "CHUNK_ROWS", 1)
+    with pytest.raises(services.ImportFailed, match="^第4行写入数据库时被拒绝（与已有记录重复）。未导入任何数据。$"):
+        services.import_file("deals", "台账.xlsx", deals_file())
     db.session.rollback()

@@ -19,11 +19,13 @@ from flask import current_app, has_request_context, url_for
 from werkzeug.routing import BuildError
 
 from app.core.money import format_wan
-from app.core.permissions import visible
+from app.core.permissions import own_unit_id, visible
 from app.dashboard.metrics.deals import as_int, cohort_totals, signed_figures, unit_ranking
 from app.dashboard.metrics.lists import open_problem_clause, signed_not_started, signed_not_started_clause
 from app.dashboard.metrics.periods import read_thresholds, threshold
 from app.deals.models import Deal, Negotiation
+from app.deals.queries import IN_PIPELINE, pending_follow_up_clause
+from app.deals.stages import Stage
 from app.extensions import db
 from app.funds.models import FundApplication
 from app.people.models import Unit
@@ -118,7 +120,7 @@ def progress_alerts(year: int, as_of: date, *, user=None, figures: dict | None =
             f"签约额 {format_wan(signed['amount_yuan'])} 万元，完成目标 {_pct(signed['progress'])}，"
             f"序时进度 {_pct(signed['time_progress'])}", url, gap=signed["gap"]))
     ranking = figures["units"] if figures else unit_ranking(year, as_of, thresholds=settings)[0]
-    own_unit = user.unit_id if user is not None and user.role == "unit" else None
+    own_unit = own_unit_id(user) if user is not None else None
     behind = [row for row in ranking if row["gap_level"] != "ok" and own_unit in (None, row["unit_id"])]
     for row in sorted(behind, key=lambda r: (r["gap"], r["unit"])):  # furthest behind first
         result.append(_alert(
@@ -149,7 +151,7 @@ def start_rate_risk_alerts(year: int, as_of: date, *, figures: dict | None = Non
     return [_alert(
         "start_rate_risk", "danger", f"签约项目当年开工率 {_pct(started / signed)}，低于目标 {target_bp / 100:g}%",
         f"截至 {as_of.isoformat()} 签约 {signed} 个、已开工 {started} 个；年底前至少还需 {needed} 个签约项目开工",
-        record_url("deals.list_deals", "dashboard.cockpit", query={"stage": "已签约", "year": year, "counted": "1"}),
+        record_url("deals.list_deals", "dashboard.cockpit", query={"stage": Stage.SIGNED, "year": year, "counted": "1"}),
         needed=needed)]
 
 
@@ -249,8 +251,7 @@ def fund_deadline_counts(year: int, as_of: date, *, user=None, settings: dict | 
 
 
 def _follow_up_conditions(as_of: date) -> tuple:
-    return (Negotiation.follow_up_done.is_(False), Negotiation.next_follow_up_on <= as_of,
-            Deal.stage.not_in(("终止", "暂缓")))
+    return pending_follow_up_clause(None, as_of), IN_PIPELINE
 
 
 def follow_up_alerts(as_of: date, *, user=None, limit: int | None = None) -> list[dict]:
@@ -285,7 +286,7 @@ def _last_update():
 
 def _stale_conditions(as_of: date, settings: dict | None) -> tuple:
     days = _setting(settings, "alert.stale_days")
-    return Deal.stage.in_(("线索", "在谈")), _last_update() < as_of - timedelta(days=days)
+    return Deal.stage.in_((Stage.LEAD, Stage.NEGOTIATING)), _last_update() < as_of - timedelta(days=days)
 
 
 def stale_alerts(as_of: date, *, user=None, limit: int | None = None, settings: dict | None = None) -> list[dict]:

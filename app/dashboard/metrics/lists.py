@@ -9,16 +9,15 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from app.core.permissions import visible
+from app.core.permissions import is_leader_account, own_leader_id, visible
 from app.dashboard.metrics.deals import as_int, signed_clause, started_by
 from app.deals.models import Deal, Investor
 from app.extensions import db
 from app.funds.models import FundApplication, FundLedgerEntry
 from app.people.models import Leader, Unit
 from app.problems.models import Problem
+from app.problems.queries import OPEN_STATUSES
 from app.projects.models import Project
-
-OPEN_PROBLEM_STATUSES = ("待交办", "已交办", "督办中")
 
 
 def _scoped(stmt, model, user):
@@ -65,7 +64,7 @@ def open_problem_clause(as_of: date):
     """Problems found by D and still open at D (not 退回, not 销号 on or before D)."""
     return sa.and_(
         Problem.found_on <= as_of,
-        sa.or_(Problem.status.in_(OPEN_PROBLEM_STATUSES),
+        sa.or_(Problem.status.in_(OPEN_STATUSES),
                sa.and_(Problem.status == "已销号", Problem.resolved_on > as_of)),
     )
 
@@ -98,8 +97,8 @@ def _by_leader(stmt) -> dict:
 def leader_summary(year: int, as_of: date, *, user=None) -> list[dict]:
     """Per county leader (包联): projects, signed deals, fund amounts and problems of year Y as of D."""
     leaders_stmt = sa.select(Leader).where(Leader.is_active).order_by(Leader.sort_order, Leader.id)
-    if user is not None and user.role == "leader":
-        leaders_stmt = leaders_stmt.where(Leader.id == user.leader_id)
+    if user is not None and is_leader_account(user):
+        leaders_stmt = leaders_stmt.where(Leader.id == own_leader_id(user))
     leaders = db.session.scalars(leaders_stmt).all()
     projects = _by_leader(sa.select(Project.leader_id, sa.func.count(Project.id))
                           .where(Project.plan_year == year).group_by(Project.leader_id))

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.core.dates import today
-from app.core.permissions import can, can_see, visible
-from app.deals.models import ALL_STAGES, Deal, FundsInPlace, Investor, Negotiation, deal_co_units
+from app.core.permissions import can, can_see, is_leader_account, keeps_own_unit, visible
+from app.deals.models import Deal, FundsInPlace, Investor, Negotiation, deal_co_units
 from app.deals.queries.common import as_int, like_pattern
 from app.deals.queries.duplicates import (  # noqa: F401
     Duplicate,
@@ -29,6 +29,7 @@ from app.deals.queries.timeline import (  # noqa: F401
     history_mismatches,
     stage_changes,
 )
+from app.deals.stages import ALL_STAGES, PAUSED_OR_ENDED
 from app.extensions import db
 
 PER_PAGE = 20
@@ -64,7 +65,7 @@ def pending_follow_up_clause(first: date | None, last: date):
                    *([Negotiation.next_follow_up_on >= first] if first else []))
 
 
-IN_PIPELINE = Deal.stage.not_in(("终止", "暂缓"))  # deals whose follow-ups still matter
+IN_PIPELINE = Deal.stage.not_in(PAUSED_OR_ENDED)  # deals whose follow-ups still matter
 
 
 # --- list filters ----------------------------------------------------------------------------
@@ -245,7 +246,7 @@ def follow_ups(user, on: date, *, limit: int = FOLLOW_UP_LIMIT) -> FollowUps | N
     every deal they may edit. Deals on hold or terminated drop out. Each group lists its first
     ``limit`` follow-ups (earliest due first) and counts them all.
     """
-    if not can(user, "deals") or (user.role != "leader" and not can(user, "deals", "edit")):
+    if not can(user, "deals") or (not is_leader_account(user) and not can(user, "deals", "edit")):
         return None
     groups, counts = {}, {}
     for group in ("overdue", "today", "this_week"):
@@ -314,6 +315,6 @@ def can_edit_investor(user, investor: Investor) -> bool:
     """Deal editors may edit an investor; unit users only one whose deals all lie in their scope."""
     if not can(user, "deals", "edit"):
         return False
-    if user.role != "unit":
+    if not keeps_own_unit(user):
         return True
     return all(can_see(deal, user) for deal in investor.deals)

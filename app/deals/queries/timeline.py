@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 from app.core.audit import AuditEntry
 from app.core.audit_display import actor_name, describe
 from app.core.money import format_wan
-from app.deals.models import STAGE_DATE_FIELDS, Deal, DealStageChange
+from app.deals.models import Deal, DealStageChange
+from app.deals.stages import DATE_COLUMNS, DATE_LABELS, STAGE_DATE_FIELDS, replay_stage_history
 from app.extensions import db
 
 # Deal columns that only change with a stage move; their audit rows repeat the stage events.
@@ -28,6 +29,7 @@ class TimelineEvent:
     who: str = ""
     lines: list = field(default_factory=list)
     record: object = None
+    source: str = ""  # for audited edits: 网页, 导入, 命令行 …
 
 
 def _beijing_day(moment: datetime) -> date:
@@ -35,7 +37,8 @@ def _beijing_day(moment: datetime) -> date:
 
 
 def deal_timeline(deal: Deal) -> list[TimelineEvent]:
-    """Stage history, negotiations, funds in place and audited edits of a deal, newest first."""
+    """The deal page's one timeline: stage history, negotiations, funds in place and audited edits (with
+    who and through what: 网页, 导入 …), newest first."""
     related = {
         "deal_stage_changes": [c.id for c in deal.stage_changes],
         "negotiations": [n.id for n in deal.negotiations],
@@ -83,7 +86,7 @@ def deal_timeline(deal: Deal) -> list[TimelineEvent]:
         lines = [f"{c.label}：{c.old} → {c.new}" if item.action == "修改" else f"{c.label}：{c.new or c.old}"
                  for c in item.changes]
         events.append(TimelineEvent(_beijing_day(entry.created_at), entry.created_at, "change",
-                                    f"{item.action}{item.entity_label}", item.who, lines))
+                                    f"{item.action}{item.entity_label}", item.who, lines, source=item.source))
     merged: list[TimelineEvent] = []
     for event in sorted(events, key=lambda e: (e.on, e.at or datetime.min)):
         last = merged[-1] if merged else None
@@ -97,14 +100,11 @@ def deal_timeline(deal: Deal) -> list[TimelineEvent]:
 
 def history_mismatches() -> list[tuple[Deal, list[str]]]:
     """Deals whose stage or stage dates differ from what their stage history implies, with the differences."""
-    from app.deals.services import DATE_COLUMNS, replay_stage_history
-
-    labels = {column: label for column, label in STAGE_DATE_FIELDS.values() if column}
     found = []
     stmt = sa.select(Deal).options(selectinload(Deal.stage_changes)).order_by(Deal.id)
     for deal in db.session.scalars(stmt):
         state = replay_stage_history(deal.stage_changes)
-        differences = [f"{labels[column]}：{getattr(deal, column) or '空'} ≠ 记录 {state.dates[column] or '空'}"
+        differences = [f"{DATE_LABELS[column]}：{getattr(deal, column) or '空'} ≠ 记录 {state.dates[column] or '空'}"
                        for column in DATE_COLUMNS if getattr(deal, column) != state.dates[column]]
         if deal.stage != state.stage:
             differences.insert(0, f"阶段：{deal.stage} ≠ 记录 {state.stage}")

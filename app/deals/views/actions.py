@@ -18,7 +18,8 @@ from app.deals.forms import (
     NegotiationForm,
     StageMoveForm,
 )
-from app.deals.models import ALL_STAGES, STAGE_DATE_FIELDS, STAGES, DealStageChange, FundsInPlace, Negotiation
+from app.deals.models import DealStageChange, FundsInPlace, Negotiation
+from app.deals.stages import ALL_STAGES, STAGE_DATE_FIELDS, Stage, stages_before
 from app.deals.views.common import load_child, load_deal, show_error, unit_choices
 from app.extensions import db
 from app.projects.models import Project
@@ -32,7 +33,7 @@ def _back(deal_id: int, anchor: str = ""):
 @require("deals", "edit")
 def move_stage(deal_id: int):
     deal = load_deal(deal_id, edit=True)
-    if deal.stage == "终止":
+    if deal.is_terminated:
         flash("已终止的项目不能再变更阶段。", "warning")
         return _back(deal.id)
     form = StageMoveForm()
@@ -51,11 +52,9 @@ def move_stage(deal_id: int):
             db.session.commit()
             flash(f"已变更为“{deal.stage}”（{STAGE_DATE_FIELDS[deal.stage][1]} {form.effective_on.data}）。", "success")
             return _back(deal.id)
-    current = deal.stage_before_hold if deal.stage == "暂缓" else deal.stage
     date_labels = {stage: label for stage, (_column, label) in STAGE_DATE_FIELDS.items()}
-    backward = [s for s in STAGES if STAGES.index(s) < STAGES.index(current)] if current in STAGES else []
     return render_template("deals/stage.html", deal=deal, form=form, date_labels=date_labels,
-                           needs_reason=["终止", *backward])
+                           needs_reason=[Stage.TERMINATED, *stages_before(deal.stage, deal.stage_before_hold)])
 
 
 @bp.route("/<int:deal_id>/stage-changes/<int:change_id>/correct", methods=["GET", "POST"])
@@ -70,7 +69,7 @@ def correct_stage_date(deal_id: int, change_id: int):
         form.effective_on.data = change.effective_on
     if form.validate_on_submit():
         try:
-            services.correct_stage_date(change, form.effective_on.data, actor=current_user, note=form.note.data)
+            services.correct_stage_date(change, form.effective_on.data, note=form.note.data)
         except InputError as exc:
             show_error(form, exc, "effective_on")
         else:
@@ -110,7 +109,7 @@ def follow_up_done(negotiation_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.mark_follow_up_done(negotiation, actor=current_user)
+            services.mark_follow_up_done(negotiation)
         except InputError as exc:
             db.session.rollback()
             flash(exc.message, "danger")
@@ -152,7 +151,7 @@ def delete_funds(entry_id: int):
     entry = load_child(FundsInPlace, entry_id, edit=True)
     deal_id = entry.deal_id
     if ConfirmForm().validate_on_submit():
-        services.delete_funds_in_place(entry, actor=current_user)
+        services.delete_funds_in_place(entry)
         db.session.commit()
         flash("已删除该条到位资金（操作日志中保留原记录）。", "success")
     return _back(deal_id, "#funds")
@@ -175,7 +174,7 @@ def link_project(deal_id: int):
     if form.validate_on_submit():
         project = db.session.get(Project, form.project_id.data) if form.project_id.data else None
         try:
-            services.link_deal_to_project(deal, project, actor=current_user)
+            services.link_deal_to_project(deal, project)
         except InputError as exc:
             show_error(form, exc, "project_id")
         else:
@@ -205,7 +204,7 @@ def create_project(deal_id: int):
         data.update({name: form[name].data or None for name in ("industry_id", "township_id", "lead_unit_id", "leader_id")})
         data.update({name: form[name].data or 0 for name in ("total_investment_yuan", "annual_plan_yuan")})
         try:
-            project = services.create_project_for_deal(deal, data, actor=current_user)
+            project = services.create_project_for_deal(deal, data)
         except InputError as exc:
             show_error(form, exc, "name")
         else:

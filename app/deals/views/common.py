@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.core.errors import InputError
 from app.core.fields import choices_from
+from app.core.forms import show_input_error
 from app.core.permissions import ensure_can_edit, get_visible_or_404
 from app.deals.models import Deal
 from app.extensions import db
@@ -31,8 +32,7 @@ def load_child(model, record_id: int, *, edit: bool = False):
 def show_error(form, exc: InputError, default: str) -> None:
     """Roll back the half-done work and show the message on the field it names (else ``default``)."""
     db.session.rollback()
-    name = exc.field if exc.field in form else default
-    form[name].errors = [*form[name].errors, exc.message]
+    show_input_error(form, exc, default)
 
 
 def unit_choices(form, *, lead: str, township: str, leader: str, industry: str, current=None) -> None:
@@ -52,18 +52,15 @@ def unit_choices(form, *, lead: str, township: str, leader: str, industry: str, 
 
 
 def project_url(project) -> str | None:
-    """Link to a project's page, when the projects feature serves one and the user may see the project."""
-    from flask import current_app, url_for
+    """Link to a project's page when the user may see the project."""
+    from flask import url_for
 
     from app.core.permissions import can, can_see
 
-    if project is None or "projects.project_detail" not in current_app.view_functions:
+    if project is None:
         return None
     if not can(current_user, "projects") or not can_see(project):
         return None
     return url_for("projects.project_detail", project_id=project.id)
 
 
-def own_unit_id():
-    """The unit a unit-role user belongs to (None for other roles)."""
-    return current_user.unit_id if current_user.role == "unit" else None

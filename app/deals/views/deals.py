@@ -5,17 +5,17 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.core.audit_display import timeline_for
 from app.core.dates import today
 from app.core.errors import InputError
 from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
 from app.core.money import format_yi
-from app.core.permissions import can, require
-from app.deals import bp, queries, services
+from app.core.permissions import can, own_unit_id, require
+from app.deals import bp, queries, services, stages
 from app.deals.forms import DealForm
-from app.deals.models import ALL_STAGES, STAGES, Deal, Investor
-from app.deals.views.common import load_deal, own_unit_id, project_url, show_error, unit_choices
+from app.deals.models import Deal, Investor
+from app.deals.stages import ALL_STAGES
+from app.deals.views.common import load_deal, project_url, show_error, unit_choices
 from app.extensions import db
 from app.people import queries as people
 from app.people.models import Industry, Leader, Unit
@@ -97,13 +97,9 @@ def export_deals():
 @require("deals")
 def deal_detail(deal_id: int):
     deal = load_deal(deal_id)
-    related = [("deal_stage_changes", [c.id for c in deal.stage_changes]),
-               ("negotiations", [n.id for n in deal.negotiations]),
-               ("funds_in_place", [f.id for f in deal.funds_in_place])]
-    current = deal.stage_before_hold if deal.stage == "暂缓" else deal.stage
-    next_stage = STAGES[STAGES.index(current) + 1] if current in STAGES[:-1] and deal.stage != "终止" else None
+    next_stage = stages.next_stage(deal.stage, deal.stage_before_hold)
     return render_template(
-        "deals/detail.html", deal=deal, timeline=queries.deal_timeline(deal), history=timeline_for(deal, related=related),
+        "deals/detail.html", deal=deal, timeline=queries.deal_timeline(deal),
         changes=queries.stage_changes(deal), funds=queries.funds_summary(deal), next_stage=next_stage,
         editable=can(current_user, "deals", "edit"), project_url=project_url(deal.project),
         can_link=can(current_user, "deals", "edit") and can(current_user, "projects", "edit"),
@@ -189,7 +185,7 @@ def _save_deal(form: DealForm, deal: Deal | None):
         if deal is None:
             deal = services.create_deal(data, actor=current_user, effective_on=form.lead_on.data or today())
         else:
-            services.update_deal(deal, data, actor=current_user)
+            services.update_deal(deal, data)
     except InputError as exc:
         show_error(form, exc, "name")
         return None, []

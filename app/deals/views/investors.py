@@ -85,10 +85,10 @@ def _save_investor(form: InvestorForm, investor: Investor | None):
     try:
         if investor is None:
             contact = {"name": form.contact_name.data, "title": form.contact_title.data, "phone": form.contact_phone.data}
-            investor = services.create_investor(data, actor=current_user,
+            investor = services.create_investor(data,
                                                 contacts=[contact] if (contact["name"] or "").strip() else [])
         else:
-            services.update_investor(investor, data, actor=current_user)
+            services.update_investor(investor, data)
     except InputError as exc:
         show_error(form, exc, "name")
         return None, []
@@ -135,7 +135,7 @@ def add_contact(investor_id: int):
     if form.validate_on_submit():
         try:
             services.add_investor_contact(investor, {"name": form.name.data, "title": form.title.data,
-                                                     "phone": form.phone.data}, actor=current_user)
+                                                     "phone": form.phone.data})
         except InputError as exc:
             db.session.rollback()
             flash(exc.message, "danger")
@@ -158,7 +158,7 @@ def delete_contact(contact_id: int):
     investor = contact.investor
     _ensure_can_edit(investor)
     if ConfirmForm().validate_on_submit():
-        services.remove_investor_contact(contact, actor=current_user)
+        services.remove_investor_contact(contact)
         db.session.commit()
         flash("联系人已删除。", "success")
     return redirect(url_for("deals.investor_detail", investor_id=investor.id) + "#contacts")

@@ -11,7 +11,6 @@ from app.core.dates import today
 from app.core.errors import InputError
 from app.core.money import format_wan
 from app.extensions import db
-from app.imports.batching import flush_now
 from app.imports.reader import Column, Table
 from app.imports.spec import Field, parse_cell
 from app.people.models import FundChannel, Industry, Leader, Unit
@@ -225,7 +224,7 @@ class Lookups:
         plan.notes.append(f"将新建县级领导“{name}”")
         return name
 
-    def leader_id(self, value, *, actor=None) -> int | None:
+    def leader_id(self, value) -> int | None:
         """At commit: a leader id, creating a leader named ``value`` once when needed."""
         if value is None or isinstance(value, int):
             return value
@@ -233,7 +232,7 @@ class Lookups:
             from app.people.services import save_named
 
             self.new_leaders[value] = save_named(Leader, None, {"name": value, "title": None})
-            flush_now(db.session())  # its id now, even while the import defers flushes
+            db.session.flush()  # its id now, though the import flushes once per chunk of rows
         return self.new_leaders[value].id
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.core.dates import today
 from app.core.errors import InputError
 from app.deals.credit_code import validate_credit_code
-from app.deals.models import AGREEMENT_TYPES, STAGE_DATE_FIELDS, STAGES, Deal, Investor
+from app.deals.models import AGREEMENT_TYPES, Deal, Investor
 from app.deals.services import (
     correct_stage_date,
     create_deal,
@@ -18,6 +18,26 @@ from app.deals.services import (
     move_deal_to_stage,
     update_deal,
     update_investor,
+)
+from app.deals.stages import (
+    DATE_COLUMNS,
+    DATE_LABELS,
+    MAIN_DATE_COLUMNS,
+    PAUSED_OR_ENDED,
+    STAGE_DATE_FIELDS,
+    STAGE_OF_COLUMN,
+    STAGES,
+    Move,
+    Stage,
+    StageState,
+    apply_move,
+    date_order_problem,
+    latest_change,
+    main_stage,
+    neighbour_problem,
+    previous_move_problem,
+    recording_order,
+    stage_index,
 )
 from app.extensions import db
 from app.imports.mappers.base import (
@@ -36,10 +56,10 @@ from app.people.models import Industry, Leader, Unit
 from app.projects.models import Project
 
 STAGE_CHOICES = variants({
-    "线索": ["线索阶段", "信息", "储备"], "在谈": ["洽谈", "洽谈中", "在洽谈", "跟进", "对接", "在谈阶段"],
-    "已签约": ["签约", "签订", "已签订", "签约阶段"], "已注册": ["注册", "注册落地"],
-    "已开工": ["开工", "在建", "开工建设"], "已投产": ["投产", "建成投产"],
-    "暂缓": ["暂停", "搁置"], "终止": ["已终止", "放弃", "中止"],
+    Stage.LEAD: ["线索阶段", "信息", "储备"], Stage.NEGOTIATING: ["洽谈", "洽谈中", "在洽谈", "跟进", "对接", "在谈阶段"],
+    Stage.SIGNED: ["签约", "签订", "已签订", "签约阶段"], Stage.REGISTERED: ["注册", "注册落地"],
+    Stage.STARTED: ["开工", "在建", "开工建设"], Stage.PRODUCTION: ["投产", "建成投产"],
+    Stage.ON_HOLD: ["暂停", "搁置"], Stage.TERMINATED: ["已终止", "放弃", "中止"],
 })
 FIELDS = [
     Field("name", "项目名称", ("招商项目名称", "项目", "项目名"), required=True, max_length=200,
@@ -86,9 +106,9 @@ KEY = "name"
 TITLE = "招商引资项目台账"
 register_headers(FIELDS)
 
-DATE_KEYS = [STAGE_DATE_FIELDS[s][0] for s in STAGES]  # lead_on … production_on
-STAGE_OF = {STAGE_DATE_FIELDS[s][0]: s for s in STAGES}
-LABEL_OF = {STAGE_DATE_FIELDS[s][0]: STAGE_DATE_FIELDS[s][1] for s in STAGES}
+DATE_KEYS = MAIN_DATE_COLUMNS  # lead_on … production_on
+STAGE_OF = STAGE_OF_COLUMN
+LABEL_OF = DATE_LABELS
 SCALARS = {  # row key → (Deal attribute, label, display)
     "industry": ("industry_id", "产业类别", lambda v: name_of(Industry, v)),
     "amount": ("contract_amount_yuan", "签约金额", yuan_text),
@@ -103,10 +123,6 @@ SCALARS = {  # row key → (Deal attribute, label, display)
     "contact_name": ("contact_name", "对接人", show),
     "contact_phone": ("contact_phone", "对接电话", show),
 }
-
-
-def _idx(stage: str | None) -> int:
-    return STAGES.index(stage) if stage in STAGES else -1
 
 
 class _Index:
@@ -253,48 +269,48 @@ def _investor(r: RowReader, plan: RowPlan, index: _Index, code: str | None, code
 def _stage_plan(r: RowReader, plan: RowPlan, deal: Deal | None) -> dict:
     """Moves (stage, date, reason) and date corrections that bring the deal to the row's stage and dates."""
     given = {f: r.get(f) for f in DATE_KEYS if r.get(f)}
-    if r.get("stage") == "在谈" and "negotiating_on" not in given and "lead_on" in given and (
+    if r.get("stage") == Stage.NEGOTIATING and "negotiating_on" not in given and "lead_on" in given and (
             deal is None or deal.negotiating_on is None):
         given["negotiating_on"] = given["lead_on"]  # ledgers rarely keep a 洽谈日期
         plan.notes.append(f"洽谈日期未填，按线索日期 {given['lead_on']} 记")
     hold_on, term_on, term_reason = r.get("hold_on"), r.get("terminated_on"), r.get("termination_reason")
-    highest = max((STAGE_OF[f] for f in given), key=_idx, default=None)
+    highest = max((STAGE_OF[f] for f in given), key=stage_index, default=None)
     if deal is None:
-        cur, cur_main = None, "线索"
+        cur, cur_main = None, Stage.LEAD
         fields = dict.fromkeys(DATE_KEYS)
     else:
         cur = deal.stage
         fields = {f: getattr(deal, f) for f in DATE_KEYS}
-        cur_main = deal.stage_before_hold if cur == "暂缓" else cur
+        cur_main = main_stage(cur, deal.stage_before_hold)
         if cur_main not in STAGES:
-            cur_main = max((STAGE_OF[f] for f, v in fields.items() if v), key=_idx, default="线索")
+            cur_main = max((STAGE_OF[f] for f, v in fields.items() if v), key=stage_index, default=Stage.LEAD)
     target = r.get("stage")
     if target is None:
-        if cur in ("暂缓", "终止"):
+        if cur in PAUSED_OR_ENDED:
             target = cur
         elif term_on:
-            target = "终止"
+            target = Stage.TERMINATED
         else:
-            target = max([highest or "线索", cur_main], key=_idx)
+            target = max([highest or Stage.LEAD, cur_main], key=stage_index)
         if target != cur and r.has("stage"):
             plan.notes.append(f"当前阶段未填，按已填日期视为“{target}”")
-    reach = target if target in STAGES else max([highest or "线索", cur_main], key=_idx)
+    reach = target if target in STAGES else max([highest or Stage.LEAD, cur_main], key=stage_index)
     for f in given:
-        if _idx(STAGE_OF[f]) > _idx(reach):
+        if stage_index(STAGE_OF[f]) > stage_index(reach):
             r.error(f, f"当前阶段为“{target}”，不应填写{LABEL_OF[f]}")
-    if target in STAGES and target != "线索":
+    if target in STAGES and target != Stage.LEAD:
         f = STAGE_DATE_FIELDS[target][0]
-        if f not in given and not (fields.get(f) and _idx(cur_main) >= _idx(target)) and not r.has_error(f):
+        if f not in given and not (fields.get(f) and stage_index(cur_main) >= stage_index(target)) and not r.has_error(f):
             r.error(f if r.has(f) else "stage", f"当前阶段为“{target}”，请填写{LABEL_OF[f]}")
-    if cur == "终止" and target != "终止":
+    if cur == Stage.TERMINATED and target != Stage.TERMINATED:
         r.error("stage", "系统中该项目已终止，导入不能变更其阶段")
-    if cur == "暂缓" and target in STAGES and _idx(target) <= _idx(cur_main):
+    if cur == Stage.ON_HOLD and target in STAGES and stage_index(target) <= stage_index(cur_main):
         r.error("stage", "系统中该项目为暂缓状态，恢复推进请在系统中操作")
-    if cur not in ("暂缓", "终止") and deal is not None and target in STAGES and _idx(target) < _idx(cur_main):
+    if cur not in PAUSED_OR_ENDED and deal is not None and target in STAGES and stage_index(target) < stage_index(cur_main):
         r.error("stage", f"系统中该项目已处于“{cur_main}”阶段，导入不能回退到“{target}”（请在系统中操作并填写原因）")
-    if target == "暂缓" and cur != "暂缓" and hold_on is None:
+    if target == Stage.ON_HOLD and cur != Stage.ON_HOLD and hold_on is None:
         r.error("hold_on", "当前阶段为“暂缓”，请填写暂缓日期")
-    if target == "终止" and cur != "终止" and (term_on is None or not term_reason):
+    if target == Stage.TERMINATED and cur != Stage.TERMINATED and (term_on is None or not term_reason):
         r.error("terminated_on" if term_on is None else "termination_reason", "当前阶段为“终止”，请填写终止日期和终止原因")
     if plan.errors:
         return {}
@@ -308,26 +324,26 @@ def _stage_plan(r: RowReader, plan: RowPlan, deal: Deal | None) -> dict:
         fields["lead_on"] = lead_on
     corrections = []
     for f, value in given.items():
-        if deal is not None and _idx(STAGE_OF[f]) <= _idx(cur_main) and fields[f] != value:
+        if deal is not None and stage_index(STAGE_OF[f]) <= stage_index(cur_main) and fields[f] != value:
             corrections.append((f, value))
             plan.changes.append(f"{LABEL_OF[f]}：{show(fields[f])} → {value}")
     moves = []
-    for stage in STAGES[_idx(cur_main) + 1:_idx(reach) + 1]:
+    for stage in STAGES[stage_index(cur_main) + 1:stage_index(reach) + 1]:
         f = STAGE_DATE_FIELDS[stage][0]
         if f in given or stage == reach:
             moves.append((stage, given.get(f) or fields.get(f), None))
-    if target == "暂缓" and cur != "暂缓":
-        moves.append(("暂缓", hold_on, None))
-    if target == "终止" and cur != "终止":
-        moves.append(("终止", term_on, term_reason))
-    if cur in ("暂缓", "终止") and target == cur and moves:
+    if target == Stage.ON_HOLD and cur != Stage.ON_HOLD:
+        moves.append((Stage.ON_HOLD, hold_on, None))
+    if target == Stage.TERMINATED and cur != Stage.TERMINATED:
+        moves.append((Stage.TERMINATED, term_on, term_reason))
+    if cur in PAUSED_OR_ENDED and target == cur and moves:
         r.error("stage", f"系统中该项目为“{cur}”状态，不能再填写后续阶段的日期")
         return {}
     final = dict(fields)
     for f, value in corrections:
         final[f] = value
-    _simulate(final, cur_main, moves)
-    _check_order(r, final, term_on if target == "终止" and cur != "终止" else (deal.terminated_on if deal else None))
+    final = _simulate(final, cur_main, moves, terminated_on=deal.terminated_on if deal else None)
+    _check_order(r, final)
     ordered = _correction_order(r, deal, fields, corrections) if corrections else []
     _check_move_dates(r, deal, lead_on, moves)
     project = r.get("project") and not final.get("signed_on")
@@ -339,53 +355,29 @@ def _stage_plan(r: RowReader, plan: RowPlan, deal: Deal | None) -> dict:
 
 
 def _check_move_dates(r: RowReader, deal: Deal | None, lead_on: date, moves: list) -> None:
-    """Each move may not precede the previous one (the deals service's rule)."""
-    last = lead_on
-    if deal is not None and deal.stage_changes:
-        last = max(deal.stage_changes, key=lambda c: c.id).effective_on
-    keys = {"暂缓": "hold_on", "终止": "terminated_on"}
+    """Each move may not precede the previous one (``stages.previous_move_problem``)."""
+    previous = latest_change(deal.stage_changes) if deal is not None else None
+    previous = previous or Move(None, Stage.LEAD, lead_on)
+    keys = {Stage.ON_HOLD: "hold_on", Stage.TERMINATED: "terminated_on"}
     for stage, effective_on, _reason in moves:
-        if effective_on < last:
-            key = keys.get(stage) or STAGE_DATE_FIELDS[stage][0]
-            r.error(key if r.get(key) else "stage",
-                    f"“{stage}”的日期（{effective_on}）不能早于上一次阶段变更的日期（{last}）")
-            return
-        last = effective_on
-
-
-def _simulate(fields: dict, current: str, moves: list) -> None:
-    """Stage dates after ``moves``, as move_deal_to_stage sets them (skipped stages take the same date)."""
-    for stage, effective_on, _reason in moves:
-        if stage not in STAGES:
-            continue
-        for step in STAGES[_idx(current) + 1:_idx(stage) + 1]:
-            f = STAGE_DATE_FIELDS[step][0]
-            if step == stage or fields[f] is None:
-                fields[f] = effective_on
-        current = stage
-
-
-def _order_problem(fields: dict, terminated_on: date | None, first: tuple = ()) -> tuple[str, str] | None:
-    """The first pair of stage dates out of order, as (field, message) — the deals service's rule.
-
-    Pairs among ``first`` (the dates the row gives) are checked before dates the move fills in.
-    """
-    if first:
-        problem = _order_problem({f: fields.get(f) for f in first}, None)
+        problem = previous_move_problem(previous, effective_on)
         if problem:
-            return problem
-    known = [(fields[f], f) for f in DATE_KEYS if fields.get(f)]
-    for i, (value, f) in enumerate(known):
-        for later_value, later in known[i + 1:]:
-            if later_value < value:
-                return later, f"{LABEL_OF[later]}（{later_value}）不能早于{LABEL_OF[f]}（{value}）"
-    if terminated_on and known and terminated_on < known[0][0]:
-        return "terminated_on", f"终止日期（{terminated_on}）不能早于{LABEL_OF[known[0][1]]}（{known[0][0]}）"
-    return None
+            key = keys.get(stage) or STAGE_DATE_FIELDS[stage][0]
+            r.error(key if r.get(key) else "stage", f"“{stage}”的{problem}")
+            return
+        previous = Move(previous.to_stage, stage, effective_on)
 
 
-def _check_order(r: RowReader, fields: dict, terminated_on: date | None) -> None:
-    problem = _order_problem(fields, terminated_on, first=tuple(f for f in DATE_KEYS if r.get(f)))
+def _simulate(fields: dict, current: str, moves: list, *, terminated_on: date | None) -> dict:
+    """Stage dates after ``moves``, as move_deal_to_stage sets them (``stages.apply_move``)."""
+    state = StageState(stage=current, dates={**dict.fromkeys(DATE_COLUMNS), **fields, "terminated_on": terminated_on})
+    for stage, effective_on, _reason in moves:
+        apply_move(state, stage, effective_on)
+    return state.dates
+
+
+def _check_order(r: RowReader, dates: dict) -> None:
+    problem = date_order_problem(dates, first=tuple(f for f in DATE_KEYS if r.get(f)))
     if problem:
         key, message = problem
         r.error(key if r.has(key) and r.get(key) else "stage", message)
@@ -393,25 +385,20 @@ def _check_order(r: RowReader, fields: dict, terminated_on: date | None) -> None
 
 def _latest_row(deal: Deal, f: str):
     stage = STAGE_OF[f]
-    rows = [c for c in deal.stage_changes if c.to_stage == stage]
-    return max(rows, key=lambda c: c.id, default=None)
+    rows = [c for c in recording_order(deal.stage_changes) if c.to_stage == stage]
+    return rows[-1] if rows else None
 
 
 def _correction_problem(deal: Deal, state: dict, row_dates: dict, f: str, value: date) -> str | None:
     """Why correcting ``f`` to ``value`` now would be refused (order of dates, neighbouring history rows)."""
-    problem = _order_problem({**state, f: value}, None)
+    problem = date_order_problem({**state, f: value})
     if problem:
         return problem[1]
     change = _latest_row(deal, f)
     if change is None or state[f] != change.effective_on:
         return None  # set directly: no history row of its own
-    ordered = sorted(deal.stage_changes, key=lambda c: c.id)
-    position = ordered.index(change)
-    if position > 0 and value < row_dates[ordered[position - 1].id]:
-        return f"{LABEL_OF[f]}不能更正为{value}：早于前一次阶段变更的日期（{row_dates[ordered[position - 1].id]}）"
-    if position + 1 < len(ordered) and value > row_dates[ordered[position + 1].id]:
-        return f"{LABEL_OF[f]}不能更正为{value}：晚于后一次阶段变更的日期（{row_dates[ordered[position + 1].id]}）"
-    return None
+    problem = neighbour_problem(recording_order(deal.stage_changes), change, value, row_dates)
+    return f"{LABEL_OF[f]}：{problem}" if problem else None
 
 
 def _correction_order(r: RowReader, deal: Deal, fields: dict, corrections: list) -> list:
@@ -435,15 +422,15 @@ def _correction_order(r: RowReader, deal: Deal, fields: dict, corrections: list)
     return ordered
 
 
-def _materialize_investor(spec, actor=None) -> Investor | None:
+def _materialize_investor(spec) -> Investor | None:
     if spec is None:
         return None
     if "obj" in spec:
         if spec.get("changes"):
-            update_investor(spec["obj"], spec["changes"], actor=actor)
+            update_investor(spec["obj"], spec["changes"])
             spec["changes"] = {}
         return spec["obj"]
-    spec["obj"] = create_investor({k: v for k, v in spec["new"].items() if v is not None}, actor=actor)
+    spec["obj"] = create_investor({k: v for k, v in spec["new"].items() if v is not None})
     spec["changes"] = {}
     return spec["obj"]
 
@@ -456,7 +443,7 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> Deal:
         values["leader"] = lookups.leader_id(values["leader"])
     project_id = values.pop("project", None)
     attrs = {SCALARS[k][0]: v for k, v in values.items()}
-    investor = _materialize_investor(data["investor"], actor)
+    investor = _materialize_investor(data["investor"])
     deal = plan.target
     if deal is None:
         deal = create_deal({"name": plan.title, "investor": investor, **attrs}, actor=actor,
@@ -466,15 +453,15 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> Deal:
         if investor is not None and deal.investor is not investor:
             changed["investor"] = investor
         if changed:
-            update_deal(deal, changed, actor=actor)
+            update_deal(deal, changed)
     for f, value in data["corrections"]:
         change = _latest_row(deal, f)
         if change is not None and getattr(deal, f) == change.effective_on:
-            correct_stage_date(change, value, actor=actor, note="台账导入")
+            correct_stage_date(change, value, note="台账导入")
         else:  # an old record whose date has no history row of its own
             setattr(deal, f, value)
     for stage, effective_on, reason in data["moves"]:
         move_deal_to_stage(deal, stage, effective_on=effective_on, actor=actor, reason=reason)
     if project_id is not None and deal.project_id != project_id:
-        link_deal_to_project(deal, db.session.get(Project, project_id), actor=actor)
+        link_deal_to_project(deal, db.session.get(Project, project_id))
     return deal

@@ -299,7 +299,7 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> FundApplication:
         if projects is not None and sorted(p.id for p in app_.projects) != data["projects"]:
             changed["projects"] = projects
         if changed:
-            update_application(app_, changed, actor=actor)
+            update_application(app_, changed)
     for status, effective_on in data["moves"]:
         change_status(app_, status, effective_on=effective_on, actor=actor)
     for kind, entry_on, amount in data["ledger"]:

@@ -171,7 +171,7 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> Project:
         values["leader"] = lookups.leader_id(values["leader"])
     attrs = {SCALARS[k][0]: v for k, v in values.items()}
     if plan.target is None:
-        return create_project({**attrs, "name": plan.title}, actor=actor)
+        return create_project({**attrs, "name": plan.title})
     changed = {k: v for k, v in attrs.items() if getattr(plan.target, k) != v}
-    return update_project(plan.target, changed, actor=actor)
+    return update_project(plan.target, changed)
 
