@@ -109,7 +109,7 @@ def edit_problem(problem_id: int):
 
 def _move_form(problem: Problem) -> MoveForm:
     form = MoveForm(prefix="move")
-    form.to_status.choices = options(sorted(services.TRANSITIONS.get(problem.status, ()),
+    form.to_status.choices = options(sorted(services.allowed_moves(problem),
                                             key=["已交办", "督办中", "已销号", "待交办", "退回"].index))
     if request.method == "GET":
         form.effective_on.data = today()
@@ -118,9 +118,10 @@ def _move_form(problem: Problem) -> MoveForm:
 
 def _render_detail(problem: Problem, move_form=None, escalate_form=None, status: int = 200):
     move_form = move_form or _move_form(problem)
-    escalate_form = escalate_form or EscalateForm(prefix="escalate", level=min(problem.escalation_level + 1, 3))
+    row = queries.row_for(problem, today())
+    escalate_form = escalate_form or EscalateForm(prefix="escalate", level=min(row.level + 1, 3))
     history = timeline_for(problem, related=[("problem_status_changes", [c.id for c in problem.status_changes])])
-    return render_template("problems/detail.html", problem=problem, row=queries.row_for(problem, today()),
+    return render_template("problems/detail.html", problem=problem, row=row,
                            move_form=move_form, escalate_form=escalate_form, history=history,
                            levels=ESCALATION_LEVELS), status
 

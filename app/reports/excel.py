@@ -151,6 +151,7 @@ def build_sheets(figures: dict, edition: Edition) -> list[Sheet]:
             Column("办结时限", lambda r: _day(r.get("deadline_on")), "date", 12),
             Column("逾期天数", "days_overdue", "int", 10),
             Column("督办层级", "escalation_level", "int", 10),
+            Column("升级原因", "level_reason", "text", 30),
             Column("状态", "status", "text", 10),
         ], _numbered(figures.get("overdue_problems") or [])),
         Sheet("包联领导", title("县级领导包联情况"), [

@@ -331,9 +331,11 @@ class _Builder:
     def problems(self) -> list:
         rows = [[i, p["description"], p.get("project") or "", p.get("unit") or "", p.get("leader") or "",
                  p.get("deadline_on") or "", fmt.count(p.get("days_overdue")),
-                 f"{p.get('escalation_level')}级", p.get("status") or ""]
+                 f"{p.get('escalation_level')}级" + ("（超期自动升级）" if p.get("level_reason") else ""),
+                 p.get("status") or ""]
                 for i, p in enumerate(self.f.get("overdue_problems") or [], start=1)]
         return [CondPageBreak(40 * mm), self.p("七、逾期未办结问题", "h1"),
+                self.p("超过办结时限的问题按“督办中”管理，并按超期天数自动提升督办层级。", "note"),
                 self.table(["序号", "问题描述", "关联项目", "责任单位", "包联领导", "办结时限", "逾期天数",
                             "督办层级", "状态"],
                            rows, [5, 26, 16, 11, 12, 10, 7, 7, 7], numeric={0, 6}, empty="无逾期问题。")]

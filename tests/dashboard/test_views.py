@@ -134,7 +134,8 @@ def test_alert_settings_page(client, login, make, seeded):
     html = client.get("/dashboard/alert-settings").get_data(as_text=True)
     assert "签约未开工预警天数" in html and 'value="90"' in html
     form = {"signed_not_started_days": "60", "year_end_risk_month": "9", "stale_days": "45", "fund_deadline_days": "10",
-            "problem_deadline_days": "5", "progress_yellow_points": "８", "progress_red_points": "25"}
+            "problem_deadline_days": "5", "progress_yellow_points": "８", "progress_red_points": "25",
+            "problem_level2_days": "7", "problem_level3_days": "30"}
     response = client.post("/dashboard/alert-settings", data=form)
     assert response.status_code == 302
     db.session.expire_all()
@@ -155,7 +156,7 @@ def test_alert_settings_refuse_bad_values(client, login, make, seeded, field, va
     login(admin)
     form = {"signed_not_started_days": "60", "year_end_risk_month": "10", "stale_days": "45",
             "fund_deadline_days": "10", "problem_deadline_days": "5", "progress_yellow_points": "10",
-            "progress_red_points": "30", field: value}
+            "progress_red_points": "30", "problem_level2_days": "7", "problem_level3_days": "30", field: value}
     response = client.post("/dashboard/alert-settings", data=form)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)

@@ -16,9 +16,15 @@ from app.extensions import db
 from app.funds.models import FundApplication, FundLedgerEntry
 from app.people.models import Leader, Unit
 from app.problems.models import Problem
+from app.problems.queries import (
+    effective_level,
+    effective_status,
+    escalation_days,
+    is_open_at,
+    is_overdue,
+    level_reason,
+)
 from app.projects.models import Project
-
-OPEN_PROBLEM_STATUSES = ("待交办", "已交办", "督办中")
 
 
 def _scoped(stmt, model, user):
@@ -62,32 +68,32 @@ def signed_not_started(year: int, as_of: date, *, user=None, signed_before: date
 
 
 def open_problem_clause(as_of: date):
-    """Problems found by D and still open at D (not 退回, not 销号 on or before D)."""
-    return sa.and_(
-        Problem.found_on <= as_of,
-        sa.or_(Problem.status.in_(OPEN_PROBLEM_STATUSES),
-               sa.and_(Problem.status == "已销号", Problem.resolved_on > as_of)),
-    )
+    """Problems found by D and still open at D (the problems feature's definition)."""
+    return is_open_at(as_of)
 
 
-def overdue_problems(as_of: date, *, user=None) -> list[dict]:
-    """Problems open at D whose deadline is before D; most overdue first."""
+def overdue_problems(as_of: date, *, user=None, leader_id: int | None = None) -> list[dict]:
+    """Problems open at D whose deadline is before D, with their effective status and level; most overdue first."""
     stmt = (
         sa.select(Problem.id, Problem.description, Project.name, Deal.name, Unit.name, Leader.name,
-                  Problem.deadline_on, Problem.escalation_level, Problem.status)
+                  Problem.deadline_on, Problem.escalation_level, effective_level(as_of, escalation_days()),
+                  effective_status(as_of))
         .outerjoin(Project, Problem.project_id == Project.id)
         .outerjoin(Deal, Problem.deal_id == Deal.id)
         .outerjoin(Unit, Problem.unit_id == Unit.id)
         .outerjoin(Leader, Problem.leader_id == Leader.id)
-        .where(open_problem_clause(as_of), Problem.deadline_on < as_of)
+        .where(is_overdue(as_of))
         .order_by(Problem.deadline_on, Problem.id)
     )
+    if leader_id is not None:
+        stmt = stmt.where(Problem.leader_id == leader_id)
     rows = db.session.execute(_scoped(stmt, Problem, user)).all()
     return [
         {"problem_id": pid, "description": text, "project": project or deal, "unit": unit, "leader": leader,
          "deadline_on": deadline.isoformat(), "days_overdue": (as_of - deadline).days,
-         "escalation_level": level, "status": status}
-        for pid, text, project, deal, unit, leader, deadline, level, status in rows
+         "escalation_level": int(level), "level_reason": level_reason(stored, int(level), (as_of - deadline).days),
+         "status": status}
+        for pid, text, project, deal, unit, leader, deadline, stored, level, status in rows
     ]
 
 
@@ -119,8 +125,8 @@ def leader_summary(year: int, as_of: date, *, user=None) -> list[dict]:
         .group_by(FundApplication.leader_id))
     problems = _by_leader(
         sa.select(Problem.leader_id, sa.func.count(Problem.id),
-                  sa.func.coalesce(sa.func.sum(sa.case((Problem.deadline_on < as_of, 1), else_=0)), 0))
-        .where(open_problem_clause(as_of)).group_by(Problem.leader_id))
+                  sa.func.coalesce(sa.func.sum(sa.case((is_overdue(as_of), 1), else_=0)), 0))
+        .where(is_open_at(as_of)).group_by(Problem.leader_id))
     result = []
     for leader in leaders:
         n_deals, amount, started = deals.get(leader.id, (0, 0, 0))

@@ -9,6 +9,7 @@ from app.core.dates import parse_date, today
 from app.core.errors import InputError
 from app.core.models import Setting, get_setting
 from app.extensions import db
+from app.problems.queries import ESCALATION_THRESHOLDS
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -21,6 +22,7 @@ THRESHOLDS = {
     "alert.problem_deadline_days": ("问题办结临期提醒天数", 3, 0, 60, "办结时限在该天数以内的问题提醒，逾期的建议督办"),
     "alert.progress_yellow_points": ("进度落后黄色预警（百分点）", 10, 1, 100, "签约进度落后序时进度达到该百分点显示黄色"),
     "alert.progress_red_points": ("进度落后红色预警（百分点）", 30, 1, 100, "签约进度落后序时进度达到该百分点显示红色"),
+    **ESCALATION_THRESHOLDS,
 }
 
 
