@@ -101,9 +101,16 @@ def _by_leader(stmt) -> dict:
     return {leader_id: values for leader_id, *values in db.session.execute(stmt).all()}
 
 
-def leader_summary(year: int, as_of: date, *, user=None) -> list[dict]:
-    """Per county leader (包联): projects, signed deals, fund amounts and problems of year Y as of D."""
-    leaders_stmt = sa.select(Leader).where(Leader.is_active).order_by(Leader.sort_order, Leader.id)
+def leader_summary(year: int, as_of: date, *, user=None, leader_id: int | None = None) -> list[dict]:
+    """Per county leader (包联): projects, signed deals, fund amounts and problems of year Y as of D.
+
+    The one definition of a leader's figures: report section 八, the 包联 list and each leader's
+    page (``leader_id`` picks one leader, active or not) all read these rows.
+    """
+    if leader_id is not None:
+        leaders_stmt = sa.select(Leader).where(Leader.id == leader_id)
+    else:
+        leaders_stmt = sa.select(Leader).where(Leader.is_active).order_by(Leader.sort_order, Leader.id)
     if user is not None and user.role == "leader":
         leaders_stmt = leaders_stmt.where(Leader.id == user.leader_id)
     leaders = db.session.scalars(leaders_stmt).all()
@@ -140,3 +147,38 @@ def leader_summary(year: int, as_of: date, *, user=None) -> list[dict]:
             "open_problems": as_int(open_count), "overdue_problems": as_int(overdue),
         })
     return result
+
+
+def leader_figures(year: int, as_of: date, leader_id: int) -> dict:
+    """One leader's row of ``leader_summary`` (report section 八)."""
+    return leader_summary(year, as_of, leader_id=leader_id)[0]
+
+
+EMPTY_UNIT_ROW = {"signed_count": 0, "signed_amount_yuan": 0, "target_yuan": None, "completion_rate": None,
+                  "gap_level": "ok", "started_count": 0, "start_rate": None, "rank": None,
+                  "open_problems": 0, "overdue_problems": 0}
+
+
+def unit_summary(year: int, as_of: date) -> dict[int, dict]:
+    """Per unit id: its 赛马 row (report section 五; deals by 招商责任单位) plus open and overdue problems at D.
+
+    Units without signed deals or a target have no 赛马 row and get zero figures (rank None).
+    """
+    from app.dashboard.metrics.deals import unit_ranking
+
+    ranking, _unassigned = unit_ranking(year, as_of)
+    problems = _by_leader(
+        sa.select(Problem.unit_id, sa.func.count(Problem.id),
+                  sa.func.coalesce(sa.func.sum(sa.case((is_overdue(as_of), 1), else_=0)), 0))
+        .where(is_open_at(as_of)).group_by(Problem.unit_id))
+    rows = {row["unit_id"]: dict(row) for row in ranking}
+    for unit_id in set(rows) | {key for key in problems if key is not None}:
+        row = rows.setdefault(unit_id, {**EMPTY_UNIT_ROW, "unit_id": unit_id})
+        open_count, overdue = problems.get(unit_id, (0, 0))
+        row["open_problems"], row["overdue_problems"] = as_int(open_count), as_int(overdue)
+    return rows
+
+
+def unit_figures(year: int, as_of: date, unit_id: int) -> dict:
+    """One unit's row of ``unit_summary``."""
+    return unit_summary(year, as_of).get(unit_id) or {**EMPTY_UNIT_ROW, "unit_id": unit_id}
