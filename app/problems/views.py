@@ -8,6 +8,7 @@ from app.core.audit_display import timeline_for
 from app.core.dates import today
 from app.core.errors import InputError
 from app.core.fields import choices_from, options
+from app.core.pagination import paginate
 from app.core.panels import panel
 from app.core.permissions import can, ensure_can_edit, get_visible_or_404, require, visible
 from app.deals.models import Deal
@@ -18,7 +19,6 @@ from app.problems import bp, queries, services
 from app.problems.forms import EscalateForm, MoveForm, ProblemForm
 from app.problems.models import ESCALATION_LEVELS, Problem
 from app.projects.models import Project
-from app.projects.views import page_number
 
 
 @bp.route("/")
@@ -26,8 +26,7 @@ from app.projects.views import page_number
 def list_problems():
     as_of = today()
     flt = queries.ProblemFilter.from_args(request.args)
-    page = db.paginate(queries.list_statement(flt, current_user, as_of), page=page_number(),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(queries.list_statement(flt, current_user, as_of), per_page=current_app.config["PAGE_SIZE"])
     rows = queries.rows_with_status(sa.select(Problem).where(Problem.id.in_([p.id for p in page.items])), as_of)
     by_id = {row.problem.id: row for row in rows}
     return render_template(

@@ -79,13 +79,25 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
     }
 
 
-def _make_canvas_class(font: str, running_title: str):
-    """A canvas that knows the page count when it saves, for ``第 N 页 共 M 页``."""
+def pdf_date(on) -> str:
+    """A PDF date string for a day (00:00 Beijing time): the edition's issue or generation date."""
+    return f"D:{on.year:04d}{on.month:02d}{on.day:02d}000000+08'00'"
+
+
+def _make_canvas_class(font: str, running_title: str, dated=None):
+    """A canvas that knows the page count when it saves, for ``第 N 页 共 M 页``.
+
+    ``dated`` (a date) is written as the file's CreationDate/ModDate instead of ReportLab's
+    invariant 2000-01-01, so the metadata says when the report was generated or issued while
+    the same figures and edition still give the same bytes.
+    """
 
     class NumberedCanvas(canvas.Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
+            if dated is not None:
+                self.setDateFormatter(lambda *_ymdhms: pdf_date(dated))
 
         def showPage(self):  # noqa: N802 - ReportLab's name
             self._pages.append(dict(self.__dict__))
@@ -374,7 +386,7 @@ def build_pdf(figures: dict, edition: Edition, *, font_path: Path | str | None =
         title=f"{REPORT_TITLE}（{builder.month_label}）", author="泽州县项目建设攻坚专班办公室",
         subject="招商引资与争资争项月度转化率报告", creator="泽州招商争资 CRM", invariant=1,
     )
-    doc.build(builder.story(), canvasmaker=_make_canvas_class(font, running))
+    doc.build(builder.story(), canvasmaker=_make_canvas_class(font, running, edition.on))
     return buffer.getvalue()
 
 

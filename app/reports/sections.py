@@ -43,7 +43,9 @@ def funnel_rows(figures: dict) -> list[dict]:
 def fund_rows(figures: dict) -> list[dict]:
     """One row per channel in channel order, then the 合计 row."""
     funds = figures["metrics"].get("funds") or {}
-    rows = [{"channel": name, **values} for name, values in funds.items()]
+    # 发行 applies to bond channels only: "—" elsewhere, never 0.
+    rows = [{"channel": name, **values, **({} if values.get("is_bond") else {"issued_yuan": None})}
+            for name, values in funds.items()]
     if rows:
         rows.append({"channel": "合计", **(figures["metrics"].get("funds_total") or {})})
     return rows

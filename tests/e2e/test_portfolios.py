@@ -54,7 +54,7 @@ def test_leader_page_shows_portfolio(page, browser_login, make, seeded):
     assert row.get_by_text("督办中").is_visible()
     assert row.get_by_test_id("overdue-badge").inner_text() == "超期12天"
     figures = page.get_by_test_id("key-figures").inner_text()
-    assert "超期 1 个" in figures and "签约额 5.00 亿元" in figures and "已下达 5,000.00 万元" in figures
+    assert "超期 1 个" in figures and "签约额 5 亿元" in figures and "已下达 5,000 万元" in figures
     screenshot(page, "leader-page")
 
     # The problem link leads to its page with the flow history.
