@@ -31,7 +31,15 @@ from reportlab.platypus import (
 
 from app.reports import charts, fmt
 from app.reports.figures import Edition, chinese_date
-from app.reports.sections import REPORT_TITLE, fund_rows, funnel_rows, month_number, signed_rows, split_units
+from app.reports.sections import (
+    REPORT_TITLE,
+    fund_rows,
+    funnel_rows,
+    month_number,
+    signed_rows,
+    split_units,
+    yoy_rows,
+)
 
 FONT_NAME = "CJK"
 FONT_PATH = Path(__file__).resolve().parents[2] / "static" / "fonts" / "wqy-microhei.ttc"
@@ -207,6 +215,8 @@ class _Builder:
              f"目标 {fmt.rate(start.get('target_rate'))}"),
             ("争取上级资金（下达 / 拨付）",
              f"{fmt.yi(totals.get('approved_yuan'))} 亿元 / {fmt.yi(totals.get('disbursed_yuan'))} 亿元"),
+            (f"同比（去年同期截至{chinese_date(self.m['yoy']['as_of'])}）" if self.m.get("yoy") else "同比",
+             "；".join(f"{r['label']} {fmt.yoy_change(r)}" for r in yoy_rows(self.f)[:3])),
         ]
         rows = [[self.p(label, "kpi"), self.p(value, "kpi")] for label, value in kpis]
         box = Table(rows, colWidths=[62 * mm, 95 * mm], hAlign="CENTER")
@@ -242,6 +252,14 @@ class _Builder:
             self.p("一、招商引资签约情况", "h1"), self.p(lead, "lead"),
             self.table(["口径", "签约项目（个）", "签约额（万元）", "年度目标（万元）", "目标完成率", "序时进度", "进度差"],
                        rows, [14, 10, 14, 14, 10, 10, 14], numeric={1, 2, 3, 4, 5, 6}),
+            Spacer(1, 3 * mm),
+            self.p("同比（与去年同期比较）", "h2"),
+            self.table(["指标", "本年", "去年同期", "同比"],
+                       [[f"{r['label']}（{r['unit']}）", fmt.yoy_value(r, "current"), fmt.yoy_value(r, "previous"),
+                         fmt.yoy_change(r)] for r in yoy_rows(self.f)],
+                       [22, 16, 16, 16], numeric={1, 2, 3}),
+            self.p("去年同期为上一年的同一天（2月29日按2月28日）；上一年没有数据时显示“—”。"
+                   "比率的同比为增减的百分点，金额与个数为增减的百分比。", "note"),
             Spacer(1, 4 * mm),
             KeepTogether([self.p("累计签约额与序时目标（亿元）", "h2"),
                           charts.cumulative_chart(monthly, self.font, width=CONTENT_W)]),

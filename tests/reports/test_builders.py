@@ -93,7 +93,7 @@ def test_missing_font_fails_loudly(tmp_path):
 def test_excel_one_sheet_per_section_with_values_and_formats():
     figures = sample_figures()
     book = workbook(build_xlsx(figures, ISSUED))
-    assert book.sheetnames == ["封面", "签约情况", "月度累计", "当年开工率", "转化漏斗", "资金到位", "争资争项",
+    assert book.sheetnames == ["封面", "签约情况", "同比", "月度累计", "当年开工率", "转化漏斗", "资金到位", "争资争项",
                                "乡镇赛马", "部门赛马", "已签约未开工", "逾期问题", "包联领导"]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A3", sheet.title
