@@ -7,7 +7,7 @@ is the 全部年度 view of every record (all years, all stages, counted or not)
 
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from app.core.dates import today
@@ -98,6 +98,47 @@ def leader_page(leader_id: int):
     if current_user.role == "leader" and current_user.leader_id != leader.id:
         abort(404)
     return _render_page(leader, "leader", leader_id=leader.id)
+
+
+def _brief_response(leaders: list, name: str | None):
+    from urllib.parse import quote
+
+    from app.reports.brief import brief_filename, build_brief_pdf, leader_brief_data
+    from app.reports.figures import Edition, ReportMonth
+
+    text = request.args.get("month")
+    try:
+        month = ReportMonth.parse(text) if text else ReportMonth.latest_complete()
+    except InputError:
+        month = ReportMonth.latest_complete()
+    content = build_brief_pdf(month, [leader_brief_data(month, leader) for leader in leaders], Edition(today()))
+    response = Response(content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (f"attachment; filename=leader-brief-{month.key}.pdf; "
+                                               f"filename*=UTF-8''{quote(brief_filename(month.key, name))}")
+    return response
+
+
+@bp.route("/leaders/<int:leader_id>/brief.pdf")
+@require("portfolios")
+def leader_brief(leader_id: int):
+    """The leader's 调度简报 for ?month= (default: the last complete month)."""
+    leader = db.get_or_404(Leader, leader_id)
+    if current_user.role == "unit":
+        abort(403)
+    if current_user.role == "leader" and current_user.leader_id != leader.id:
+        abort(404)
+    return _brief_response([leader], leader.name)
+
+
+@bp.route("/leaders/brief.pdf")
+@require("portfolios")
+def all_leaders_brief():
+    """Every active leader's 调度简报, a page each (not for unit or leader accounts)."""
+    if current_user.role in ("unit", "leader"):
+        abort(403)
+    from app.reports.brief import leaders_for_brief
+
+    return _brief_response(leaders_for_brief(), None)
 
 
 @bp.route("/units/<int:unit_id>")

@@ -38,7 +38,7 @@ def signed_not_started_clause(year: int, as_of: date):
 
 
 def signed_not_started(year: int, as_of: date, *, user=None, signed_before: date | None = None,
-                       limit: int | None = None) -> list[dict]:
+                       limit: int | None = None, leader_id: int | None = None) -> list[dict]:
     """Counted deals signed in Y up to D with no 开工 by D and not terminated by D; longest waiting first.
 
     ``signed_before`` keeps the deals signed before that date; ``limit`` gives the first ones only.
@@ -56,6 +56,8 @@ def signed_not_started(year: int, as_of: date, *, user=None, signed_before: date
     )
     if signed_before is not None:
         stmt = stmt.where(Deal.signed_on < signed_before)
+    if leader_id is not None:
+        stmt = stmt.where(Deal.leader_id == leader_id)
     if limit is not None:
         stmt = stmt.limit(limit)
     rows = db.session.execute(_scoped(stmt, Deal, user)).all()
