@@ -71,6 +71,11 @@ def test_download_on_the_leader_page(client, login, make, county):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "测试领导甲" in pdf_text(response.data)
     assert client.get(f"/portfolios/leaders/{other.id}/brief.pdf").status_code == 404
-    assert client.get("/portfolios/leaders/brief.pdf").status_code == 403
     # A bad month falls back to the last complete one, never a 500.
     assert client.get(f"/portfolios/leaders/{chief.id}/brief.pdf?month=abc").status_code == 200
+    # All leaders' briefs are county-wide like the monthly report, which leaders may read; units may not.
+    assert client.get("/portfolios/leaders/brief.pdf?month=2025-06").status_code == 200
+    client.post("/logout")
+    login(make.user("unit", unit=county["bagong"]))
+    assert client.get("/portfolios/leaders/brief.pdf").status_code == 403
+    assert client.get(f"/portfolios/leaders/{chief.id}/brief.pdf").status_code == 403
