@@ -190,7 +190,7 @@ class ProblemFilter:
         if self.overdue:
             stmt = stmt.where(is_overdue(as_of))
         if self.open_only:
-            stmt = stmt.where(is_open())
+            stmt = stmt.where(is_open_at(as_of))
         if self.q:
             stmt = stmt.where(Problem.description.icontains(self.q, autoescape=True))
         return stmt

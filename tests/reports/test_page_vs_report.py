@@ -7,6 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.people.models import Leader, Unit
+from app.reports import fmt
 from app.reports.figures import ReportMonth, collect_figures
 
 LEADER_KEYS = ("project_count", "signed_count", "signed_amount_yuan", "started_count", "approved_yuan",
@@ -23,6 +24,11 @@ def page_figures(html: str) -> dict:
     return figures
 
 
+def list_row(html: str, attribute: str, record_id: int) -> str:
+    start = html.index(f'{attribute}="{record_id}"')
+    return html[start:html.index("</tr>", start)]
+
+
 def assert_pages_match_report(client, month: ReportMonth) -> int:
     """Compare every leader's and every unit's page with the report of ``month``; returns the pages compared."""
     figures = collect_figures(month)
@@ -33,6 +39,14 @@ def assert_pages_match_report(client, month: ReportMonth) -> int:
         shown = page_figures(html)
         assert {k: shown.get(k) for k in LEADER_KEYS} == {k: row[k] for k in LEADER_KEYS}, row["leader"]
         compared += 1
+    listing = client.get(f"/portfolios/leaders?{query}").get_data(as_text=True)
+    for row in figures["leader_summary"]:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", list_row(listing, "data-leader-id", row["leader_id"]), re.S)
+        shown = [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells[2:]]
+        assert shown == [fmt.count(row["project_count"]), fmt.count(row["signed_count"]),
+                         fmt.wan(row["signed_amount_yuan"]), fmt.count(row["started_count"]),
+                         fmt.wan(row["approved_yuan"]), fmt.wan(row["disbursed_yuan"]),
+                         fmt.count(row["open_problems"]), fmt.count(row["overdue_problems"])], row["leader"]
     ranking = {row["unit_id"]: row for row in figures["metrics"]["units"]}
     for unit_id in db.session.scalars(db.select(Unit.id)).all():
         html = client.get(f"/portfolios/units/{unit_id}?{query}").get_data(as_text=True)
