@@ -12,6 +12,7 @@ from app.core.audit_display import describe
 from app.core.errors import InputError
 from app.core.fields import choices_from
 from app.core.forms import show_input_error
+from app.core.pagination import paginate
 from app.core.permissions import ROLES, require
 from app.extensions import db
 from app.people.models import Leader, Unit
@@ -168,7 +169,7 @@ def audit_log():
         stmt = stmt.where(AuditEntry.source == source)
     if username:
         stmt = stmt.where(AuditEntry.username == username)
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = paginate(stmt, per_page=50)
     items = [(entry, describe(entry)) for entry in page.items]
     entities = {name: getattr(model, "__audit_label__", name) for name, model in models.items()}
     return render_template("auth/audit_log.html", page=page, items=items, entities=entities,

@@ -7,13 +7,15 @@ from decimal import Decimal
 
 import xlsxwriter
 
+DASH = "—"
+
 
 @dataclass
 class Column:
     """One column: header text, a function producing the cell value, and a kind.
 
-    Kinds: ``text``, ``wan`` (integer yuan written as 万元 number), ``int``,
-    ``rate`` (fraction shown as %), ``date``.
+    Kinds: ``text``, ``wan`` (integer yuan written as 万元 number: ``#,##0`` when whole, else two
+    places, like app.core.money.format_wan), ``int``, ``rate`` (fraction shown as %), ``date``.
     """
 
     header: str
@@ -51,9 +53,11 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
     formats = {
         "text": book.add_format({"border": 1, "text_wrap": True, "valign": "top"}),
         "wan": book.add_format({"border": 1, "num_format": "#,##0.00"}),
+        "wan_whole": book.add_format({"border": 1, "num_format": "#,##0"}),
         "int": book.add_format({"border": 1, "num_format": "0"}),
         "rate": book.add_format({"border": 1, "num_format": "0.0%"}),
         "date": book.add_format({"border": 1, "num_format": "yyyy-mm-dd"}),
+        "dash": book.add_format({"border": 1, "align": "right"}),
     }
     total_fmt = book.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2"})
     for spec in sheets:
@@ -72,10 +76,15 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
             for col, column in enumerate(spec.columns):
                 raw = column.value(row) if callable(column.value) else row[column.value]
                 value = _cell(column.kind, raw)
-                if value is None:
+                if value is None and column.kind in ("wan", "int", "rate"):
+                    ws.write_string(row_index, col, DASH, formats["dash"])  # a figure that does not apply
+                elif value is None:
                     ws.write_blank(row_index, col, None, formats[column.kind])
                 elif column.kind == "date" and isinstance(value, date):
                     ws.write_datetime(row_index, col, value, formats["date"])
+                elif column.kind == "wan":
+                    whole = round(value * 100) % 100 == 0
+                    ws.write_number(row_index, col, value, formats["wan_whole" if whole else "wan"])
                 elif isinstance(value, (int, float)) and not isinstance(value, bool):
                     ws.write_number(row_index, col, value, formats[column.kind])
                 else:

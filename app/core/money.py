@@ -90,20 +90,26 @@ def yuan_to_yi(yuan: int | None) -> Decimal | None:
     return Decimal(yuan) / Decimal(100_000_000)
 
 
+def _format_amount(value: Decimal, places: int) -> str:
+    """Thousands separators; ``places`` decimals unless the rounded value is whole (``5,000`` not ``5,000.00``)."""
+    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value:,.{places}f}"
+
+
 def format_wan(yuan: int | None, places: int = 2) -> str:
-    """``12345678`` → ``1,234.57`` (万元), blank for None."""
+    """``12345678`` → ``1,234.57``, ``50000000`` → ``5,000`` (万元), blank for None."""
     if yuan is None:
         return ""
-    value = yuan_to_wan(yuan).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{value:,.{places}f}"
+    return _format_amount(yuan_to_wan(yuan), places)
 
 
 def format_yi(yuan: int | None, places: int = 2) -> str:
-    """``1800000000`` → ``18.00`` (亿元), blank for None."""
+    """``1850000000`` → ``18.50``, ``1800000000`` → ``18`` (亿元), blank for None."""
     if yuan is None:
         return ""
-    value = yuan_to_yi(yuan).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{value:,.{places}f}"
+    return _format_amount(yuan_to_yi(yuan), places)
 
 
 def wan_input_value(yuan: int | None) -> str:

@@ -20,13 +20,25 @@ def cumulative_chart(figures: dict) -> dict:
 
 
 def funnel_chart(figures: dict) -> dict:
+    """One cohort only: the deals signed in Y up to D, and how many of them started and produce.
+
+    Leads are another cohort (created in Y, signed whenever): their conversion is shown beside
+    the chart as a ratio, never as a funnel stage above the signed deals.
+    """
     funnel = figures["funnel"]
-    return {"stages": [
-        {"name": "当年新增线索", "value": funnel["leads_count"]},
-        {"name": "签约", "value": funnel["signed_count"]},
-        {"name": "开工", "value": funnel["started_count"]},
-        {"name": "投产", "value": funnel["production_count"]},
-    ]}
+    return {
+        "cohort": f"{figures['year']}年1月1日至{_day(figures['as_of'])}签约的项目",
+        "stages": [
+            {"name": "签约", "value": funnel["signed_count"]},
+            {"name": "开工", "value": funnel["started_count"]},
+            {"name": "投产", "value": funnel["production_count"]},
+        ],
+    }
+
+
+def _day(iso: str) -> str:
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{month}月{day}日"
 
 
 def channel_short_names() -> dict[str, str]:
@@ -50,13 +62,26 @@ def funds_chart(figures: dict) -> dict:
 
 
 def ranking_chart(figures: dict) -> dict:
-    """The first units of the 赛马 ranking: signed amount and completion rate."""
+    """The first units of the 赛马 ranking: each bar is the completion rate the ranking is sorted by (in %);
+    the signed amount goes to the tooltip; ``levels`` colour a bar by the gap to 序时进度."""
     units = figures["units"][:RANKING_BARS]
     return {
         "units": [row["short_name"] for row in units],
-        "amounts": [row["signed_amount_yuan"] for row in units],
         "rates": [None if row["completion_rate"] is None else round(row["completion_rate"] * 100, 1) for row in units],
+        "amounts": [row["signed_amount_yuan"] for row in units],
+        "levels": [gap_class(row.get("gap"), row.get("gap_level")) for row in units],
+        "time_progress": round(figures["signed"]["time_progress"] * 100, 1),
     }
+
+
+def gap_class(gap: float | None, level: str | None) -> str:
+    """How a gap to 序时进度 is coloured: "ahead" (green, only when on or ahead of time), "behind"
+    (neutral, behind but within the yellow threshold), "yellow", "red", or "none" (no target)."""
+    if gap is None:
+        return "none"
+    if level in ("yellow", "red"):
+        return level
+    return "ahead" if gap >= 0 else "behind"
 
 
 def chart_data(figures: dict) -> dict:

@@ -24,6 +24,8 @@ def save_alert_thresholds(values: dict[str, str]) -> dict[str, int]:
         parsed[key] = value
     if parsed["alert.progress_red_points"] <= parsed["alert.progress_yellow_points"]:
         raise InputError("红色预警的落后百分点须大于黄色预警的百分点", field="alert.progress_red_points")
+    if parsed["alert.problem_level3_days"] <= parsed["alert.problem_level2_days"]:
+        raise InputError("问题超期自动升为3级督办的天数须大于升为2级的天数", field="alert.problem_level3_days")
     for key, value in parsed.items():
         set_setting(key, str(value))
     return parsed

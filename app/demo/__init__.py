@@ -335,6 +335,7 @@ def _demo_funds(rng, now, channels, projects, by_name, townships, leaders, users
 
 
 def _demo_problems(rng, now, projects, deals, leaders):
+    from app.problems.queries import level_of
     from app.problems.services import create_problem, escalate, move_problem
 
     problems = []
@@ -352,7 +353,8 @@ def _demo_problems(rng, now, projects, deals, leaders):
         if fate in (2, 3) and problem.deadline_on < now:
             move_problem(problem, "督办中", effective_on=min(now, problem.deadline_on + timedelta(days=1)),
                          note="超期未办结，转督办")
-            escalate(problem, 2 if fate == 2 else 3)
+            if level_of(problem, now) < (2 if fate == 2 else 3):  # it may have risen by itself already
+                escalate(problem, 2 if fate == 2 else 3)
         if fate == 4:
             move_problem(problem, "已销号", effective_on=min(now, found + timedelta(days=rng.randint(3, 20))),
                          resolution="已协调相关部门解决，项目正常推进")

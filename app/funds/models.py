@@ -66,6 +66,15 @@ class FundApplication(Audited, TimestampMixin, db.Model):
 
     __table_args__ = (sa.UniqueConstraint("channel_id", "year", "title"),)
 
+    @property
+    def batch_label(self) -> str:
+        """``2025年第1批`` — the year once, whether or not the batch text repeats it."""
+        year = f"{self.year}年"
+        batch = (self.batch or "").strip()
+        if not batch:
+            return year
+        return batch if batch.startswith(year) or batch.startswith(str(self.year)) else f"{year} {batch}"
+
     def __str__(self) -> str:
         return self.title
 

@@ -14,6 +14,7 @@ from app.core.errors import InputError
 from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
 from app.core.forms import show_input_error, year_choices
+from app.core.pagination import paginate
 from app.core.panels import panel
 from app.core.permissions import (
     can,
@@ -57,8 +58,7 @@ def _filter_context(filters: queries.Filters) -> dict:
 @require("funds")
 def list_applications():
     filters = queries.Filters.from_args(request.args)
-    page = db.paginate(queries.list_statement(filters, current_user), per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
+    page = paginate(queries.list_statement(filters, current_user), per_page=current_app.config["PAGE_SIZE"])
     return render_template("funds/list.html", page=page, sums=queries.sums_by_application(a.id for a in page.items),
                            totals=queries.list_totals(filters, current_user), deadline_days=queries.deadline_days(),
                            **_filter_context(filters))

@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.core.audit import audited_models
 from app.core.errors import InputError
 from app.core.excel import xlsx_response
+from app.core.pagination import paginate
 from app.core.permissions import can, ensure_can_edit, is_admin, require
 from app.extensions import db
 from app.imports import bp, queries, services, workbooks
@@ -29,7 +30,7 @@ def _upload_form() -> UploadForm:
 
 
 def _render_index(form: UploadForm, status: int = 200):
-    page = db.paginate(queries.history(), per_page=20, error_out=False)
+    page = paginate(queries.history(), per_page=20)
     return render_template("imports/index.html", form=form, page=page, kinds=KINDS,
                            may_edit=can(current_user, "imports", "edit")), status
 
@@ -135,7 +136,7 @@ def _batch(batch_id: int) -> ImportBatch:
 @require("imports")
 def batch_detail(batch_id: int):
     batch = _batch(batch_id)
-    page = db.paginate(queries.batch_items(batch.id), per_page=50, error_out=False)
+    page = paginate(queries.batch_items(batch.id), per_page=50)
     models = audited_models()
     labels = {name: getattr(model, "__audit_label__", name) for name, model in models.items()}
     records = {}

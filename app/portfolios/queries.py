@@ -86,12 +86,16 @@ def figures(as_of: date, *, leader_id: int | None = None, unit_id: int | None = 
     }
 
 
-def projects_of(*, leader_id: int | None = None, unit_id: int | None = None) -> list[tuple[Project, int]]:
-    """The leader's or unit's projects with completed investment in their plan year, newest plan first."""
+def projects_of(*, leader_id: int | None = None, unit_id: int | None = None,
+                year: int | None = None) -> list[tuple[Project, int]]:
+    """The leader's or unit's projects (of plan year ``year`` when given) with completed investment in their
+    plan year, newest plan first."""
     completed = completed_in_plan_year().label("completed")
+    stmt = sa.select(Project, completed).where(owned(Project, leader_id=leader_id, unit_id=unit_id))
+    if year is not None:
+        stmt = stmt.where(Project.plan_year == year)
     rows = db.session.execute(
-        sa.select(Project, completed).where(owned(Project, leader_id=leader_id, unit_id=unit_id))
-        .order_by(Project.plan_year.desc(), Project.annual_plan_yuan.desc(), Project.id)
+        stmt.order_by(Project.plan_year.desc(), Project.annual_plan_yuan.desc(), Project.id)
     ).all()
     return [(project, int(done or 0)) for project, done in rows]
 

@@ -1,5 +1,8 @@
-"""Reads for problems. A problem past its deadline and not closed counts as 督办中 — computed
-in SQL from the date, so no scheduled job is needed and lists, filters and counts agree."""
+"""Reads for problems. A problem past its deadline and not closed counts as 督办中, and its
+escalation level rises with the days overdue (2级 after N days, 3级 after M; settings
+alert.problem_level2_days / alert.problem_level3_days). Both are computed in SQL from the
+date, so no scheduled job is needed and the list, the page, alerts, the report and Excel agree.
+"""
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -8,13 +11,32 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.core.permissions import is_leader_account, is_unit_account, own_leader_id, own_unit_id, visible
-from app.core.settings import threshold
+from app.core.settings import read_thresholds, threshold
 from app.extensions import db
-from app.problems.models import Problem
+from app.problems.models import ESCALATION_LEVELS, Problem
 
 OPEN_STATUSES = ("待交办", "已交办", "督办中")
 CLOSED_STATUSES = ("已销号", "退回")
 EFFECTIVE_STATUSES = ["待交办", "已交办", "督办中", "已销号", "退回"]
+
+ESCALATION_KEYS = ("alert.problem_level2_days", "alert.problem_level3_days")
+
+
+def escalation_days(settings: dict | None = None) -> tuple[int, int]:
+    """(N, M): days overdue after which a problem counts as 2级 and 3级; from ``settings`` (read_thresholds) when given."""
+    if settings is None:
+        settings = read_thresholds()
+    level2, level3 = (settings[key] for key in ESCALATION_KEYS)
+    return level2, max(level3, level2)
+
+
+def is_open_at(as_of: date):
+    """SQL: found by D and still open at D (not 退回, not 销号 on or before D)."""
+    return sa.and_(
+        Problem.found_on <= as_of,
+        sa.or_(Problem.status.in_(OPEN_STATUSES),
+               sa.and_(Problem.status == "已销号", Problem.resolved_on.is_not(None), Problem.resolved_on > as_of)),
+    )
 
 
 def is_open():
@@ -23,13 +45,50 @@ def is_open():
 
 
 def is_overdue(as_of: date):
-    """SQL: open and past its deadline (the deadline day itself is still in time)."""
-    return sa.and_(is_open(), Problem.deadline_on.is_not(None), Problem.deadline_on < as_of)
+    """SQL: open at D and past its deadline (the deadline day itself is still in time)."""
+    return sa.and_(is_open_at(as_of), Problem.deadline_on.is_not(None), Problem.deadline_on < as_of)
+
+
+def overdue_by(as_of: date, days: int):
+    """SQL: overdue at D by at least ``days`` days (deadline + days ≤ D), a plain date comparison."""
+    return sa.and_(is_overdue(as_of), Problem.deadline_on <= as_of - timedelta(days=days))
 
 
 def effective_status(as_of: date):
-    """SQL: the stored status, except that an overdue open problem counts as 督办中."""
+    """SQL: the status as of D: an overdue open problem counts as 督办中, else the stored status."""
     return sa.case((is_overdue(as_of), "督办中"), else_=Problem.status)
+
+
+def effective_level(as_of: date, days: tuple[int, int] | None = None):
+    """SQL: the escalation level as of D: the stored level, raised to 2 after N days overdue and to 3 after M.
+
+    The stored level is what people set by hand; the automatic level never lowers it.
+    """
+    level2, level3 = days or escalation_days()
+    return sa.case(
+        (sa.and_(overdue_by(as_of, level3), Problem.escalation_level < 3), 3),
+        (sa.and_(overdue_by(as_of, level2), Problem.escalation_level < 2), 2),
+        else_=Problem.escalation_level,
+    )
+
+
+def level_reason(stored: int, level: int, days_overdue: int) -> str | None:
+    """Why the effective level is above the stored one (None when it is not)."""
+    if level <= stored:
+        return None
+    return f"超期{days_overdue}天，自动升为{level}级督办（{ESCALATION_LEVELS[level]}）"
+
+
+def status_of(problem: Problem, as_of: date) -> str:
+    """The effective status of one problem (the SQL definition, evaluated for its row)."""
+    db.session.flush()
+    return db.session.scalar(sa.select(effective_status(as_of)).where(Problem.id == problem.id))
+
+
+def level_of(problem: Problem, as_of: date) -> int:
+    """The effective escalation level of one problem (the SQL definition, evaluated for its row)."""
+    db.session.flush()
+    return int(db.session.scalar(sa.select(effective_level(as_of)).where(Problem.id == problem.id)))
 
 
 def due_soon(as_of: date, days: int):
@@ -51,19 +110,24 @@ class ProblemRow:
     overdue: bool
     days_overdue: int
     due_soon: bool
+    level: int = 1
+    level_reason: str | None = None
 
 
 def rows_with_status(stmt, as_of: date, days: int | None = None) -> list[ProblemRow]:
-    """Run a select of Problem, attaching effective status and the overdue flag."""
+    """Run a select of Problem, attaching effective status, effective level and the overdue flag."""
     days = alert_days() if days is None else days
-    stmt = stmt.add_columns(effective_status(as_of).label("effective_status"), is_overdue(as_of).label("overdue"))
+    stmt = stmt.add_columns(effective_status(as_of).label("effective_status"), is_overdue(as_of).label("overdue"),
+                            effective_level(as_of).label("effective_level"))
     rows = []
-    for problem, status, overdue in db.session.execute(stmt).all():
+    for problem, status, overdue, level in db.session.execute(stmt).all():
         overdue = bool(overdue)
         late = (as_of - problem.deadline_on).days if overdue else 0
         soon = (not overdue and problem.status in OPEN_STATUSES and problem.deadline_on is not None
                 and problem.deadline_on <= as_of + timedelta(days=days))
-        rows.append(ProblemRow(problem, status, overdue, late, soon))
+        level = int(level)
+        rows.append(ProblemRow(problem, status, overdue, late, soon, level,
+                               level_reason(problem.escalation_level, level, late)))
     return rows
 
 
@@ -104,13 +168,13 @@ class ProblemFilter:
             stmt = stmt.where(effective_status(as_of) == self.status)
         for value, column in ((self.unit_id, Problem.unit_id), (self.leader_id, Problem.leader_id),
                               (self.project_id, Problem.project_id), (self.deal_id, Problem.deal_id),
-                              (self.level, Problem.escalation_level)):
+                              (self.level, effective_level(as_of))):
             if value is not None:
                 stmt = stmt.where(column == value)
         if self.overdue:
             stmt = stmt.where(is_overdue(as_of))
         if self.open_only:
-            stmt = stmt.where(is_open())
+            stmt = stmt.where(is_open_at(as_of))
         if self.q:
             stmt = stmt.where(Problem.description.icontains(self.q, autoescape=True))
         return stmt

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import sqlalchemy as sa
+
 from app.core.dates import today
 from app.core.errors import InputError
 from app.extensions import db
@@ -89,14 +91,24 @@ def _last_change_on(problem: Problem) -> date:
     return max(moves, default=problem.found_on)
 
 
+def allowed_moves(problem: Problem, as_of: date | None = None) -> set[str]:
+    """Statuses the problem may move to: from its effective status (an overdue problem is 督办中, so it
+    can be closed at once) as well as from its stored one (an overdue 待交办 can still be 交办)."""
+    from app.problems.queries import status_of
+
+    return TRANSITIONS.get(status_of(problem, as_of or today()), set()) | TRANSITIONS.get(problem.status, set())
+
+
 def move_problem(problem: Problem, to_status: str, *, effective_on: date | None = None, actor=None,
                  note: str | None = None, resolution: str | None = None) -> ProblemStatusChange:
-    """Change status: 交办 needs a unit and deadline, 销号 a resolution, 退回 a reason (note)."""
+    """Change status from the effective one: 交办 needs a unit and deadline, 销号 a resolution, 退回 a reason."""
+    from app.problems.queries import status_of
+
     effective_on = effective_on or today()
     if effective_on > today():
         raise InputError("日期不能晚于今天", field="effective_on")
-    if to_status not in TRANSITIONS.get(problem.status, set()):
-        raise InputError(f"问题不能从“{problem.status}”变为“{to_status}”", field="to_status")
+    if to_status not in allowed_moves(problem):
+        raise InputError(f"问题不能从“{status_of(problem, today())}”变为“{to_status}”", field="to_status")
     last = _last_change_on(problem)
     if effective_on < last:
         raise InputError(f"日期不能早于上一次流转（{last}）", field="effective_on")
@@ -129,24 +141,39 @@ def escalate(problem: Problem, level: int, *, actor=None, note: str | None = Non
              effective_on: date | None = None) -> ProblemStatusChange:
     """Set the escalation level 1 责任单位 / 2 分管县领导 / 3 县政府主要领导, logged in the problem's history.
 
-    Raising needs no reason; lowering does. Closed problems (已销号/退回) cannot be escalated.
+    Compared with the effective level (an overdue problem rises by itself, see
+    app.problems.queries.effective_level). Raising needs no reason; lowering does, a unit may
+    never lower its own, and nobody can go below the automatic level while the problem stays
+    overdue (extend the deadline instead). Closed problems (已销号/退回) cannot be escalated.
     """
+    from app.problems.queries import escalation_days, level_of, overdue_by
+
     if level not in ESCALATION_LEVELS:
         raise InputError("督办层级须为1、2或3", field="escalation_level")
     if problem.status in ("已销号", "退回"):
         raise InputError(f"“{problem.status}”的问题不能调整督办层级", field="escalation_level")
-    if level == problem.escalation_level:
+    current = level_of(problem, today())
+    if level == current:
         raise InputError(f"问题已是{level}级督办（{ESCALATION_LEVELS[level]}）", field="escalation_level")
     note = (note or "").strip() or None
-    if level < problem.escalation_level and not note:
+    if level < current and not note:
         raise InputError("降低督办层级必须填写原因", field="note")
-    if level < problem.escalation_level and getattr(actor, "role", None) == "unit":
+    if level < current and getattr(actor, "role", None) == "unit":
         # The supervised unit may ask for help (raise) but not lower its own supervision.
         raise InputError("责任单位不能降低本单位问题的督办层级，请联系专班办公室", field="escalation_level")
+    if level < current:
+        level2, level3 = escalation_days()
+        floor = 1
+        for days, auto in ((level2, 2), (level3, 3)):
+            if db.session.scalar(sa.select(overdue_by(today(), days)).where(Problem.id == problem.id)):
+                floor = auto
+        if level < floor:
+            raise InputError(f"问题已超期{level3 if floor == 3 else level2}天以上，按规定至少为{floor}级督办；"
+                             "如需降低层级，请先延长办结时限", field="escalation_level")
     effective_on = effective_on or today()
     if effective_on > today():
         raise InputError("日期不能晚于今天", field="effective_on")
-    old = problem.escalation_level
+    old = current
     verb = "升级" if level > old else "降级"
     text = f"督办{verb}：{old}级（{ESCALATION_LEVELS[old]}）→ {level}级（{ESCALATION_LEVELS[level]}）"
     problem.escalation_level = level

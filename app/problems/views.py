@@ -9,6 +9,7 @@ from app.core.dates import today
 from app.core.errors import InputError
 from app.core.fields import choices_from, options
 from app.core.forms import show_input_error
+from app.core.pagination import paginate
 from app.core.panels import panel
 from app.core.permissions import can, ensure_can_edit, get_visible_or_404, keeps_own_unit, own_unit_id, require, visible
 from app.deals.models import Deal
@@ -19,7 +20,6 @@ from app.problems import bp, queries, services
 from app.problems.forms import EscalateForm, MoveForm, ProblemForm
 from app.problems.models import ESCALATION_LEVELS, Problem
 from app.projects.models import Project
-from app.projects.views import page_number
 
 
 @bp.route("/")
@@ -27,8 +27,7 @@ from app.projects.views import page_number
 def list_problems():
     as_of = today()
     flt = queries.ProblemFilter.from_args(request.args)
-    page = db.paginate(queries.list_statement(flt, current_user, as_of), page=page_number(),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(queries.list_statement(flt, current_user, as_of), per_page=current_app.config["PAGE_SIZE"])
     rows = queries.rows_with_status(sa.select(Problem).where(Problem.id.in_([p.id for p in page.items])), as_of)
     by_id = {row.problem.id: row for row in rows}
     return render_template(
@@ -105,7 +104,7 @@ def edit_problem(problem_id: int):
 
 def _move_form(problem: Problem) -> MoveForm:
     form = MoveForm(prefix="move")
-    form.to_status.choices = options(sorted(services.TRANSITIONS.get(problem.status, ()),
+    form.to_status.choices = options(sorted(services.allowed_moves(problem),
                                             key=["已交办", "督办中", "已销号", "待交办", "退回"].index))
     if request.method == "GET":
         form.effective_on.data = today()
@@ -114,9 +113,10 @@ def _move_form(problem: Problem) -> MoveForm:
 
 def _render_detail(problem: Problem, move_form=None, escalate_form=None, status: int = 200):
     move_form = move_form or _move_form(problem)
-    escalate_form = escalate_form or EscalateForm(prefix="escalate", level=min(problem.escalation_level + 1, 3))
+    row = queries.row_for(problem, today())
+    escalate_form = escalate_form or EscalateForm(prefix="escalate", level=min(row.level + 1, 3))
     history = timeline_for(problem, related=[("problem_status_changes", [c.id for c in problem.status_changes])])
-    return render_template("problems/detail.html", problem=problem, row=queries.row_for(problem, today()),
+    return render_template("problems/detail.html", problem=problem, row=row,
                            move_form=move_form, escalate_form=escalate_form, history=history,
                            levels=ESCALATION_LEVELS), status
 

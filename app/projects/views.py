@@ -11,6 +11,7 @@ from app.core.errors import InputError
 from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
 from app.core.forms import show_input_error, year_choices
+from app.core.pagination import paginate
 from app.core.panels import panels_for
 from app.core.permissions import ensure_can_edit, get_visible_or_404, keeps_own_unit, own_unit, require
 from app.extensions import db
@@ -29,12 +30,6 @@ def _as_of(year: int | None) -> date:
     return min(now, date(year, 12, 31)) if year else now
 
 
-def page_number() -> int:
-    """The ?page= argument, 1 when missing or nonsense, capped so no driver overflows."""
-    text = request.args.get("page", "")
-    return min(int(text), 100_000) if text.isdigit() and len(text) < 10 and int(text) > 0 else 1
-
-
 def _filter_context():
     return {"townships": people.townships(), "units": people.units(), "leaders": people.leaders(),
             "industries": people.industries(), "natures": NATURES, "reserve_statuses": RESERVE_STATUSES}
@@ -45,8 +40,7 @@ def _filter_context():
 def list_projects():
     flt = queries.ProjectFilter.from_args(request.args, default_year=today().year)
     as_of = _as_of(flt.year)
-    page = db.paginate(queries.list_statement(flt, current_user, as_of), page=page_number(),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(queries.list_statement(flt, current_user, as_of), per_page=current_app.config["PAGE_SIZE"])
     completed = queries.completed_by_project([p.id for p in page.items])
     figure_year = flt.year or today().year
     return render_template(

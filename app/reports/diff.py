@@ -39,7 +39,7 @@ KEYS = {
     "days_waiting": "等待天数", "description": "问题描述", "project": "关联项目", "deadline_on": "办结时限",
     "days_overdue": "逾期天数", "escalation_level": "督办层级", "status": "状态", "title": "职务",
     "project_count": "包联项目数", "open_problems": "未办结问题", "overdue_problems": "逾期问题",
-    "short_name": "简称", "rank": "名次", "stage": "阶段",
+    "short_name": "简称", "rank": "名次", "stage": "阶段", "level_reason": "升级原因",
 }
 # Coded values shown in words.
 VALUES = {"gap_level": {"ok": "正常", "yellow": "黄色预警", "red": "红色预警"}}
@@ -62,7 +62,9 @@ LIST_IDS = {
     "overdue_problems": ("problem_id", lambda item: _short(item.get("description")) or f"#{item.get('problem_id')}"),
     "leader_summary": ("leader_id", lambda item: item.get("leader") or f"#{item.get('leader_id')}"),
 }
-SKIP = {"year", "as_of", "month"}
+# 同比 (yoy) is left out: it repeats this year's figures beside last year's, whose own changes
+# belong to last year's reports.
+SKIP = {"year", "as_of", "month", "yoy"}
 RATE_KEYS = {"rate", "progress", "time_progress", "spend_progress"}
 PRESENT = "#present"
 

@@ -7,12 +7,25 @@ header row, autofilter, number formats: 万元 with two places, rates in %, date
 from datetime import date
 
 from app.core.excel import Column, Sheet, write_workbook
+from app.reports import fmt
 from app.reports.figures import Edition, chinese_date
-from app.reports.sections import REPORT_TITLE, fund_rows, funnel_rows, signed_rows, split_units
+from app.reports.sections import REPORT_TITLE, fund_rows, funnel_rows, signed_rows, split_units, yoy_rows
 
 
 def _day(value):
     return date.fromisoformat(value) if value else None
+
+
+def _yoy_number(row: dict, which: str):
+    """A 同比 value as a number in the row's unit (万元, 个, %), "—" when there is none."""
+    value = row.get(which)
+    if value is None:
+        return fmt.DASH
+    if row["unit"] == "万元":
+        return float(value) / 10_000
+    if row["unit"] == "%":
+        return round(float(value) * 100, 1)
+    return int(value)
 
 
 def _ranking_columns() -> list[Column]:
@@ -85,6 +98,13 @@ def build_sheets(figures: dict, edition: Edition) -> list[Sheet]:
             Column("序时进度", "time_progress", "rate", 11),
             Column("进度差（百分点）", "gap", "rate", 14),
         ], signed_rows(figures)),
+        Sheet("同比", title(f"同比（去年同期截至{chinese_date(m['yoy']['as_of'])}）" if m.get("yoy") else "同比"), [
+            Column("指标", "label", "text", 20),
+            Column("单位", "unit", "text", 8),
+            Column("本年", lambda r: _yoy_number(r, "current"), "text", 14),
+            Column("去年同期", lambda r: _yoy_number(r, "previous"), "text", 14),
+            Column("同比", fmt.yoy_change, "text", 16),
+        ], yoy_rows(figures)),
         Sheet("月度累计", title("累计签约额与序时目标"), [
             Column("月份", "month", "int", 8),
             Column("当月签约额（万元）", "signed_amount_yuan", "wan", 18),
@@ -151,6 +171,7 @@ def build_sheets(figures: dict, edition: Edition) -> list[Sheet]:
             Column("办结时限", lambda r: _day(r.get("deadline_on")), "date", 12),
             Column("逾期天数", "days_overdue", "int", 10),
             Column("督办层级", "escalation_level", "int", 10),
+            Column("升级原因", "level_reason", "text", 30),
             Column("状态", "status", "text", 10),
         ], _numbered(figures.get("overdue_problems") or [])),
         Sheet("包联领导", title("县级领导包联情况"), [

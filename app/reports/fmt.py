@@ -28,3 +28,23 @@ def points(gap: float | None) -> str:
 
 def count(value: int | None) -> str:
     return DASH if value is None else f"{int(value):,}"
+
+
+def change(value: float | None) -> str:
+    """A relative change: 0.123 → ``+12.3%``; None (no previous figure) → ``—``."""
+    return DASH if value is None else f"{value * 100:+.1f}%"
+
+
+def yoy_value(row: dict, which: str) -> str:
+    """A 同比 row's current or previous value as the report prints it (万元, 个 or %)."""
+    value = row.get(which)
+    if row["unit"] == "万元":
+        return wan(value)
+    if row["unit"] == "%":
+        return rate(value)
+    return count(value)
+
+
+def yoy_change(row: dict) -> str:
+    """A 同比 row's change: % for amounts and counts, 个百分点 for rates."""
+    return points(row.get("change_points")) if row["unit"] == "%" else change(row.get("change"))

@@ -31,7 +31,15 @@ from reportlab.platypus import (
 
 from app.reports import charts, fmt
 from app.reports.figures import Edition, chinese_date
-from app.reports.sections import REPORT_TITLE, fund_rows, funnel_rows, month_number, signed_rows, split_units
+from app.reports.sections import (
+    REPORT_TITLE,
+    fund_rows,
+    funnel_rows,
+    month_number,
+    signed_rows,
+    split_units,
+    yoy_rows,
+)
 
 FONT_NAME = "CJK"
 FONT_PATH = Path(__file__).resolve().parents[2] / "static" / "fonts" / "wqy-microhei.ttc"
@@ -79,13 +87,25 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
     }
 
 
-def _make_canvas_class(font: str, running_title: str):
-    """A canvas that knows the page count when it saves, for ``第 N 页 共 M 页``."""
+def pdf_date(on) -> str:
+    """A PDF date string for a day (00:00 Beijing time): the edition's issue or generation date."""
+    return f"D:{on.year:04d}{on.month:02d}{on.day:02d}000000+08'00'"
+
+
+def _make_canvas_class(font: str, running_title: str, dated=None):
+    """A canvas that knows the page count when it saves, for ``第 N 页 共 M 页``.
+
+    ``dated`` (a date) is written as the file's CreationDate/ModDate instead of ReportLab's
+    invariant 2000-01-01, so the metadata says when the report was generated or issued while
+    the same figures and edition still give the same bytes.
+    """
 
     class NumberedCanvas(canvas.Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
+            if dated is not None:
+                self.setDateFormatter(lambda *_ymdhms: pdf_date(dated))
 
         def showPage(self):  # noqa: N802 - ReportLab's name
             self._pages.append(dict(self.__dict__))
@@ -195,6 +215,8 @@ class _Builder:
              f"目标 {fmt.rate(start.get('target_rate'))}"),
             ("争取上级资金（下达 / 拨付）",
              f"{fmt.yi(totals.get('approved_yuan'))} 亿元 / {fmt.yi(totals.get('disbursed_yuan'))} 亿元"),
+            (f"同比（去年同期截至{chinese_date(self.m['yoy']['as_of'])}）" if self.m.get("yoy") else "同比",
+             "；".join(f"{r['label']} {fmt.yoy_change(r)}" for r in yoy_rows(self.f)[:3])),
         ]
         rows = [[self.p(label, "kpi"), self.p(value, "kpi")] for label, value in kpis]
         box = Table(rows, colWidths=[62 * mm, 95 * mm], hAlign="CENTER")
@@ -230,6 +252,14 @@ class _Builder:
             self.p("一、招商引资签约情况", "h1"), self.p(lead, "lead"),
             self.table(["口径", "签约项目（个）", "签约额（万元）", "年度目标（万元）", "目标完成率", "序时进度", "进度差"],
                        rows, [14, 10, 14, 14, 10, 10, 14], numeric={1, 2, 3, 4, 5, 6}),
+            Spacer(1, 3 * mm),
+            self.p("同比（与去年同期比较）", "h2"),
+            self.table(["指标", "本年", "去年同期", "同比"],
+                       [[f"{r['label']}（{r['unit']}）", fmt.yoy_value(r, "current"), fmt.yoy_value(r, "previous"),
+                         fmt.yoy_change(r)] for r in yoy_rows(self.f)],
+                       [22, 16, 16, 16], numeric={1, 2, 3}),
+            self.p("去年同期为上一年的同一天（2月29日按2月28日）；上一年没有数据时显示“—”。"
+                   "比率的同比为增减的百分点，金额与个数为增减的百分比。", "note"),
             Spacer(1, 4 * mm),
             KeepTogether([self.p("累计签约额与序时目标（亿元）", "h2"),
                           charts.cumulative_chart(monthly, self.font, width=CONTENT_W)]),
@@ -331,9 +361,11 @@ class _Builder:
     def problems(self) -> list:
         rows = [[i, p["description"], p.get("project") or "", p.get("unit") or "", p.get("leader") or "",
                  p.get("deadline_on") or "", fmt.count(p.get("days_overdue")),
-                 f"{p.get('escalation_level')}级", p.get("status") or ""]
+                 f"{p.get('escalation_level')}级" + ("（超期自动升级）" if p.get("level_reason") else ""),
+                 p.get("status") or ""]
                 for i, p in enumerate(self.f.get("overdue_problems") or [], start=1)]
         return [CondPageBreak(40 * mm), self.p("七、逾期未办结问题", "h1"),
+                self.p("超过办结时限的问题按“督办中”管理，并按超期天数自动提升督办层级。", "note"),
                 self.table(["序号", "问题描述", "关联项目", "责任单位", "包联领导", "办结时限", "逾期天数",
                             "督办层级", "状态"],
                            rows, [5, 26, 16, 11, 12, 10, 7, 7, 7], numeric={0, 6}, empty="无逾期问题。")]
@@ -372,7 +404,7 @@ def build_pdf(figures: dict, edition: Edition, *, font_path: Path | str | None =
         title=f"{REPORT_TITLE}（{builder.month_label}）", author="泽州县项目建设攻坚专班办公室",
         subject="招商引资与争资争项月度转化率报告", creator="泽州招商争资 CRM", invariant=1,
     )
-    doc.build(builder.story(), canvasmaker=_make_canvas_class(font, running))
+    doc.build(builder.story(), canvasmaker=_make_canvas_class(font, running, edition.on))
     return buffer.getvalue()
 
 

@@ -43,7 +43,9 @@ def funnel_rows(figures: dict) -> list[dict]:
 def fund_rows(figures: dict) -> list[dict]:
     """One row per channel in channel order, then the 合计 row."""
     funds = figures["metrics"].get("funds") or {}
-    rows = [{"channel": name, **values} for name, values in funds.items()]
+    # 发行 applies to bond channels only: "—" elsewhere, never 0.
+    rows = [{"channel": name, **values, **({} if values.get("is_bond") else {"issued_yuan": None})}
+            for name, values in funds.items()]
     if rows:
         rows.append({"channel": "合计", **(figures["metrics"].get("funds_total") or {})})
     return rows
@@ -54,3 +56,24 @@ def split_units(units: list[dict]) -> tuple[list[dict], list[dict]]:
     townships = [u for u in units if u.get("kind") == "乡镇"]
     others = [u for u in units if u.get("kind") != "乡镇"]
     return townships, others
+
+
+YOY_ROWS = (  # (key in metrics["yoy"], label, unit)
+    ("signed_amount_yuan", "签约额", "万元"),
+    ("signed_count", "签约项目", "个"),
+    ("same_year_start_rate", "签约项目当年开工率", "%"),
+    ("funds_approved_yuan", "争取上级资金下达", "万元"),
+    ("funds_disbursed_yuan", "争取上级资金拨付", "万元"),
+)
+
+
+def yoy_rows(figures: dict) -> list[dict]:
+    """同比 rows: label, unit, this year's and last year's value as of the same day, and the change."""
+    yoy = figures["metrics"].get("yoy") or {}
+    rows = []
+    for key, label, unit in YOY_ROWS:
+        entry = yoy.get(key) or {}
+        rows.append({"key": key, "label": label, "unit": unit, "current": entry.get("current"),
+                     "previous": entry.get("previous"), "change": entry.get("change"),
+                     "change_points": entry.get("change_points")})
+    return rows

@@ -21,6 +21,14 @@
     var label = picker && picker.querySelector(".js-file-name");
     if (label) label.textContent = input.files && input.files.length ? input.files[0].name : "未选择文件";
   });
+  // A period picker that submits on change: <select data-submit-on-change>; the form's as-of date
+  // ([data-reset-on-change]) is left out so the new year shows at its default date.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.hasAttribute || !select.hasAttribute("data-submit-on-change")) return;
+    select.form.querySelectorAll("[data-reset-on-change]").forEach(function (el) { el.disabled = true; });
+    select.form.submit();
+  });
   document.addEventListener("DOMContentLoaded", function () { enhanceSelects(document); });
   document.addEventListener("htmx:afterSwap", function (event) { enhanceSelects(event.target); });
   window.CRM = { enhanceSelects: enhanceSelects };

@@ -47,24 +47,29 @@
       };
     },
     ranking: function (data) {
+      // Bars are the completion rate the ranking is sorted by; the amount is in the tooltip.
+      var colours = { ahead: "#198754", behind: "#2e86c1", yellow: "#f5b041", red: "#e74c3c", none: "#adb5bd" };
       var units = data.units.slice().reverse();
       var amounts = data.amounts.slice().reverse().map(yi);
       var rates = data.rates.slice().reverse();
+      var levels = data.levels.slice().reverse();
       return {
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
           formatter: function (items) {
             var i = items[0].dataIndex;
-            return units[i] + "<br>签约额：" + amounts[i].toFixed(2) + " 亿元<br>目标完成率：" +
-              (rates[i] === null ? "未设目标" : rates[i].toFixed(1) + "%");
+            return echarts.format.encodeHTML(units[i]) + "<br>目标完成率：" +
+              (rates[i] === null ? "未设目标" : rates[i].toFixed(1) + "%") + "<br>签约额：" + amounts[i].toFixed(2) + " 亿元";
           } },
         grid: { left: 100, right: 70, top: 10, bottom: 30 },
-        xAxis: { type: "value", name: "亿元" },
+        xAxis: { type: "value", name: "%" },
         yAxis: { type: "category", data: units, axisLabel: { interval: 0 } },
-        series: [{ type: "bar", barMaxWidth: 22, data: amounts, itemStyle: { color: "#2e86c1" },
+        series: [{ type: "bar", barMaxWidth: 22,
+          data: rates.map(function (rate, i) { return { value: rate, itemStyle: { color: colours[levels[i]] } }; }),
           label: { show: true, position: "right", formatter: function (p) {
-            var rate = rates[p.dataIndex];
-            return rate === null ? p.value.toFixed(2) : rate.toFixed(1) + "%";
-          } } }]
+            return rates[p.dataIndex] === null ? "未设目标" : rates[p.dataIndex].toFixed(1) + "%";
+          } },
+          markLine: { symbol: "none", silent: true, lineStyle: { type: "dashed", color: "#e74c3c" },
+            label: { formatter: "序时 " + data.time_progress + "%" }, data: [{ xAxis: data.time_progress }] } }]
       };
     }
   };

@@ -81,7 +81,7 @@ def test_timeline_reads_in_chinese(make):
     assert items[0].action == "修改"
     change = items[0].changes[0]
     assert change.label == "年度计划投资"
-    assert change.old == "1,000.00 万元" and change.new == "6,000.00 万元"
+    assert change.old == "1,000 万元" and change.new == "6,000 万元"
     assert items[-1].action == "新建"
 
 

@@ -52,8 +52,8 @@ def test_target_metric_and_value_read_as_label_and_unit(make):
     db.session.commit()
     update, create = timeline_for(target)
     assert changes(create)["指标"] == ("", "年度计划投资")
-    assert changes(create)["目标值"] == ("", "1,700,000.00 万元")
-    assert changes(update)["目标值"] == ("1,700,000.00 万元", "1,800,000.00 万元")
+    assert changes(create)["目标值"] == ("", "1,700,000 万元")
+    assert changes(update)["目标值"] == ("1,700,000 万元", "1,800,000 万元")
     assert changes(timeline_for(rate)[0])["目标值"] == ("", "40%")
 
 

@@ -55,5 +55,11 @@ def test_unknown_column_unit():
 
 def test_formatting():
     assert format_wan(123_456_789) == "12,345.68"
-    assert format_yi(18_000_000_000) == "180.00"
+    assert format_yi(18_000_000_000) == "180"
+    assert format_yi(350_000_000) == "3.50"
+    # Whole 万元 without trailing .00; two places kept when the value has them.
+    assert format_wan(50_000_000) == "5,000"
+    assert format_wan(50_005_000) == "5,000.50"
+    assert format_wan(50_000_001) == "5,000"  # rounds to a whole 万元 at two places
+    assert format_wan(0) == "0" and format_wan(-5_000_000) == "-500"
     assert format_wan(None) == ""

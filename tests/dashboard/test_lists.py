@@ -58,8 +58,8 @@ def test_overdue_problems(problems):
     p1, _p2, p3, _p4 = problems
     rows = overdue_problems(JUNE_30)
     assert rows == [{"problem_id": p1.id, "description": "用地报批滞后", "project": "甲-新材料项目", "unit": "甲镇",
-                     "leader": "李包联", "deadline_on": "2025-06-20", "days_overdue": 10, "escalation_level": 1,
-                     "status": "已交办"}]
+                     "leader": "李包联", "deadline_on": "2025-06-20", "days_overdue": 10, "escalation_level": 2,
+                     "level_reason": "超期10天，自动升为2级督办（分管县领导）", "status": "督办中"}]
     # On 24 June p3 was still open (销号 on 25 June): the most overdue first.
     earlier = overdue_problems(date(2025, 6, 24))
     assert [(r["problem_id"], r["days_overdue"]) for r in earlier] == [(p3.id, 23), (p1.id, 4)]

@@ -24,7 +24,7 @@ def test_cockpit_shows_the_figures(client, county, taskforce):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "项目攻坚驾驶舱" in html and "截至 2025-06-30" in html
-    assert "5.00" in html and "目标 10.00" in html            # 签约额 5亿 of 10亿
+    assert ">5<span" in html and "目标 10<" in html     # 签约额 5亿 of 10亿, no trailing .00
     assert "25.0%" in html and "（1/4）" in html               # start rate with numerator/denominator
     assert "完成 50.0%，序时进度 50.0%" in html
     for chart in ("cumulative", "funnel", "funds", "ranking"):
@@ -64,7 +64,7 @@ def test_leader_and_unit_users_see_the_county_dashboard(client, county, login, m
     client.post("/logout")
     login(unit_user)
     html = client.get(URL).get_data(as_text=True)
-    assert "5.00" in html                                  # county figures
+    assert ">5<span" in html                            # county figures
     assert "甲-装备项目签约" not in html                    # but only their own records' alerts
     assert "乙-在谈项目跟进已逾期" in html
     assert "预警阈值" not in html                           # no settings link without reference access
@@ -134,7 +134,8 @@ def test_alert_settings_page(client, login, make, seeded):
     html = client.get("/dashboard/alert-settings").get_data(as_text=True)
     assert "签约未开工预警天数" in html and 'value="90"' in html
     form = {"signed_not_started_days": "60", "year_end_risk_month": "9", "stale_days": "45", "fund_deadline_days": "10",
-            "problem_deadline_days": "5", "progress_yellow_points": "８", "progress_red_points": "25"}
+            "problem_deadline_days": "5", "progress_yellow_points": "８", "progress_red_points": "25",
+            "problem_level2_days": "7", "problem_level3_days": "30"}
     response = client.post("/dashboard/alert-settings", data=form)
     assert response.status_code == 302
     db.session.expire_all()
@@ -155,7 +156,7 @@ def test_alert_settings_refuse_bad_values(client, login, make, seeded, field, va
     login(admin)
     form = {"signed_not_started_days": "60", "year_end_risk_month": "10", "stale_days": "45",
             "fund_deadline_days": "10", "problem_deadline_days": "5", "progress_yellow_points": "10",
-            "progress_red_points": "30", field: value}
+            "progress_red_points": "30", "problem_level2_days": "7", "problem_level3_days": "30", field: value}
     response = client.post("/dashboard/alert-settings", data=form)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)

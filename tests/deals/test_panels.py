@@ -109,7 +109,7 @@ def test_project_panel_lists_linked_deals(app, make):
     assert context["summary"] == {"count": 2, "signed_count": 2, "signed_amount_yuan": 150_000_000, "started_count": 1}
     with app.test_request_context():
         html = render_template(template, panel=context)
-    assert "关联招商项目" in html and "15,000.00 万元" in html and "/deals/" in html
+    assert "关联招商项目" in html and "15,000 万元" in html and "/deals/" in html
 
 
 def test_leader_and_unit_panels(app, make):

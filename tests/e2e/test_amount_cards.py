@@ -22,8 +22,9 @@ def test_large_amounts_fit_their_cards(page, browser_login, make, seeded):
     page.goto("/funds/")
     page.get_by_role("link", name="城区集中供热专项债").click()
     cards = page.locator("[data-testid=amounts] .amount-card")
+    cards.first.wait_for()  # count() does not wait for the navigation the click started
     assert cards.count() == 6
-    assert page.locator('[data-key="requested"]').inner_text().startswith("125,000.00")
+    assert page.locator('[data-key="requested"]').inner_text().startswith("125,000")
     clipped = page.eval_on_selector_all(
         "[data-testid=amounts] .amount-card .card-body > div",
         "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)")

@@ -34,8 +34,12 @@ def test_leader_page_shows_portfolio(page, browser_login, make, seeded):
     browser_login(user)
     page.locator("nav").get_by_role("link", name="包联").click()
     page.get_by_role("link", name="程县长").click()
-    page.wait_for_url(f"**/portfolios/leaders/{me.id}")
+    page.wait_for_url(f"**/portfolios/leaders/{me.id}?*")
     assert page.get_by_test_id("owner-name").inner_text() == "程县长"
+    # The year's counted figures by default; the records of every year under 全部年度.
+    page.get_by_test_id("portfolio-period").locator("select").select_option("all")
+    page.wait_for_url(f"**/portfolios/leaders/{me.id}?year=all")
+    assert page.get_by_test_id("all-years-note").is_visible()
 
     projects = page.get_by_test_id("owner-projects")
     assert projects.get_by_role("link", name="巴公镇精密铸造产业园").is_visible()
@@ -50,7 +54,7 @@ def test_leader_page_shows_portfolio(page, browser_login, make, seeded):
     assert row.get_by_text("督办中").is_visible()
     assert row.get_by_test_id("overdue-badge").inner_text() == "超期12天"
     figures = page.get_by_test_id("key-figures").inner_text()
-    assert "超期 1 个" in figures and "签约额 5.00 亿元" in figures and "已下达 5,000.00 万元" in figures
+    assert "超期 1 个" in figures and "签约额 5 亿元" in figures and "已下达 5,000 万元" in figures
     screenshot(page, "leader-page")
 
     # The problem link leads to its page with the flow history.

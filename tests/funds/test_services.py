@@ -170,7 +170,7 @@ def test_adjustment_with_reason_may_break_the_rules(make, central):
     # Disbursed now exceeds approved through adjustments; a spend within disbursed is still accepted …
     add_ledger_entry(app_, kind="支出", entry_on=date(2025, 8, 1), amount_yuan=1000 * WAN)
     # … while a further disbursement is still refused, naming both sums.
-    with pytest.raises(InputError, match="下达累计 900.00 万元，拨付累计将达 1,060.00 万元"):
+    with pytest.raises(InputError, match="下达累计 900 万元，拨付累计将达 1,060 万元"):
         add_ledger_entry(app_, kind="拨付", entry_on=date(2025, 8, 1), amount_yuan=10 * WAN)
 
 

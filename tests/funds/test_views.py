@@ -65,18 +65,18 @@ def test_list_shows_everything_with_totals(client, data, finance):
         assert title in html
     # requested 5000+2000+800+3000 = 10800; approved 4000+2500; disbursed 3000+2500; spent 1200
     assert _totals(html).count("合计 4 项") == 1
-    for figure in ("10,800.00", "6,500.00", "5,500.00", "1,200.00"):
+    for figure in ("10,800", "6,500", "5,500", "1,200"):
         assert figure in _totals(html)
 
 
 @pytest.mark.parametrize("query, titles, requested", [
-    ("year=2025", {"供热管网专项债", "污水处理中央预算内", "乡村振兴储备"}, "7,800.00"),
-    ("channel={bond}", {"供热管网专项债", "上年专项债"}, "8,000.00"),
-    ("status=已申报", {"污水处理中央预算内"}, "2,000.00"),
-    ("unit={unit_b}", {"乡村振兴储备", "上年专项债"}, "3,800.00"),
-    ("leader={lead_b}", {"污水处理中央预算内", "乡村振兴储备"}, "2,800.00"),
-    ("project={project}", {"供热管网专项债", "污水处理中央预算内"}, "7,000.00"),
-    ("year=2025&channel={central}&q=储备", {"乡村振兴储备"}, "800.00"),
+    ("year=2025", {"供热管网专项债", "污水处理中央预算内", "乡村振兴储备"}, "7,800"),
+    ("channel={bond}", {"供热管网专项债", "上年专项债"}, "8,000"),
+    ("status=已申报", {"污水处理中央预算内"}, "2,000"),
+    ("unit={unit_b}", {"乡村振兴储备", "上年专项债"}, "3,800"),
+    ("leader={lead_b}", {"污水处理中央预算内", "乡村振兴储备"}, "2,800"),
+    ("project={project}", {"供热管网专项债", "污水处理中央预算内"}, "7,000"),
+    ("year=2025&channel={central}&q=储备", {"乡村振兴储备"}, "800"),
 ])
 def test_list_filters(client, data, finance, query, titles, requested):
     ids = {key: data[key].id for key in ("bond", "central", "unit_b", "lead_b", "project")}
@@ -124,14 +124,14 @@ def test_channel_summary_page_and_export(client, data, finance):
     html = client.get("/funds/summary?year=2025&as_of=2025-06-30").get_data(as_text=True)
     row = html[html.index('data-channel="地方政府专项债券"'):]
     row = row[:row.index("</tr>")]
-    assert 'data-key="count">1<' in row and 'data-key="approved">4,000.00<' in row
+    assert 'data-key="count">1<' in row and 'data-key="approved">4,000<' in row
     assert 'data-key="approval-rate">100.0%<' in row and 'data-key="spend-progress">30.0%<' in row  # 1200 ÷ 4000 issued
     central = html[html.index('data-channel="中央预算内投资"'):]
     central = central[:central.index("</tr>")]
     assert 'data-key="count">1<' in central and 'data-key="decided">0<' in central  # a2 declared, a3 reserve
     early = client.get("/funds/summary?year=2025&as_of=2025-03-31").get_data(as_text=True)
     row = early[early.index('data-channel="地方政府专项债券"'):]
-    assert 'data-key="approved">0.00<' in row[:row.index("</tr>")]
+    assert 'data-key="approved">0<' in row[:row.index("</tr>")]
     sheet = openpyxl.load_workbook(io.BytesIO(client.get("/funds/summary/export?year=2025&as_of=2025-06-30").data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert "截至2025-06-30" in rows[0][0]
@@ -168,7 +168,7 @@ def test_create_application(client, data, finance):
     assert app_.status_changes[0].effective_on == date(2025, 2, 1)
     assert app_.status_changes[0].actor_id == finance.id
     detail = client.get(response.location).get_data(as_text=True)
-    assert "东区管网二期" in detail and "12,000.00" in detail and 'data-testid="audit-timeline"' in detail
+    assert "东区管网二期" in detail and "12,000" in detail and 'data-testid="audit-timeline"' in detail
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -253,7 +253,7 @@ def test_ledger_form_rules(client, data, finance):
     spent = client.post(url, data={"kind": "支出", "entry_on": "2025-07-02", "amount_yuan": "0.5万"})
     assert spent.status_code == 302
     html = client.get(f"/funds/{a1.id}").get_data(as_text=True)
-    assert 'data-key="disbursed">4,500.00' in html and 'data-key="remaining">-500.00' in html
+    assert 'data-key="disbursed">4,500' in html and 'data-key="remaining">-500' in html
     assert 'data-key="spent">1,200.50' in html
     assert "调整原因：省级追加拨付，下达文件待补" in html
 
@@ -340,4 +340,4 @@ def test_panel_templates_render(app, data, make):
         login_user(admin)
         html = render_template_string('{% from "_macros/panels.html" import render_panels %}{{ render_panels(p) }}',
                                       p=[project_applications(data["project"], admin)])
-    assert "供热管网专项债" in html and "7,000.00" in html and "4,000.00" in html
+    assert "供热管网专项债" in html and "7,000" in html and "4,000" in html

@@ -108,7 +108,7 @@ def test_fund_errors(county):
                  None, None, 50, "2025-05-01", None, None, None, None])
     plan, _ = services.build_plan("funds", funds_file(rows), "x.xlsx", create_leaders=False)
     errors = {r.number: r.errors for r in plan.rows}
-    assert errors[3][0][:2] == ("O", "拨付金额（万元）") and "少于系统已登记的3,000.00万元" in errors[3][0][2]
+    assert errors[3][0][:2] == ("O", "拨付金额（万元）") and "少于系统已登记的3,000万元" in errors[3][0][2]
     assert errors[4][0][:2] == ("C", "资金渠道") and "彩票公益金" in errors[4][0][2]
     assert errors[5] == [("K", "申报日期", "当前状态为“已下达”，请填写申报日期"),
                          ("N", "下达日期", "填写了下达金额，请填写下达日期")]

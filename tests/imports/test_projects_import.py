@@ -63,7 +63,7 @@ def test_code_first_then_name_and_undo(seeded):
     plan, batch = services.import_file("projects", "项目-7月.xlsx", projects_file(rows))
     db.session.commit()
     assert [r.action for r in plan.rows] == ["update", "update", "unchanged"]
-    assert "年度计划投资：8,000.00 万元 → 9,000.00 万元" in plan.rows[0].changes
+    assert "年度计划投资：8,000 万元 → 9,000 万元" in plan.rows[0].changes
     park = db.session.scalar(sa.select(Project).where(Project.code == "2501-140525-04-01-100001"))
     assert park.name == "巴公装备制造园基础设施工程（一期）" and park.annual_plan_yuan == 90_000_000
     assert db.session.scalar(sa.select(Project.code).where(Project.name == "城区供水管网改造工程")) \

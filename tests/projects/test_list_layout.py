@@ -27,7 +27,7 @@ def test_long_project_names_are_shortened_in_lists(client, login, make, seeded):
     leader = make.leader("甲领导")
     make.project(long_name, plan_year=2025, leader=leader)
     db.session.commit()
-    for url in ("/projects/?year=2025", f"/portfolios/leaders/{leader.id}"):
+    for url in ("/projects/?year=2025", f"/portfolios/leaders/{leader.id}?year=2025"):
         body = client.get(url).get_data(as_text=True)
         shown = re.search(rf'title="{long_name}">([^<]*)<', body).group(1)
         assert shown.endswith("…") and len(shown) <= 41, url

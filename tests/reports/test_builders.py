@@ -26,7 +26,7 @@ def test_pdf_has_chinese_text_and_key_figures(pdf_bytes):
     assert "发布日期：2025年7月3日（第1版）" in text
     # 5,234,567,890 yuan: 52.35 亿元 in headlines, 523,456.79 万元 in tables.
     assert "52.35亿元（23个项目）" in text
-    assert "523,456.79" in text and "1,800,000.00" in text
+    assert "523,456.79" in text and "1,800,000" in text
     assert "29.1%" in text and "50.0%" in text and "-20.9个百分点" in text
     assert "12.35亿元（4个项目）" in text  # June alone
     assert "30.4%（7/23）" in text  # same-year start rate with numerator and denominator
@@ -93,7 +93,7 @@ def test_missing_font_fails_loudly(tmp_path):
 def test_excel_one_sheet_per_section_with_values_and_formats():
     figures = sample_figures()
     book = workbook(build_xlsx(figures, ISSUED))
-    assert book.sheetnames == ["封面", "签约情况", "月度累计", "当年开工率", "转化漏斗", "资金到位", "争资争项",
+    assert book.sheetnames == ["封面", "签约情况", "同比", "月度累计", "当年开工率", "转化漏斗", "资金到位", "争资争项",
                                "乡镇赛马", "部门赛马", "已签约未开工", "逾期问题", "包联领导"]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A3", sheet.title
@@ -111,6 +111,7 @@ def test_excel_one_sheet_per_section_with_values_and_formats():
     assert yuan(year_row[2]) == 5_234_567_890 and yuan(year_row[3]) == 180 * YI
     assert year_row[4] == pytest.approx(5_234_567_890 / (180 * YI))
     assert signed["C4"].number_format == "#,##0.00" and signed["E4"].number_format == "0.0%"
+    assert signed["D4"].number_format == "#,##0"  # a whole 万元 figure shows no .00
     funds = book["争资争项"]
     channel_rows = rows(funds)
     assert [r[0] for r in channel_rows] == list(figures["metrics"]["funds"]) + ["合计"]
@@ -132,4 +133,4 @@ def test_deals_without_a_responsible_unit_are_noted_under_the_ranking():
     figures["metrics"]["units_unassigned"] = {"signed_count": 2, "signed_amount_yuan": 3 * YI, "started_count": 0,
                                               "start_rate": 0.0}
     text = squeeze(pdf_text(build_pdf(figures, ISSUED)))
-    assert "另有未明确招商责任单位的签约项目2个、签约额30,000.00万元，不参与排名。" in text
+    assert "另有未明确招商责任单位的签约项目2个、签约额30,000万元，不参与排名。" in text

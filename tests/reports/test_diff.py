@@ -29,10 +29,10 @@ def test_changed_figures_are_listed_with_issued_and_current_values():
     assert set(result) == {"招商签约 · 签约额", "招商签约 · 预警等级", "赛马排名 · 巴公镇 · 目标完成率",
                            "争资争项 · 中央预算内投资 · 下达金额", "领导包联 · 程立新 · 逾期问题"}
     amount = result["招商签约 · 签约额"]
-    assert (amount.issued, amount.now, amount.change) == ("523,456.79 万元", "533,456.79 万元", "+10,000.00 万元")
+    assert (amount.issued, amount.now, amount.change) == ("523,456.79 万元", "533,456.79 万元", "+10,000 万元")
     rate = result["赛马排名 · 巴公镇 · 目标完成率"]
     assert (rate.issued, rate.now, rate.change) == ("80.0%", "90.0%", "+10.0个百分点")
-    assert result["争资争项 · 中央预算内投资 · 下达金额"].change == "−8,000.00 万元"
+    assert result["争资争项 · 中央预算内投资 · 下达金额"].change == "−8,000 万元"
     assert (result["招商签约 · 预警等级"].issued, result["招商签约 · 预警等级"].now) == ("黄色预警", "红色预警")
 
 

@@ -121,9 +121,9 @@ def test_difference_view_after_a_past_record_is_edited(client, login, make, coun
     differences = page[page.index('data-testid="differences"'):page.index('data-testid="changes-since"')]
     assert "发布后数据有变动" in differences
     flat = squeeze(differences.replace("<td", " <td"))
-    assert "招商签约·签约额</td><tdclass=\"text-money\">35,000.00万元</td>" in flat
-    assert "<tdclass=\"text-moneyfw-semibold\">15,000.00万元</td>" in flat
-    assert "−20,000.00万元" in flat
+    assert "招商签约·签约额</td><tdclass=\"text-money\">35,000万元</td>" in flat
+    assert "<tdclass=\"text-moneyfw-semibold\">15,000万元</td>" in flat
+    assert "−20,000万元" in flat
     assert "招商签约·项目数" in flat and "已签约未开工·乙·储能电池项目" in flat and "移出" in flat
     changes = page[page.index('data-testid="changes-since"'):]
     # The stage row (date and note) and the deal (签约日期): three field changes, two records.

@@ -19,11 +19,19 @@ from app.dashboard.metrics.deals import (
     unit_ranking,
 )
 from app.dashboard.metrics.funds import fund_figures, project_figures
-from app.dashboard.metrics.lists import leader_summary, overdue_problems, signed_not_started
+from app.dashboard.metrics.lists import (
+    leader_figures,
+    leader_summary,
+    overdue_problems,
+    signed_not_started,
+    unit_figures,
+    unit_summary,
+)
 from app.dashboard.metrics.periods import read_thresholds, time_progress
+from app.dashboard.metrics.yoy import yoy_figures
 
-__all__ = ["alert_counts", "alert_groups", "alerts", "compute_metrics", "leader_summary", "overdue_problems",
-           "signed_not_started", "time_progress"]
+__all__ = ["alert_counts", "alert_groups", "alerts", "compute_metrics", "leader_figures", "leader_summary",
+           "overdue_problems", "signed_not_started", "time_progress", "unit_figures", "unit_summary"]
 
 
 def compute_metrics(year: int, as_of: date) -> dict:
@@ -48,4 +56,5 @@ def compute_metrics(year: int, as_of: date) -> dict:
         "units": units,
         "units_unassigned": unassigned,
         "monthly": monthly_series(year, as_of, signed["target_yuan"]),
+        "yoy": yoy_figures(year, as_of, totals=totals, funds_total=funds_total),
     }

@@ -31,6 +31,7 @@ from app.funds.models import FundApplication
 from app.people.models import Unit
 from app.people.queries import target_value
 from app.problems.models import ESCALATION_LEVELS, Problem
+from app.problems.queries import effective_level, escalation_days
 
 KINDS = {
     "progress": "进度落后序时",
@@ -185,7 +186,7 @@ def _problem_conditions(as_of: date, settings: dict | None) -> tuple:
 
 def problem_alerts(as_of: date, *, user=None, limit: int | None = None, settings: dict | None = None) -> list[dict]:
     """Open problems due within N days (default 3), and overdue ones (→ 督办)."""
-    stmt = (sa.select(Problem.id, Problem.description, Problem.deadline_on, Problem.escalation_level, Unit.name)
+    stmt = (sa.select(Problem.id, Problem.description, Problem.deadline_on, effective_level(as_of, escalation_days(settings)), Unit.name)
             .outerjoin(Unit, Problem.unit_id == Unit.id)
             .where(*_problem_conditions(as_of, settings))
             .order_by(Problem.deadline_on, Problem.id))
@@ -197,7 +198,7 @@ def problem_alerts(as_of: date, *, user=None, limit: int | None = None, settings
         if deadline < as_of:
             result.append(_alert(
                 "problem_deadline", "danger", f"问题逾期 {(as_of - deadline).days} 天：{short}",
-                f"办结时限 {deadline.isoformat()}{unit_text}，当前督办层级：{ESCALATION_LEVELS.get(level, level)}，建议督办",
+                f"办结时限 {deadline.isoformat()}{unit_text}，督办中，当前督办层级：{int(level)}级（{ESCALATION_LEVELS.get(int(level), level)}）",
                 url, problem_id=pid))
         else:
             left = (deadline - as_of).days

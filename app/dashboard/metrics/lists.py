@@ -16,7 +16,14 @@ from app.extensions import db
 from app.funds.models import FundApplication, FundLedgerEntry
 from app.people.models import Leader, Unit
 from app.problems.models import Problem
-from app.problems.queries import OPEN_STATUSES
+from app.problems.queries import (
+    effective_level,
+    effective_status,
+    escalation_days,
+    is_open_at,
+    is_overdue,
+    level_reason,
+)
 from app.projects.models import Project
 
 
@@ -31,7 +38,7 @@ def signed_not_started_clause(year: int, as_of: date):
 
 
 def signed_not_started(year: int, as_of: date, *, user=None, signed_before: date | None = None,
-                       limit: int | None = None) -> list[dict]:
+                       limit: int | None = None, leader_id: int | None = None) -> list[dict]:
     """Counted deals signed in Y up to D with no 开工 by D and not terminated by D; longest waiting first.
 
     ``signed_before`` keeps the deals signed before that date; ``limit`` gives the first ones only.
@@ -49,6 +56,8 @@ def signed_not_started(year: int, as_of: date, *, user=None, signed_before: date
     )
     if signed_before is not None:
         stmt = stmt.where(Deal.signed_on < signed_before)
+    if leader_id is not None:
+        stmt = stmt.where(Deal.leader_id == leader_id)
     if limit is not None:
         stmt = stmt.limit(limit)
     rows = db.session.execute(_scoped(stmt, Deal, user)).all()
@@ -61,32 +70,32 @@ def signed_not_started(year: int, as_of: date, *, user=None, signed_before: date
 
 
 def open_problem_clause(as_of: date):
-    """Problems found by D and still open at D (not 退回, not 销号 on or before D)."""
-    return sa.and_(
-        Problem.found_on <= as_of,
-        sa.or_(Problem.status.in_(OPEN_STATUSES),
-               sa.and_(Problem.status == "已销号", Problem.resolved_on > as_of)),
-    )
+    """Problems found by D and still open at D (the problems feature's definition)."""
+    return is_open_at(as_of)
 
 
-def overdue_problems(as_of: date, *, user=None) -> list[dict]:
-    """Problems open at D whose deadline is before D; most overdue first."""
+def overdue_problems(as_of: date, *, user=None, leader_id: int | None = None) -> list[dict]:
+    """Problems open at D whose deadline is before D, with their effective status and level; most overdue first."""
     stmt = (
         sa.select(Problem.id, Problem.description, Project.name, Deal.name, Unit.name, Leader.name,
-                  Problem.deadline_on, Problem.escalation_level, Problem.status)
+                  Problem.deadline_on, Problem.escalation_level, effective_level(as_of, escalation_days()),
+                  effective_status(as_of))
         .outerjoin(Project, Problem.project_id == Project.id)
         .outerjoin(Deal, Problem.deal_id == Deal.id)
         .outerjoin(Unit, Problem.unit_id == Unit.id)
         .outerjoin(Leader, Problem.leader_id == Leader.id)
-        .where(open_problem_clause(as_of), Problem.deadline_on < as_of)
+        .where(is_overdue(as_of))
         .order_by(Problem.deadline_on, Problem.id)
     )
+    if leader_id is not None:
+        stmt = stmt.where(Problem.leader_id == leader_id)
     rows = db.session.execute(_scoped(stmt, Problem, user)).all()
     return [
         {"problem_id": pid, "description": text, "project": project or deal, "unit": unit, "leader": leader,
          "deadline_on": deadline.isoformat(), "days_overdue": (as_of - deadline).days,
-         "escalation_level": level, "status": status}
-        for pid, text, project, deal, unit, leader, deadline, level, status in rows
+         "escalation_level": int(level), "level_reason": level_reason(stored, int(level), (as_of - deadline).days),
+         "status": status}
+        for pid, text, project, deal, unit, leader, deadline, stored, level, status in rows
     ]
 
 
@@ -94,9 +103,16 @@ def _by_leader(stmt) -> dict:
     return {leader_id: values for leader_id, *values in db.session.execute(stmt).all()}
 
 
-def leader_summary(year: int, as_of: date, *, user=None) -> list[dict]:
-    """Per county leader (包联): projects, signed deals, fund amounts and problems of year Y as of D."""
-    leaders_stmt = sa.select(Leader).where(Leader.is_active).order_by(Leader.sort_order, Leader.id)
+def leader_summary(year: int, as_of: date, *, user=None, leader_id: int | None = None) -> list[dict]:
+    """Per county leader (包联): projects, signed deals, fund amounts and problems of year Y as of D.
+
+    The one definition of a leader's figures: report section 八, the 包联 list and each leader's
+    page (``leader_id`` picks one leader, active or not) all read these rows.
+    """
+    if leader_id is not None:
+        leaders_stmt = sa.select(Leader).where(Leader.id == leader_id)
+    else:
+        leaders_stmt = sa.select(Leader).where(Leader.is_active).order_by(Leader.sort_order, Leader.id)
     if user is not None and is_leader_account(user):
         leaders_stmt = leaders_stmt.where(Leader.id == own_leader_id(user))
     leaders = db.session.scalars(leaders_stmt).all()
@@ -118,8 +134,8 @@ def leader_summary(year: int, as_of: date, *, user=None) -> list[dict]:
         .group_by(FundApplication.leader_id))
     problems = _by_leader(
         sa.select(Problem.leader_id, sa.func.count(Problem.id),
-                  sa.func.coalesce(sa.func.sum(sa.case((Problem.deadline_on < as_of, 1), else_=0)), 0))
-        .where(open_problem_clause(as_of)).group_by(Problem.leader_id))
+                  sa.func.coalesce(sa.func.sum(sa.case((is_overdue(as_of), 1), else_=0)), 0))
+        .where(is_open_at(as_of)).group_by(Problem.leader_id))
     result = []
     for leader in leaders:
         n_deals, amount, started = deals.get(leader.id, (0, 0, 0))
@@ -133,3 +149,38 @@ def leader_summary(year: int, as_of: date, *, user=None) -> list[dict]:
             "open_problems": as_int(open_count), "overdue_problems": as_int(overdue),
         })
     return result
+
+
+def leader_figures(year: int, as_of: date, leader_id: int) -> dict:
+    """One leader's row of ``leader_summary`` (report section 八)."""
+    return leader_summary(year, as_of, leader_id=leader_id)[0]
+
+
+EMPTY_UNIT_ROW = {"signed_count": 0, "signed_amount_yuan": 0, "target_yuan": None, "completion_rate": None,
+                  "gap_level": "ok", "started_count": 0, "start_rate": None, "rank": None,
+                  "open_problems": 0, "overdue_problems": 0}
+
+
+def unit_summary(year: int, as_of: date) -> dict[int, dict]:
+    """Per unit id: its 赛马 row (report section 五; deals by 招商责任单位) plus open and overdue problems at D.
+
+    Units without signed deals or a target have no 赛马 row and get zero figures (rank None).
+    """
+    from app.dashboard.metrics.deals import unit_ranking
+
+    ranking, _unassigned = unit_ranking(year, as_of)
+    problems = _by_leader(
+        sa.select(Problem.unit_id, sa.func.count(Problem.id),
+                  sa.func.coalesce(sa.func.sum(sa.case((is_overdue(as_of), 1), else_=0)), 0))
+        .where(is_open_at(as_of)).group_by(Problem.unit_id))
+    rows = {row["unit_id"]: dict(row) for row in ranking}
+    for unit_id in set(rows) | {key for key in problems if key is not None}:
+        row = rows.setdefault(unit_id, {**EMPTY_UNIT_ROW, "unit_id": unit_id})
+        open_count, overdue = problems.get(unit_id, (0, 0))
+        row["open_problems"], row["overdue_problems"] = as_int(open_count), as_int(overdue)
+    return rows
+
+
+def unit_figures(year: int, as_of: date, unit_id: int) -> dict:
+    """One unit's row of ``unit_summary``."""
+    return unit_summary(year, as_of).get(unit_id) or {**EMPTY_UNIT_ROW, "unit_id": unit_id}

@@ -9,6 +9,7 @@ from app.core.settings import THRESHOLDS, read_thresholds, threshold  # noqa: F4
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
+
 def year_start(year: int) -> date:
     return date(year, 1, 1)
 

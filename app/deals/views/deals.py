@@ -10,6 +10,7 @@ from app.core.errors import InputError
 from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
 from app.core.money import format_yi
+from app.core.pagination import paginate
 from app.core.permissions import can, own_unit_id, require
 from app.deals import bp, queries, services, stages
 from app.deals.forms import DealForm
@@ -33,7 +34,7 @@ def _filter_choices() -> dict:
 @require("deals")
 def list_deals():
     filters = queries.DealFilters.from_args(request.args)
-    page = db.paginate(queries.deals_stmt(filters, current_user), per_page=queries.PER_PAGE, error_out=False)
+    page = paginate(queries.deals_stmt(filters, current_user), per_page=queries.PER_PAGE)
     return render_template("deals/list.html", page=page, filters=filters, totals=queries.deal_totals(filters, current_user),
                            sorts=queries.SORTS, **_filter_choices())
 

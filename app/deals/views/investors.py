@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.core.audit_display import timeline_for
 from app.core.errors import InputError
+from app.core.pagination import paginate
 from app.core.permissions import require
 from app.deals import bp, queries, services
 from app.deals.forms import ConfirmForm, ContactForm, InvestorForm
@@ -33,7 +34,7 @@ def _ensure_can_edit(investor: Investor) -> None:
 @require("deals")
 def list_investors():
     q = (request.args.get("q") or "").strip()
-    page = db.paginate(queries.investors_stmt(q), per_page=queries.PER_PAGE, error_out=False)
+    page = paginate(queries.investors_stmt(q), per_page=queries.PER_PAGE)
     counts = queries.deal_counts([investor.id for investor in page.items])
     return render_template("deals/investors.html", page=page, q=q, counts=counts)
 
