@@ -239,7 +239,9 @@ def application_detail(app_id: int):
     history = timeline_for(app_, related=[("fund_status_changes", [c.id for c in app_.status_changes]),
                                           ("fund_reviews", [r.id for r in app_.reviews]),
                                           ("fund_ledger_entries", [e.id for e in app_.ledger])])
-    return render_template("funds/detail.html", app_=app_, sums=sums, history=history,
+    from app.records.views import record_extras
+
+    return render_template("funds/detail.html", app_=app_, sums=sums, history=history, extras=record_extras(app_),
                            project_links=_project_links(app_.projects), can_edit=can(current_user, "funds", "edit"))
 
 

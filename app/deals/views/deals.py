@@ -102,8 +102,10 @@ def deal_detail(deal_id: int):
                ("funds_in_place", [f.id for f in deal.funds_in_place])]
     current = deal.stage_before_hold if deal.stage == "暂缓" else deal.stage
     next_stage = STAGES[STAGES.index(current) + 1] if current in STAGES[:-1] and deal.stage != "终止" else None
+    from app.records.views import record_extras
+
     return render_template(
-        "deals/detail.html", deal=deal, timeline=queries.deal_timeline(deal), history=timeline_for(deal, related=related),
+        "deals/detail.html", deal=deal, extras=record_extras(deal), timeline=queries.deal_timeline(deal), history=timeline_for(deal, related=related),
         changes=queries.stage_changes(deal), funds=queries.funds_summary(deal), next_stage=next_stage,
         editable=can(current_user, "deals", "edit"), project_url=project_url(deal.project),
         can_link=can(current_user, "deals", "edit") and can(current_user, "projects", "edit"),
