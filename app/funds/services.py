@@ -76,7 +76,7 @@ def create_application(data: dict, *, actor=None, effective_on: date | None = No
     start = effective_on or today()
     if start > today():
         raise InputError(f"登记日期（{start}）不能晚于今天", field="effective_on")
-    app_ = FundApplication(**{**data, "status": "谋划储备"})
+    app_ = FundApplication(**{"owner_id": getattr(actor, "id", None), **data, "status": "谋划储备"})
     _validate(app_)
     db.session.add(app_)
     db.session.flush()

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from app.core.errors import InputError
 from app.extensions import db
-from app.records import bp, filetypes, queries, services, targets
+from app.records import bp, filetypes, ownership, queries, services, targets
 from app.records.bp_helpers import back_to
 from app.records.forms import CommentForm, DeleteAttachmentForm, UploadForm
 from app.records.models import Attachment
@@ -130,6 +130,26 @@ def add_comment(record_type: str, record_id: int):
     return redirect(targets.page_url(record_type, record) + "#comments")
 
 
+@bp.route("/<record_type>/<int:record_id>/owner", methods=["POST"])
+@record_area
+def change_owner(record_type: str, record_id: int):
+    from app.auth.models import User
+
+    record = _record_or_404(record_type, record_id)
+    if record_type not in ownership.OWNED or not targets.may_edit(current_user, record_type, record):
+        abort(403)
+    owner = db.session.get(User, request.form.get("owner_id", type=int) or 0)
+    try:
+        ownership.set_owner(record, owner, actor=current_user)
+    except InputError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"承办人已改为“{owner}”。", "success")
+    return redirect(targets.page_url(record_type, record))
+
+
 def record_extras(record) -> dict:
     """What a record page shows of files and 批示; clears the unread mark when the owner reads them.
 
@@ -151,6 +171,9 @@ def record_extras(record) -> dict:
         "can_comment": targets.may_comment(current_user, record_type, record),
         "upload_form": UploadForm(), "comment_form": CommentForm(), "delete_form": DeleteAttachmentForm(),
         "max_mb": services.max_bytes() // (1024 * 1024),
+        "owner_choices": (ownership.owner_candidates(record)
+                          if record_type in ownership.OWNED and targets.may_edit(current_user, record_type, record)
+                          else None),
     }
 
 

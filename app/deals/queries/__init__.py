@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.core.dates import today
+from app.core.ownership import mine_clause
 from app.core.permissions import can, can_see, visible
 from app.deals.models import ALL_STAGES, Deal, FundsInPlace, Investor, Negotiation, deal_co_units
 from app.deals.queries.common import as_int, like_pattern
@@ -94,6 +95,7 @@ class DealFilters:
     year: int | None = None
     counted: bool | None = None
     follow: str | None = None
+    owner_id: int | None = None  # 我负责的: the deals one user owns
     sort: str = "updated"
     direction: str = "desc"
 
@@ -110,6 +112,7 @@ class DealFilters:
             investor_id=_int_arg(args, "investor"),
             year=year if year and 2000 <= year <= 2100 else None, counted=counted,
             follow=args.get("follow") if args.get("follow") in FOLLOW_UP_GROUPS else None,
+            owner_id=_int_arg(args, "owner"),
             sort=sort, direction="asc" if args.get("dir") == "asc" else "desc",
         )
 
@@ -124,7 +127,7 @@ class DealFilters:
             where.append(Deal.stage == self.stage)
         for column, value in ((Deal.lead_unit_id, self.lead_unit_id), (Deal.township_id, self.township_id),
                               (Deal.leader_id, self.leader_id), (Deal.industry_id, self.industry_id),
-                              (Deal.investor_id, self.investor_id)):
+                              (Deal.investor_id, self.investor_id), (Deal.owner_id, self.owner_id)):
             if value is not None:
                 where.append(column == value)
         if self.year is not None:
@@ -142,7 +145,7 @@ class DealFilters:
             "q": self.q or None, "stage": self.stage, "lead_unit": self.lead_unit_id, "township": self.township_id,
             "leader": self.leader_id, "industry": self.industry_id, "investor": self.investor_id, "year": self.year,
             "counted": None if self.counted is None else ("1" if self.counted else "0"), "follow": self.follow,
-            "sort": None if self.sort == "updated" else self.sort, "dir": "asc" if self.direction == "asc" else None,
+            "owner": self.owner_id, "sort": None if self.sort == "updated" else self.sort, "dir": "asc" if self.direction == "asc" else None,
         }
         values.update(overrides)
         return {key: value for key, value in values.items() if value is not None}
@@ -248,8 +251,10 @@ def follow_ups(user, on: date, *, limit: int = FOLLOW_UP_LIMIT) -> FollowUps | N
     if not can(user, "deals") or (user.role != "leader" and not can(user, "deals", "edit")):
         return None
     groups, counts = {}, {}
+    mine = mine_clause(Deal, user)  # the owner's own, unless the user oversees the unit or county
     for group in ("overdue", "today", "this_week"):
-        condition = sa.and_(pending_follow_up_clause(*follow_up_window(group, on)), IN_PIPELINE)
+        condition = sa.and_(pending_follow_up_clause(*follow_up_window(group, on)), IN_PIPELINE,
+                            *([mine] if mine is not None else []))
         stmt = (sa.select(Negotiation).join(Negotiation.deal).where(condition)
                 .order_by(Negotiation.next_follow_up_on, Negotiation.id).limit(limit)
                 .options(selectinload(Negotiation.deal).selectinload(Deal.investor)))
