@@ -65,11 +65,17 @@ def deal_timeline(deal: Deal) -> list[TimelineEvent]:
             lines.append(f"结果：{negotiation.result}")
         if negotiation.next_step:
             lines.append(f"下一步：{negotiation.next_step}")
-        if negotiation.next_follow_up_on:
+        if negotiation.next_follow_up_on and negotiation.deleted_at is None:
             state = "（已跟进）" if negotiation.follow_up_done else ""
             lines.append(f"下次跟进：{negotiation.next_follow_up_on.isoformat()}{state}")
+        if negotiation.follow_up_note:
+            lines.append(f"跟进情况：{negotiation.follow_up_note}")
+        title = f"洽谈（{negotiation.kind}）"
+        if negotiation.deleted_at is not None:  # kept in the timeline, marked, with the reason
+            title += "（已删除）"
+            lines.append(f"删除原因：{negotiation.delete_reason}")
         events.append(TimelineEvent(negotiation.held_on, negotiation.created_at, "negotiation",
-                                    f"洽谈（{negotiation.kind}）", who("negotiations", negotiation.id), lines, negotiation))
+                                    title, who("negotiations", negotiation.id), lines, negotiation))
     for entry in deal.funds_in_place:
         lines = [f"{entry.kind} {format_wan(entry.amount_yuan)} 万元"] + ([entry.evidence] if entry.evidence else [])
         events.append(TimelineEvent(entry.received_on, entry.created_at, "funds", "资金到位",

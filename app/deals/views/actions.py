@@ -19,6 +19,7 @@ from app.deals.forms import (
     StageMoveForm,
 )
 from app.deals.models import ALL_STAGES, STAGE_DATE_FIELDS, STAGES, DealStageChange, FundsInPlace, Negotiation
+from app.deals.negotiations import close_follow_up
 from app.deals.views.common import load_child, load_deal, show_error, unit_choices
 from app.extensions import db
 from app.projects.models import Project
@@ -110,13 +111,13 @@ def follow_up_done(negotiation_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.mark_follow_up_done(negotiation, actor=current_user)
+            close_follow_up(negotiation, note=request.form.get("note"), actor=current_user)
         except InputError as exc:
             db.session.rollback()
             flash(exc.message, "danger")
         else:
             db.session.commit()
-            flash(f"“{negotiation.deal.name}”的跟进已标记完成。", "success")
+            flash(f"“{negotiation.deal.name}”的跟进已标记完成，可在项目页“洽谈记录”中撤销。", "success")
     target = form.next.data or ""
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
