@@ -306,8 +306,11 @@ def add_review(app_id: int):
 @require("funds", "edit")
 def add_ledger_entry(app_id: int):
     def save(app_, form):
-        services.record_ledger_entry(app_, form.data_for_service(), actor=current_user,
-                                     sync_status=bool(form.sync_status.data))
+        from app.records.services import attach_uploads
+
+        entry = services.record_ledger_entry(app_, form.data_for_service(), actor=current_user,
+                                             sync_status=bool(form.sync_status.data))
+        attach_uploads(entry, request.files.getlist(form.files.name), actor=current_user)
 
     def prepare(app_, form):
         if not app_.channel.is_bond:  # 发行 is for bonds only

@@ -20,6 +20,7 @@ from app.problems.forms import EscalateForm, MoveForm, ProblemForm
 from app.problems.models import ESCALATION_LEVELS, Problem
 from app.projects.models import Project
 from app.projects.views import page_number
+from app.records.services import attach_uploads
 
 
 @bp.route("/")
@@ -146,6 +147,7 @@ def move_problem(problem_id: int):
             change = services.move_problem(problem, form.to_status.data, effective_on=form.effective_on.data,
                                            actor=current_user, note=form.note.data,
                                            resolution=form.resolution.data)
+            attach_uploads(change, request.files.getlist(form.files.name), actor=current_user)
         except InputError as exc:
             db.session.rollback()
             _error_to(form, exc, "to_status")

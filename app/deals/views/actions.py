@@ -23,10 +23,20 @@ from app.deals.negotiations import close_follow_up
 from app.deals.views.common import load_child, load_deal, show_error, unit_choices
 from app.extensions import db
 from app.projects.models import Project
+from app.records.services import attach_uploads
 
 
 def _back(deal_id: int, anchor: str = ""):
     return redirect(url_for("deals.deal_detail", deal_id=deal_id) + anchor)
+
+
+def _next_stage(deal) -> str | None:
+    """What 变更阶段 offers first: the stage after the current one (resuming, for a deal on hold)."""
+    if deal.stage == "暂缓":
+        return deal.stage_before_hold
+    if deal.stage in STAGES[:-1]:
+        return STAGES[STAGES.index(deal.stage) + 1]
+    return None
 
 
 @bp.route("/<int:deal_id>/stage", methods=["GET", "POST"])
@@ -40,12 +50,13 @@ def move_stage(deal_id: int):
     form.to_stage.choices = options(s for s in ALL_STAGES if s != deal.stage)
     if request.method == "GET":
         wanted = request.args.get("to")
-        form.to_stage.data = wanted if wanted in ALL_STAGES and wanted != deal.stage else None
+        form.to_stage.data = wanted if wanted in ALL_STAGES and wanted != deal.stage else _next_stage(deal)
         form.effective_on.data = today()
     if form.validate_on_submit():
         try:
-            services.move_deal_to_stage(deal, form.to_stage.data, effective_on=form.effective_on.data,
-                                        actor=current_user, note=form.note.data, reason=form.reason.data)
+            change = services.move_deal_to_stage(deal, form.to_stage.data, effective_on=form.effective_on.data,
+                                                 actor=current_user, note=form.note.data, reason=form.reason.data)
+            attach_uploads(change, request.files.getlist(form.files.name), actor=current_user)
         except InputError as exc:
             show_error(form, exc, "to_stage")
         else:

@@ -104,12 +104,26 @@ def deal_detail(deal_id: int):
     next_stage = STAGES[STAGES.index(current) + 1] if current in STAGES[:-1] and deal.stage != "终止" else None
     from app.records.views import record_extras
 
+    extras = record_extras(deal)
     return render_template(
-        "deals/detail.html", deal=deal, extras=record_extras(deal), timeline=queries.deal_timeline(deal), history=timeline_for(deal, related=related),
+        "deals/detail.html", deal=deal, extras=extras, timeline=_with_comments(queries.deal_timeline(deal), extras["comments"]), history=timeline_for(deal, related=related),
         changes=queries.stage_changes(deal), funds=queries.funds_summary(deal), next_stage=next_stage,
         editable=can(current_user, "deals", "edit"), project_url=project_url(deal.project),
         can_link=can(current_user, "deals", "edit") and can(current_user, "projects", "edit"),
     )
+
+
+def _with_comments(events: list, comments: list) -> list:
+    """The deal timeline with its 批示 merged in, newest first."""
+    from datetime import datetime, timedelta
+
+    from app.deals.queries.timeline import TimelineEvent
+
+    for c in comments:
+        title = "领导批示" if c.author is not None and c.author.role == "leader" else "批示"
+        events.append(TimelineEvent((c.created_at + timedelta(hours=8)).date(), c.created_at, "comment", title,
+                                    str(c.author or "系统"), [c.body], c))
+    return sorted(events, key=lambda e: (e.on, e.at or datetime.min), reverse=True)
 
 
 def _deal_form(deal: Deal | None = None) -> DealForm:
