@@ -80,3 +80,60 @@ def test_drop_with_a_bad_date_shows_the_rule_in_the_dialog(page, browser_login, 
     expect(dialog.locator(".invalid-feedback")).to_contain_text("不能早于")
     db.session.expire_all()
     assert db.session.get(type(deal), deal.id).stage == "已签约"
+
+
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def test_attach_a_pdf_to_a_deal_and_open_it(page, browser_login, make, seeded, tmp_path):
+    user = make.user("investment", username="attach_e2e")
+    deal = create_deal({"name": "附件测试项目"}, actor=user, effective_on=today() - timedelta(days=3))
+    db.session.commit()
+    pdf = tmp_path / "投资协议.pdf"
+    pdf.write_bytes(PDF)
+    browser_login(user)
+    page.goto(f"/deals/{deal.id}")
+    panel = page.locator("[data-testid=attachments]")
+    panel.locator("input[type=file]").set_input_files(str(pdf))
+    expect(panel.locator(".js-file-name")).to_have_text("投资协议.pdf")
+    panel.get_by_role("button", name="上传").click()
+    page.wait_for_load_state("load")
+    link = page.locator("[data-testid=attachment-link]", has_text="投资协议.pdf")
+    expect(link).to_have_count(1)
+    expect(page.locator("[data-testid=attachment]")).to_contain_text("attach_e2e")
+    response = page.request.get(link.get_attribute("href"))
+    assert response.status == 200 and response.body() == PDF
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("inline")
+    with page.context.expect_page() as opened:
+        link.click()
+    viewer = opened.value
+    viewer.wait_for_load_state()
+    assert "/records/attachments/" in viewer.url
+    viewer.close()
+
+
+def test_leader_comment_reaches_the_owner(page, browser_login, make, seeded):
+    boss = make.leader("赵副县长")
+    owner = make.user("investment", username="owner_e2e")
+    leader_user = make.user("leader", username="leader_e2e", leader=boss)
+    deal = create_deal({"name": "批示测试项目", "leader_id": boss.id}, actor=owner, effective_on=today() - timedelta(days=3))
+    db.session.commit()
+    browser_login(leader_user)
+    page.goto(f"/deals/{deal.id}")
+    page.locator("[data-testid=comment-form] textarea").fill("请抓紧落实用地，月底前报进展")
+    page.locator("[data-testid=comment-form] button[type=submit]").click()
+    expect(page.locator("[data-testid=comment]")).to_contain_text("请抓紧落实用地")
+    page.goto(f"/portfolios/leaders/{boss.id}")
+    expect(page.locator("[data-testid=leader-comments]")).to_contain_text("请抓紧落实用地")
+    page.context.clear_cookies()
+
+    browser_login(owner)
+    panel = page.locator("[data-testid=unread-comments]")
+    expect(panel).to_contain_text("请抓紧落实用地")
+    panel.get_by_role("link", name="批示测试项目").click()
+    expect(page.locator("[data-testid=comment] [data-testid=unread]")).to_have_count(1)
+    expect(page.locator("[data-testid=deal-timeline] [data-kind=comment]")).to_contain_text("领导批示")
+    page.goto("/")
+    expect(page.locator("[data-testid=unread-comments]")).to_have_count(0)
