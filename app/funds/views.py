@@ -234,11 +234,14 @@ def edit_application(app_id: int):
 @bp.route("/<int:app_id>")
 @require("funds")
 def application_detail(app_id: int):
+    from app.records.queries import audit_related
+
     app_ = get_visible_or_404(FundApplication, app_id)
     sums = services.ledger_sums(app_)
     history = timeline_for(app_, related=[("fund_status_changes", [c.id for c in app_.status_changes]),
                                           ("fund_reviews", [r.id for r in app_.reviews]),
-                                          ("fund_ledger_entries", [e.id for e in app_.ledger])])
+                                          ("fund_ledger_entries", [e.id for e in app_.ledger]),
+                                          *audit_related(app_)])
     from app.records.views import record_extras
 
     return render_template("funds/detail.html", app_=app_, sums=sums, history=history, extras=record_extras(app_),

@@ -123,7 +123,10 @@ def _render_detail(problem: Problem, move_form=None, escalate_form=None, status:
 
     move_form = move_form or _move_form(problem)
     escalate_form = escalate_form or EscalateForm(prefix="escalate", level=min(problem.escalation_level + 1, 3))
-    history = timeline_for(problem, related=[("problem_status_changes", [c.id for c in problem.status_changes])])
+    from app.records.queries import audit_related
+
+    history = timeline_for(problem, related=[("problem_status_changes", [c.id for c in problem.status_changes]),
+                                             *audit_related(problem)])
     return render_template("problems/detail.html", problem=problem, row=queries.row_for(problem, today()),
                            move_form=move_form, escalate_form=escalate_form, history=history,
                            levels=ESCALATION_LEVELS, editable=may_edit_problem(current_user, problem),

@@ -10,6 +10,14 @@ from app.core.models import Audited
 from app.extensions import db
 
 
+def _record_label(record_type: str) -> str:
+    """招商项目 for ``deals`` … in timelines."""
+    from app.records.targets import targets
+
+    target = targets().get(record_type)
+    return target.label if target is not None else record_type
+
+
 class Attachment(Audited, db.Model):
     """One uploaded file; the bytes live in the attachment store under their SHA-256."""
 
@@ -36,6 +44,9 @@ class Attachment(Audited, db.Model):
     def audit_title(self) -> str:
         return self.filename
 
+    def audit_value(self, field: str, raw: str) -> str | None:
+        return _record_label(raw) if field == "record_type" else None
+
 
 class Comment(Audited, db.Model):
     """A 批示 (from a leader) or 意见 (from an editor) on a deal, fund application or problem."""
@@ -57,3 +68,6 @@ class Comment(Audited, db.Model):
 
     def audit_title(self) -> str:
         return (self.body or "")[:30]
+
+    def audit_value(self, field: str, raw: str) -> str | None:
+        return _record_label(raw) if field == "record_type" else None

@@ -33,6 +33,16 @@ def attachments_for(record, *, with_children: bool = True) -> list[Attachment]:
     return list(db.session.scalars(stmt))
 
 
+def audit_related(record) -> list[tuple[str, list[int]]]:
+    """Attachments (live or deleted, of the record and its steps) and 批示, for the record's audit history."""
+    targets = [(record_type_of(record), [record.id]), *[(kind, ids) for kind, ids in children_of(record) if ids]]
+    condition = sa.or_(*[sa.and_(Attachment.record_type == kind, Attachment.record_id.in_(ids)) for kind, ids in targets])
+    attachment_ids = list(db.session.scalars(sa.select(Attachment.id).where(condition)))
+    comment_ids = list(db.session.scalars(sa.select(Comment.id).where(
+        Comment.record_type == record_type_of(record), Comment.record_id == record.id)))
+    return [("attachments", attachment_ids), ("comments", comment_ids)]
+
+
 def deleted_count(record) -> int:
     return db.session.scalar(sa.select(sa.func.count(Attachment.id)).where(
         Attachment.record_type == record_type_of(record), Attachment.record_id == record.id,

@@ -46,6 +46,9 @@ def test_unit_uploads_pdf_and_downloads_it_inline(client, login, make):
     assert plain.headers["Content-Disposition"].startswith("attachment;")
     created = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "attachments")).all()
     assert [e.action for e in created] == ["create"] and created[0].user_id == user.id
+    # The upload shows in the deal's audit history, named by the record it belongs to.
+    history = client.get(f"/deals/{deal.id}").get_data(as_text=True)
+    assert "所属记录：招商项目" in history and "文件名：投资协议.pdf" in history
 
 
 def test_type_is_judged_by_content_not_name(client, login, make):

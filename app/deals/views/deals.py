@@ -96,10 +96,11 @@ def export_deals():
 @bp.route("/<int:deal_id>")
 @require("deals")
 def deal_detail(deal_id: int):
+    from app.records.queries import audit_related
     deal = load_deal(deal_id)
     related = [("deal_stage_changes", [c.id for c in deal.stage_changes]),
                ("negotiations", [n.id for n in deal.negotiations]),
-               ("funds_in_place", [f.id for f in deal.funds_in_place])]
+               ("funds_in_place", [f.id for f in deal.funds_in_place]), *audit_related(deal)]
     current = deal.stage_before_hold if deal.stage == "暂缓" else deal.stage
     next_stage = STAGES[STAGES.index(current) + 1] if current in STAGES[:-1] and deal.stage != "终止" else None
     from app.records.views import record_extras
