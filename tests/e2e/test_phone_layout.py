@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.core.dates import today
 from app.deals.services import add_negotiation, create_deal, move_deal_to_stage
 from app.extensions import db
+from app.people.models import Unit
 from tests.e2e.conftest import screenshot
 
 PHONE = {"width": 390, "height": 844}
@@ -16,18 +18,13 @@ NO_SIDEWAYS = "document.scrollingElement.scrollWidth"
 
 @pytest.fixture
 def phone_deal(make, seeded):
-    import sqlalchemy as sa
-
-    from app.people.models import Unit
-
     user = make.user("investment", username="phone_e2e")
     township = db.session.scalar(sa.select(Unit).where(Unit.name == "巴公镇"))
-    investor = make.investor() if hasattr(make, "investor") else None
     deals = []
     for number in range(6):
         deal = create_deal({"name": f"晋城高端装备制造产业园第{number + 1}期智能化改造提升项目",
                             "contract_amount_yuan": 123_450_000 * (number + 1), "township_id": township.id,
-                            "lead_unit_id": township.id, "investor": investor}, actor=user,
+                            "lead_unit_id": township.id}, actor=user,
                            effective_on=today() - timedelta(days=60))
         move_deal_to_stage(deal, "已签约", effective_on=today() - timedelta(days=30))
         add_negotiation(deal, {"held_on": today() - timedelta(days=20), "kind": "来访",
@@ -88,3 +85,19 @@ def test_log_a_negotiation_on_a_phone(page, browser_login, phone_deal):
     page.wait_for_url(f"**/deals/{deal.id}*")
     expect(page.locator("[data-testid=negotiation]").first).to_contain_text("电话确认签约仪式时间")
     assert page.evaluate(NO_SIDEWAYS) <= 390
+
+
+def test_fund_and_problem_lists_are_cards(page, browser_login, make, phone_deal):
+    _user, deal = phone_deal
+    admin = make.user("admin", username="phone_admin")
+    make.fund_application("泽州县城区污水管网改造及雨污分流工程（二期）", requested=86_000_000)
+    make.problem(deal=deal, description="项目用地指标尚未落实，需自然资源部门协调解决", unit_id=deal.township_id)
+    db.session.commit()
+    _phone(page, browser_login, admin)
+    page.goto("/funds/")
+    expect(page.locator("[data-testid=fund-card]").first).to_contain_text("污水管网改造")
+    assert page.evaluate(NO_SIDEWAYS) <= 390
+    page.goto("/problems/")
+    expect(page.locator("[data-testid=problem-card]").first).to_contain_text("用地指标")
+    assert page.evaluate(NO_SIDEWAYS) <= 390
+    screenshot(page, "phone-problem-list")
