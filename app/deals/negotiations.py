@@ -6,6 +6,7 @@ timeline. Services flush; callers commit.
 
 from app.core.dates import today, utcnow
 from app.core.errors import InputError
+from app.core.text import clean_text
 from app.deals.models import NEGOTIATION_KINDS, Negotiation
 from app.extensions import db
 
@@ -55,7 +56,7 @@ def update_negotiation(negotiation: Negotiation, data: dict, *, actor=None) -> N
 def delete_negotiation(negotiation: Negotiation, *, reason: str | None, actor=None) -> None:
     """Withdraw a wrongly logged negotiation: kept (and audited) with its reason, its follow-up dropped."""
     _live(negotiation)
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise InputError("删除洽谈记录必须填写原因", field="reason")
     negotiation.deleted_at = utcnow()
@@ -74,7 +75,7 @@ def close_follow_up(negotiation: Negotiation, *, note: str | None = None, actor=
         raise InputError("该跟进已标记完成")
     negotiation.follow_up_done = True
     negotiation.follow_up_done_at = utcnow()
-    negotiation.follow_up_note = (note or "").strip()[:500] or None
+    negotiation.follow_up_note = clean_text(note)[:500] or None
     db.session.flush()
 
 

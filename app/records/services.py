@@ -7,6 +7,7 @@ from flask import current_app
 
 from app.core.dates import utcnow
 from app.core.errors import InputError
+from app.core.text import clean_text
 from app.extensions import db
 from app.records import filetypes
 from app.records.models import Attachment, Comment
@@ -80,7 +81,7 @@ def attach_uploads(record, uploads, *, actor=None) -> list[Attachment]:
 
 def delete_attachment(attachment: Attachment, *, reason: str | None, actor=None) -> None:
     """Hide an attachment (the file and its row stay; the deletion is audited with its reason)."""
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise InputError("删除附件必须填写原因", field="reason")
     if attachment.deleted_at is not None:
@@ -96,7 +97,7 @@ def add_comment(record, body: str | None, *, actor=None) -> Comment:
     record_type = record_type_of(record)
     if record_type not in COMMENTABLE:
         raise InputError("该记录不能批示")
-    body = (body or "").strip()
+    body = clean_text(body)
     if not body:
         raise InputError("请填写批示内容", field="body")
     if len(body) > COMMENT_MAX:

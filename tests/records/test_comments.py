@@ -55,3 +55,12 @@ def test_comment_on_a_problem_is_unread_for_its_unit(client, login, make):
     client.post("/logout")
     login(make.user("unit", unit=unit))
     assert "本周内销号" in client.get("/").get_data(as_text=True)
+
+
+def test_control_characters_never_reach_the_database(client, login, make):
+    login(make.user("taskforce"))
+    deal = make.deal()
+    db.session.commit()
+    response = client.post(f"/records/deals/{deal.id}/comments", data={"body": "请\x00尽快\x07处理\n第二行"})
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(Comment.body)) == "请尽快处理\n第二行"
