@@ -101,3 +101,16 @@ def test_fund_and_problem_lists_are_cards(page, browser_login, make, phone_deal)
     expect(page.locator("[data-testid=problem-card]").first).to_contain_text("用地指标")
     assert page.evaluate(NO_SIDEWAYS) <= 390
     screenshot(page, "phone-problem-list")
+
+
+def test_record_pages_and_board_fit_a_phone(page, browser_login, make, phone_deal):
+    _user, deal = phone_deal
+    admin = make.user("admin", username="phone_admin2")
+    application = make.fund_application("泽州县城区污水管网改造及雨污分流工程（三期）", requested=86_000_000)
+    problem = make.problem(deal=deal, description="项目用地指标尚未落实，需自然资源部门协调解决", unit_id=deal.township_id)
+    db.session.commit()
+    _phone(page, browser_login, admin)
+    for url in (f"/funds/{application.id}", f"/problems/{problem.id}", "/deals/board", f"/deals/{deal.id}/stage",
+                "/portfolios/leaders"):
+        page.goto(url)
+        assert page.evaluate(NO_SIDEWAYS) <= 390, url
