@@ -82,3 +82,16 @@ def test_application_owner_defaults_to_creator(make):
     user = make.user("finance")
     app_ = create_application({"title": "污水管网改造", "channel": make.channel(), "year": 2025}, actor=user)
     assert app_.owner_id == user.id
+
+
+def test_follow_up_counts_link_to_the_same_rows(client, login, make):
+    alice, bob = make.user("investment"), make.user("investment")
+    for name, actor in (("甲项目", alice), ("乙项目", bob), ("丙项目", None)):
+        deal = create_deal({"name": name}, actor=actor, effective_on=today() - timedelta(days=9))
+        _follow_up(deal, today())
+    db.session.commit()
+    login(alice)
+    home = client.get("/").get_data(as_text=True)
+    assert f"owner={alice.id}&amp;unowned=1" in home
+    page = client.get(f"/deals/?follow=today&owner={alice.id}&unowned=1").get_data(as_text=True)
+    assert "甲项目" in page and "丙项目" in page and "乙项目" not in page

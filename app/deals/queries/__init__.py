@@ -96,6 +96,7 @@ class DealFilters:
     counted: bool | None = None
     follow: str | None = None
     owner_id: int | None = None  # 我负责的: the deals one user owns
+    with_unowned: bool = False  # …and those nobody owns yet (what 我的跟进 counts for staff)
     sort: str = "updated"
     direction: str = "desc"
 
@@ -112,7 +113,7 @@ class DealFilters:
             investor_id=_int_arg(args, "investor"),
             year=year if year and 2000 <= year <= 2100 else None, counted=counted,
             follow=args.get("follow") if args.get("follow") in FOLLOW_UP_GROUPS else None,
-            owner_id=_int_arg(args, "owner"),
+            owner_id=_int_arg(args, "owner"), with_unowned=args.get("unowned") == "1",
             sort=sort, direction="asc" if args.get("dir") == "asc" else "desc",
         )
 
@@ -127,9 +128,12 @@ class DealFilters:
             where.append(Deal.stage == self.stage)
         for column, value in ((Deal.lead_unit_id, self.lead_unit_id), (Deal.township_id, self.township_id),
                               (Deal.leader_id, self.leader_id), (Deal.industry_id, self.industry_id),
-                              (Deal.investor_id, self.investor_id), (Deal.owner_id, self.owner_id)):
+                              (Deal.investor_id, self.investor_id)):
             if value is not None:
                 where.append(column == value)
+        if self.owner_id is not None:
+            mine = Deal.owner_id == self.owner_id
+            where.append(sa.or_(mine, Deal.owner_id.is_(None)) if self.with_unowned else mine)
         if self.year is not None:
             where.append(Deal.signed_on.between(date(self.year, 1, 1), date(self.year, 12, 31)))
         if self.counted is not None:
@@ -145,7 +149,7 @@ class DealFilters:
             "q": self.q or None, "stage": self.stage, "lead_unit": self.lead_unit_id, "township": self.township_id,
             "leader": self.leader_id, "industry": self.industry_id, "investor": self.investor_id, "year": self.year,
             "counted": None if self.counted is None else ("1" if self.counted else "0"), "follow": self.follow,
-            "owner": self.owner_id, "sort": None if self.sort == "updated" else self.sort, "dir": "asc" if self.direction == "asc" else None,
+            "owner": self.owner_id, "unowned": "1" if self.owner_id and self.with_unowned else None, "sort": None if self.sort == "updated" else self.sort, "dir": "asc" if self.direction == "asc" else None,
         }
         values.update(overrides)
         return {key: value for key, value in values.items() if value is not None}
