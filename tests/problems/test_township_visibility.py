@@ -28,3 +28,13 @@ def test_township_sees_problems_of_deals_located_in_it(client, login, make):
     db.session.commit()
     login(make.user("unit", unit=township))
     assert "环评待批" in client.get("/problems/").get_data(as_text=True)
+
+
+def test_project_page_of_a_township_counts_the_departments_problems(client, login, make):
+    township, department = make.unit("高都镇"), make.unit("县住房和城乡建设局", kind="县直部门")
+    project = make.project(township_id=township.id, lead_unit_id=township.id)
+    make.problem(project=project, unit_id=department.id, description="施工许可未办结")
+    db.session.commit()
+    login(make.user("unit", unit=township))
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "施工许可未办结" in page
