@@ -1,6 +1,7 @@
 """Attachments: upload, type and size refusal, scoped download, inline preview, soft delete audited."""
 
 import io
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -161,3 +162,57 @@ def test_office_and_wps_files_are_recognised():
     assert filetypes.detect(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100) is filetypes.OLE
     assert filetypes.detect(b"PK\x03\x04 not a zip") is None
     assert filetypes.detect(b"RIFF\x00\x00\x00\x00WEBPVP8 ") is filetypes.WEBP
+
+
+def test_ledger_entry_file_from_the_ledger_form(client, login, make):
+    login(make.user("finance"))
+    application = make.fund_application(steps=[("已申报", date(2025, 3, 1))])
+    db.session.commit()
+    response = client.post(f"/funds/{application.id}/ledger/new", content_type="multipart/form-data", data={
+        "kind": "下达", "entry_on": "2025-04-01", "amount_yuan": "500", "sync_status": "",
+        "files": (io.BytesIO(PDF), "下达文件.pdf")})
+    assert response.status_code == 302
+    attachment = db.session.scalar(sa.select(Attachment))
+    assert attachment.record_type == "fund_ledger_entries"
+    page = client.get(f"/funds/{application.id}").get_data(as_text=True)
+    assert "下达文件.pdf" in page and "资金台账 2025-04-01 下达" in page
+
+
+def test_other_unit_cannot_reach_an_applications_file(client, login, make):
+    own, other = make.unit("巴公镇"), make.unit("大阳镇")
+    application = make.fund_application(applicant_unit_id=own.id)
+    owner = make.user("unit", unit=own)
+    db.session.commit()
+    login(owner)
+    _upload(client, "fund_applications", application.id, "批复.pdf", PDF)
+    attachment_id = db.session.scalar(sa.select(Attachment.id))
+    client.post("/logout")
+    login(make.user("unit", unit=other))
+    db.session.commit()
+    assert client.get(f"/records/attachments/{attachment_id}").status_code == 404
+
+
+def test_township_reads_but_cannot_delete_a_departments_problem_file(client, login, make):
+    township, department = make.unit("巴公镇"), make.unit("县自然资源局", kind="县直部门")
+    project = make.project(township_id=township.id)
+    problem = make.problem(project=project, unit_id=department.id)
+    db.session.commit()
+    login(make.user("taskforce"))
+    _upload(client, "problems", problem.id, "现场照片.png", PNG)
+    attachment_id = db.session.scalar(sa.select(Attachment.id))
+    client.post("/logout")
+    login(make.user("unit", unit=township))
+    db.session.commit()
+    assert client.get(f"/records/attachments/{attachment_id}").status_code == 200
+    assert client.post(f"/records/attachments/{attachment_id}/delete", data={"reason": "x"}).status_code == 403
+    assert _upload(client, "problems", problem.id, "x.pdf", PDF).status_code == 403
+
+
+def test_investor_files(client, login, make):
+    from app.deals.services import create_investor
+
+    investor = create_investor({"name": "晋城测试投资有限公司"})
+    db.session.commit()
+    login(make.user("investment"))
+    _upload(client, "investors", investor.id, "营业执照.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 20)
+    assert "营业执照.jpg" in client.get(f"/deals/investors/{investor.id}").get_data(as_text=True)
