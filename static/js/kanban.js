@@ -64,6 +64,7 @@
   board.querySelectorAll(".kanban-cards").forEach(function (list) {
     Sortable.create(list, {
       group: "deals",
+      sort: false, // order inside a column is by last activity, not by hand
       draggable: ".kanban-card[data-stage-url]",
       forceFallback: true, // mouse and touch alike, no native drag image
       fallbackTolerance: 5,
