@@ -95,3 +95,15 @@ def test_follow_up_counts_link_to_the_same_rows(client, login, make):
     assert f"owner={alice.id}&amp;unowned=1" in home
     page = client.get(f"/deals/?follow=today&owner={alice.id}&unowned=1").get_data(as_text=True)
     assert "甲项目" in page and "丙项目" in page and "乙项目" not in page
+
+
+def test_mine_filter_in_the_fund_list(client, login, make):
+    from app.funds.services import create_application
+
+    alice, bob = make.user("finance"), make.user("finance")
+    create_application({"title": "我的申报", "channel": make.channel(), "year": 2025}, actor=alice)
+    create_application({"title": "别人的申报", "channel": make.channel(), "year": 2025}, actor=bob)
+    db.session.commit()
+    login(alice)
+    page = client.get(f"/funds/?owner={alice.id}").get_data(as_text=True)
+    assert "我的申报" in page and "别人的申报" not in page
