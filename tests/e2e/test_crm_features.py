@@ -102,6 +102,7 @@ def test_attach_a_pdf_to_a_deal_and_open_it(page, browser_login, make, seeded, t
     link = page.locator("[data-testid=attachment-link]", has_text="投资协议.pdf")
     expect(link).to_have_count(1)
     expect(page.locator("[data-testid=attachment]")).to_contain_text("attach_e2e")
+    screenshot(page, "deal-attachments")
     response = page.request.get(link.get_attribute("href"))
     assert response.status == 200 and response.body() == PDF
     assert response.headers["content-type"] == "application/pdf"
