@@ -53,6 +53,16 @@ def test_deal_list_is_cards_without_sideways_scroll(page, browser_login, phone_d
     expect(page.locator(".navbar-toggler")).to_be_visible()
     expect(page.locator("#mainNav")).to_be_hidden()
     screenshot(page, "phone-deal-list")
+    # The filters fold away; one tap opens them, and a set filter keeps them open.
+    filters = page.locator("[data-testid=deal-filters]")
+    expect(filters).to_be_hidden()
+    page.locator("[data-testid=filter-toggle]").click()
+    expect(filters).to_be_visible()
+    page.locator("#f-owner").check()
+    filters.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**owner=*")
+    expect(page.locator("[data-testid=deal-filters]")).to_be_visible()
+    assert page.locator("[data-testid=deal-card]").count() == 6
 
 
 def test_deal_page_stacks(page, browser_login, phone_deal):
