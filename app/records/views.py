@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from app.core.errors import InputError
 from app.extensions import db
 from app.records import bp, filetypes, ownership, queries, services, targets
-from app.records.bp_helpers import back_to
 from app.records.forms import CommentForm, DeleteAttachmentForm, UploadForm
 from app.records.models import Attachment
 from app.records.storage import store
@@ -55,6 +54,12 @@ def upload(record_type: str, record_id: int):
             else:
                 flash("请选择要上传的文件。", "warning")
     return redirect(targets.page_url(record_type, record) + "#attachments")
+
+
+def back_to(attachment):
+    """Back to the page showing the attachment's record, at its file list."""
+    record = targets.load(attachment.record_type, attachment.record_id)
+    return redirect(targets.page_url(attachment.record_type, record) + "#attachments")
 
 
 def _attachment_or_404(attachment_id: int) -> tuple[Attachment, object]:
