@@ -22,7 +22,7 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads (Excel ledgers)
+    MAX_CONTENT_LENGTH = 21 * 1024 * 1024  # uploads: Excel ledgers, attachments (20 MB) plus the form
     # Login throttling: after SOFT failures each attempt is slowed, after HARD the
     # account (or address) is locked for LOCK_MINUTES.
     LOGIN_SLOW_AFTER = 3
@@ -32,6 +32,13 @@ class Config:
     PAGE_SIZE = 20
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default; the testing config trades it for speed
     CRM_TODAY = os.environ.get("CRM_TODAY")  # ISO date; pins "today" for demos and tests
+    # Attachments: files by content hash under ATTACHMENTS_DIR, or in an S3-compatible bucket when
+    # ATTACHMENTS_S3_BUCKET is set (boto3 then reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+    ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR") or str(INSTANCE_DIR / "attachments")
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES") or 20 * 1024 * 1024)
+    ATTACHMENTS_S3_BUCKET = os.environ.get("ATTACHMENTS_S3_BUCKET")
+    ATTACHMENTS_S3_ENDPOINT = os.environ.get("ATTACHMENTS_S3_ENDPOINT")  # e.g. http://127.0.0.1:9000 for MinIO
+    ATTACHMENTS_S3_PREFIX = os.environ.get("ATTACHMENTS_S3_PREFIX", "attachments/")
 
 
 class DevelopmentConfig(Config):

@@ -13,7 +13,7 @@ from config import Config, ProductionConfig, config_from_env
 # bring models (the schema) and command-line groups. A missing module is an error, not skipped.
 FEATURES = [
     "auth", "people", "projects", "deals", "funds", "problems",
-    "portfolios", "dashboard", "reports", "imports",
+    "portfolios", "dashboard", "reports", "imports", "records",
 ]
 MODEL_FEATURES = ["auth", "people", "projects", "deals", "funds", "problems", "reports", "imports"]
 

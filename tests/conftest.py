@@ -32,9 +32,10 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
+        ATTACHMENTS_DIR = str(tmp_path_factory.mktemp("attachments"))
 
     application = create_app(Config)
     with application.app_context():

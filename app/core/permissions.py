@@ -84,6 +84,16 @@ def is_admin(user=None) -> bool:
     return getattr(user or current_user, "role", None) == ADMIN_ROLE
 
 
+def oversees_county(user=None) -> bool:
+    """The task force and admins: every record of the county is theirs to follow."""
+    return getattr(user or current_user, "role", None) in ("admin", "taskforce")
+
+
+def sees_whole_scope(user=None) -> bool:
+    """Home panels show everything in the user's scope (county, unit or 包联), not only what the user owns."""
+    return oversees_county(user) or is_unit_account(user) or is_leader_account(user)
+
+
 def own_unit_id(user=None) -> int | None:
     """The unit a unit account belongs to (None for every other role)."""
     user = user or current_user

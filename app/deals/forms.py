@@ -1,5 +1,6 @@
 """Forms of the deals feature: investors, deals, stage moves, negotiations, funds in place, linking."""
 
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -59,6 +60,7 @@ class StageMoveForm(ChineseForm):
     effective_on = FlexibleDateField("生效日期", not_future=True, validators=[DataRequired("请填写生效日期")])
     note = TextAreaField("说明/佐证（选填）", validators=[Optional(), Length(max=500)])
     reason = StringField("原因（终止或退回时必填）", validators=[Optional(), Length(max=400)])
+    files = MultipleFileField("佐证附件（选填：合同、营业执照、开工令等）", validators=[Optional()])
 
 
 class CorrectDateForm(ChineseForm):

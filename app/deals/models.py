@@ -101,6 +101,7 @@ class Deal(Audited, TimestampMixin, db.Model):
     contact_phone: Mapped[str | None] = mapped_column(sa.String(50), info={"label": "对接电话"})
     notes: Mapped[str | None] = mapped_column(sa.Text, info={"label": "备注"})
     last_activity_on: Mapped[date | None] = mapped_column(info={"label": "最近更新", "audit": False})
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True, info={"label": "承办人"})
 
     investor: Mapped[Investor | None] = relationship(back_populates="deals")
     industry: Mapped[Industry | None] = relationship()
@@ -108,6 +109,7 @@ class Deal(Audited, TimestampMixin, db.Model):
     township: Mapped[Unit | None] = relationship(foreign_keys=[township_id])
     leader: Mapped[Leader | None] = relationship()
     project: Mapped[Project | None] = relationship()
+    owner = relationship("User", foreign_keys=[owner_id])
     co_units: Mapped[list[Unit]] = relationship(secondary=deal_co_units, info={"label": "协同单位"})
     stage_changes: Mapped[list["DealStageChange"]] = relationship(
         back_populates="deal", cascade="all, delete-orphan",
@@ -191,8 +193,13 @@ class Negotiation(Audited, TimestampMixin, db.Model):
     next_follow_up_on: Mapped[date | None] = mapped_column(index=True, info={"label": "下次跟进日期"})
     follow_up_done: Mapped[bool] = mapped_column(default=False, info={"label": "已跟进"})
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), info={"label": "记录人"})
+    follow_up_note: Mapped[str | None] = mapped_column(sa.String(500), info={"label": "跟进情况"})
+    follow_up_done_at: Mapped[datetime | None] = mapped_column(info={"label": "跟进完成时间", "audit": False})
+    deleted_at: Mapped[datetime | None] = mapped_column(info={"label": "删除时间"})
+    delete_reason: Mapped[str | None] = mapped_column(sa.String(500), info={"label": "删除原因"})
 
     deal: Mapped[Deal] = relationship(back_populates="negotiations")
+    actor = relationship("User", foreign_keys=[actor_id])
 
     # 我的跟进 and the follow-up alerts look for open follow-ups by date.
     __table_args__ = (sa.Index("ix_negotiations_follow_up", "follow_up_done", "next_follow_up_on"),)

@@ -70,7 +70,7 @@ def create_deal(data: dict, *, actor=None, effective_on: date | None = None) -> 
     data = dict(data)
     stage = data.pop("stage", None) or Stage.LEAD
     co_units = data.pop("co_units", None) or []
-    deal = Deal(**{"is_counted": True, **data, "stage": Stage.LEAD})
+    deal = Deal(**{"is_counted": True, "owner_id": getattr(actor, "id", None), **data, "stage": Stage.LEAD})
     deal.co_units = list(co_units)
     try:
         _validate_deal(deal)

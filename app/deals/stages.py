@@ -71,6 +71,13 @@ def next_stage(stage: str, before_hold: str | None) -> str | None:
     return STAGES[STAGES.index(current) + 1]
 
 
+def offered_stage(stage: str, before_hold: str | None) -> str | None:
+    """What 变更阶段 offers first: the stage to resume for a deal on hold, else the next main stage."""
+    if stage == Stage.ON_HOLD:
+        return before_hold
+    return next_stage(stage, before_hold)
+
+
 def stages_before(stage: str, before_hold: str | None) -> list[str]:
     """Main stages a move back to needs a reason."""
     current = main_stage(stage, before_hold)

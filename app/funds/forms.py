@@ -1,5 +1,6 @@
 """Fund-application forms: the application, a status change, a review step, a ledger entry."""
 
+from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -69,6 +70,7 @@ class LedgerForm(ChineseForm):
     reason = StringField("调整原因", validators=[Optional(), Length(max=500, message="调整原因不能超过500字")])
     note = StringField("说明（文号等）", validators=[Optional(), Length(max=500, message="说明不能超过500字")])
     sync_status = BooleanField("同步更新申报状态（登记下达→“已下达”，登记拨付→“执行中”）", default=True)
+    files = MultipleFileField("批复/下达文件（选填，可多选）", validators=[Optional()])
 
     def data_for_service(self) -> dict:
         return {"kind": self.kind.data, "entry_on": self.entry_on.data, "amount_yuan": self.amount_yuan.data,

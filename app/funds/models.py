@@ -47,8 +47,10 @@ class FundApplication(Audited, TimestampMixin, db.Model):
     decided_on: Mapped[date | None] = mapped_column(info={"label": "结果日期"})
     status: Mapped[str] = mapped_column(sa.String(10), default="谋划储备", index=True, info={"label": "状态"})
     notes: Mapped[str | None] = mapped_column(sa.Text, info={"label": "备注"})
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True, info={"label": "承办人"})
 
     channel: Mapped[FundChannel] = relationship()
+    owner = relationship("User", foreign_keys=[owner_id])
     applicant_unit: Mapped[Unit | None] = relationship()
     leader: Mapped[Leader | None] = relationship()
     projects: Mapped[list[Project]] = relationship(secondary=fund_application_projects, info={"label": "关联项目"})

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.core.ownership import mine_clause
 from app.core.permissions import visible
 from app.core.settings import threshold
 from app.extensions import db
@@ -173,6 +174,7 @@ class Filters:
     unit_id: int | None = None
     leader_id: int | None = None
     project_id: int | None = None
+    owner_id: int | None = None  # 我负责的
     q: str = ""
     due: bool = False
     sort: str = "id"
@@ -191,13 +193,13 @@ class Filters:
         direction = "asc" if args.get("dir") == "asc" else "desc"
         filters = cls(channel_id=positive("channel"), status=status if status in ALL_STATUSES else None,
                       year=year if year and 2000 <= year <= 2100 else None, unit_id=positive("unit"),
-                      leader_id=positive("leader"), project_id=positive("project"),
+                      leader_id=positive("leader"), project_id=positive("project"), owner_id=positive("owner"),
                       q=(args.get("q") or "").strip()[:100], due=args.get("due") == "1",
                       sort=sort, direction=direction)
         filters.args = {k: v for k, v in {
             "channel": filters.channel_id, "status": filters.status, "year": filters.year,
             "unit": filters.unit_id, "leader": filters.leader_id, "project": filters.project_id,
-            "q": filters.q or None, "due": "1" if filters.due else None}.items() if v is not None}
+            "owner": filters.owner_id, "q": filters.q or None, "due": "1" if filters.due else None}.items() if v is not None}
         return filters
 
     @property
@@ -228,6 +230,8 @@ def filtered(filters: Filters, user=None):
         stmt = stmt.where(FundApplication.applicant_unit_id == filters.unit_id)
     if filters.leader_id:
         stmt = stmt.where(FundApplication.leader_id == filters.leader_id)
+    if filters.owner_id:
+        stmt = stmt.where(FundApplication.owner_id == filters.owner_id)
     if filters.project_id:
         linked = sa.select(fund_application_projects.c.application_id).where(
             fund_application_projects.c.project_id == filters.project_id)
@@ -289,7 +293,8 @@ def due_applications(user, as_of: date, days: int | None = None) -> list[FundApp
     """Applications still 谋划储备 whose 申报截止 is within ``days`` of ``as_of`` or already passed,
     the latest deadline first (the coming ones, then the most recently missed)."""
     days = deadline_days() if days is None else days
-    stmt = (sa.select(FundApplication).where(_due_clause(as_of, days))
+    mine = mine_clause(FundApplication, user)  # the owner's own, unless the user oversees more
+    stmt = (sa.select(FundApplication).where(_due_clause(as_of, days), *([mine] if mine is not None else []))
             .order_by(FundApplication.deadline_on.desc(), FundApplication.id))
     return list(db.session.scalars(visible(stmt, FundApplication, user)))
 

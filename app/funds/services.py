@@ -78,7 +78,7 @@ def create_application(data: dict, *, actor=None, effective_on: date | None = No
         raise InputError(f"登记日期（{start}）不能晚于今天", field="effective_on")
     if data.get("channel") is None:  # the relationship, for the rules that read the channel before a flush
         data["channel"] = db.session.get(FundChannel, data["channel_id"])
-    app_ = FundApplication(**{**data, "status": "谋划储备"})
+    app_ = FundApplication(**{"owner_id": getattr(actor, "id", None), **data, "status": "谋划储备"})
     _validate(app_)
     db.session.add(app_)
     db.session.add(FundStatusChange(application=app_, from_status=None, to_status="谋划储备",

@@ -237,12 +237,17 @@ def edit_application(app_id: int):
 @bp.route("/<int:app_id>")
 @require("funds")
 def application_detail(app_id: int):
+    from app.records.queries import audit_related
+
     app_ = get_visible_or_404(FundApplication, app_id)
     sums = services.ledger_sums(app_)
     history = timeline_for(app_, related=[("fund_status_changes", [c.id for c in app_.status_changes]),
                                           ("fund_reviews", [r.id for r in app_.reviews]),
-                                          ("fund_ledger_entries", [e.id for e in app_.ledger])])
-    return render_template("funds/detail.html", app_=app_, sums=sums, history=history,
+                                          ("fund_ledger_entries", [e.id for e in app_.ledger]),
+                                          *audit_related(app_)])
+    from app.records.views import record_extras
+
+    return render_template("funds/detail.html", app_=app_, sums=sums, history=history, extras=record_extras(app_),
                            project_links=_project_links(app_.projects), can_edit=can(current_user, "funds", "edit"))
 
 
@@ -307,8 +312,11 @@ def add_review(app_id: int):
 @require("funds", "edit")
 def add_ledger_entry(app_id: int):
     def save(app_, form):
-        services.record_ledger_entry(app_, form.data_for_service(), actor=current_user,
-                                     sync_status=bool(form.sync_status.data))
+        from app.records.services import attach_uploads
+
+        entry = services.record_ledger_entry(app_, form.data_for_service(), actor=current_user,
+                                             sync_status=bool(form.sync_status.data))
+        attach_uploads(entry, request.files.getlist(form.files.name), actor=current_user)
 
     def prepare(app_, form):
         if not app_.channel.is_bond:  # 发行 is for bonds only

@@ -1,5 +1,6 @@
 """Problem forms: register/edit, status move, escalation."""
 
+from flask_wtf.file import MultipleFileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -32,6 +33,7 @@ class MoveForm(ChineseForm):
     effective_on = FlexibleDateField("日期", not_future=True, validators=[InputRequired("请填写日期")])
     note = StringField("说明（退回时必填原因）", validators=[Optional(), Length(max=1000)])
     resolution = TextAreaField("办结情况（销号时必填）", validators=[Optional(), Length(max=4000)])
+    files = MultipleFileField("佐证附件（选填，可多选）", validators=[Optional()])
 
 
 class EscalateForm(ChineseForm):

@@ -52,6 +52,20 @@ class Problem(Audited, TimestampMixin, db.Model):
         back_populates="problem", cascade="all, delete-orphan", order_by="ProblemStatusChange.id"
     )
 
+    @classmethod
+    def scope_clause(cls, *, unit_id=None, leader_id=None):
+        """A unit sees the problems it owns and those of projects or deals located in it (a township
+        reads what happens on its ground); a leader his or her 包联 problems."""
+        if unit_id is not None:
+            in_place = sa.or_(
+                cls.project_id.in_(sa.select(Project.id).where(Project.township_id == unit_id)),
+                cls.deal_id.in_(sa.select(Deal.id).where(Deal.township_id == unit_id)),
+            )
+            return sa.or_(cls.unit_id == unit_id, in_place)
+        if leader_id is not None:
+            return cls.leader_id == leader_id
+        return sa.false()
+
     def audit_title(self) -> str:
         return (self.description or "")[:30]
 

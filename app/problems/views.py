@@ -11,15 +11,17 @@ from app.core.fields import choices_from, options
 from app.core.forms import show_input_error
 from app.core.pagination import paginate
 from app.core.panels import panel
-from app.core.permissions import can, ensure_can_edit, get_visible_or_404, keeps_own_unit, own_unit_id, require, visible
+from app.core.permissions import can, get_visible_or_404, keeps_own_unit, own_unit_id, require, visible
 from app.deals.models import Deal
 from app.extensions import db
 from app.people import queries as people
 from app.people.models import Leader, Unit
 from app.problems import bp, queries, services
+from app.problems.access import ensure_can_edit_problem, may_edit_problem
 from app.problems.forms import EscalateForm, MoveForm, ProblemForm
 from app.problems.models import ESCALATION_LEVELS, Problem
 from app.projects.models import Project
+from app.records.services import attach_uploads
 
 
 @bp.route("/")
@@ -87,7 +89,7 @@ def create_problem():
 @require("problems", "edit")
 def edit_problem(problem_id: int):
     problem = get_visible_or_404(Problem, problem_id)
-    ensure_can_edit("problems", problem)
+    ensure_can_edit_problem(problem)
     form = _problem_form(problem)
     if form.validate_on_submit():
         try:
@@ -112,13 +114,19 @@ def _move_form(problem: Problem) -> MoveForm:
 
 
 def _render_detail(problem: Problem, move_form=None, escalate_form=None, status: int = 200):
+    from app.records.views import record_extras
+
     move_form = move_form or _move_form(problem)
     row = queries.row_for(problem, today())
     escalate_form = escalate_form or EscalateForm(prefix="escalate", level=min(row.level + 1, 3))
-    history = timeline_for(problem, related=[("problem_status_changes", [c.id for c in problem.status_changes])])
+    from app.records.queries import audit_related
+
+    history = timeline_for(problem, related=[("problem_status_changes", [c.id for c in problem.status_changes]),
+                                             *audit_related(problem)])
     return render_template("problems/detail.html", problem=problem, row=row,
                            move_form=move_form, escalate_form=escalate_form, history=history,
-                           levels=ESCALATION_LEVELS), status
+                           levels=ESCALATION_LEVELS, editable=may_edit_problem(current_user, problem),
+                           extras=record_extras(problem)), status
 
 
 @bp.route("/<int:problem_id>")
@@ -131,13 +139,14 @@ def problem_detail(problem_id: int):
 @require("problems", "edit")
 def move_problem(problem_id: int):
     problem = get_visible_or_404(Problem, problem_id)
-    ensure_can_edit("problems", problem)
+    ensure_can_edit_problem(problem)
     form = _move_form(problem)
     if form.validate_on_submit():
         try:
             change = services.move_problem(problem, form.to_status.data, effective_on=form.effective_on.data,
                                            actor=current_user, note=form.note.data,
                                            resolution=form.resolution.data)
+            attach_uploads(change, request.files.getlist(form.files.name), actor=current_user)
         except InputError as exc:
             db.session.rollback()
             show_input_error(form, exc, "to_status")
@@ -152,7 +161,7 @@ def move_problem(problem_id: int):
 @require("problems", "edit")
 def escalate_problem(problem_id: int):
     problem = get_visible_or_404(Problem, problem_id)
-    ensure_can_edit("problems", problem)
+    ensure_can_edit_problem(problem)
     form = EscalateForm(prefix="escalate")
     if form.validate_on_submit():
         try:

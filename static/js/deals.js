@@ -12,8 +12,8 @@
     sync();
   }
 
-  function setupStageForm() {
-    var form = document.querySelector("[data-date-labels]");
+  function setupStageForm(root) {
+    var form = (root || document).querySelector("[data-date-labels]");
     if (!form) return;
     var labels = JSON.parse(form.getAttribute("data-date-labels") || "{}");
     var needsReason = JSON.parse(form.getAttribute("data-needs-reason") || "[]");
@@ -38,4 +38,6 @@
     setupCounted();
     setupStageForm();
   });
+  // The kanban's drop dialog loads the same stage form and wires it with this.
+  window.CRMDeals = { setupStageForm: setupStageForm };
 })();

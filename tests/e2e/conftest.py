@@ -35,6 +35,7 @@ def live_server(database_url, app):
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         WTF_CSRF_ENABLED = True
+        ATTACHMENTS_DIR = app.config["ATTACHMENTS_DIR"]
 
     server_app = create_app(Config)
     server = make_server("127.0.0.1", 0, server_app, threaded=True)

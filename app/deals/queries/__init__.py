@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.core.dates import today
+from app.core.ownership import mine_clause
 from app.core.permissions import can, can_see, is_leader_account, keeps_own_unit, visible
 from app.deals.models import Deal, FundsInPlace, Investor, Negotiation, deal_co_units
 from app.deals.queries.common import as_int, like_pattern
@@ -95,6 +96,8 @@ class DealFilters:
     year: int | None = None
     counted: bool | None = None
     follow: str | None = None
+    owner_id: int | None = None  # 我负责的: the deals one user owns
+    with_unowned: bool = False  # …and those nobody owns yet (what 我的跟进 counts for staff)
     sort: str = "updated"
     direction: str = "desc"
 
@@ -111,6 +114,7 @@ class DealFilters:
             investor_id=_int_arg(args, "investor"),
             year=year if year and 2000 <= year <= 2100 else None, counted=counted,
             follow=args.get("follow") if args.get("follow") in FOLLOW_UP_GROUPS else None,
+            owner_id=_int_arg(args, "owner"), with_unowned=args.get("unowned") == "1",
             sort=sort, direction="asc" if args.get("dir") == "asc" else "desc",
         )
 
@@ -128,6 +132,9 @@ class DealFilters:
                               (Deal.investor_id, self.investor_id)):
             if value is not None:
                 where.append(column == value)
+        if self.owner_id is not None:
+            mine = Deal.owner_id == self.owner_id
+            where.append(sa.or_(mine, Deal.owner_id.is_(None)) if self.with_unowned else mine)
         if self.year is not None:
             where.append(Deal.signed_on.between(date(self.year, 1, 1), date(self.year, 12, 31)))
         if self.counted is not None:
@@ -143,7 +150,7 @@ class DealFilters:
             "q": self.q or None, "stage": self.stage, "lead_unit": self.lead_unit_id, "township": self.township_id,
             "leader": self.leader_id, "industry": self.industry_id, "investor": self.investor_id, "year": self.year,
             "counted": None if self.counted is None else ("1" if self.counted else "0"), "follow": self.follow,
-            "sort": None if self.sort == "updated" else self.sort, "dir": "asc" if self.direction == "asc" else None,
+            "owner": self.owner_id, "unowned": "1" if self.owner_id and self.with_unowned else None, "sort": None if self.sort == "updated" else self.sort, "dir": "asc" if self.direction == "asc" else None,
         }
         values.update(overrides)
         return {key: value for key, value in values.items() if value is not None}
@@ -249,8 +256,10 @@ def follow_ups(user, on: date, *, limit: int = FOLLOW_UP_LIMIT) -> FollowUps | N
     if not can(user, "deals") or (not is_leader_account(user) and not can(user, "deals", "edit")):
         return None
     groups, counts = {}, {}
+    mine = mine_clause(Deal, user)  # the owner's own, unless the user oversees the unit or county
     for group in ("overdue", "today", "this_week"):
-        condition = sa.and_(pending_follow_up_clause(*follow_up_window(group, on)), IN_PIPELINE)
+        condition = sa.and_(pending_follow_up_clause(*follow_up_window(group, on)), IN_PIPELINE,
+                            *([mine] if mine is not None else []))
         stmt = (sa.select(Negotiation).join(Negotiation.deal).where(condition)
                 .order_by(Negotiation.next_follow_up_on, Negotiation.id).limit(limit)
                 .options(selectinload(Negotiation.deal).selectinload(Deal.investor)))

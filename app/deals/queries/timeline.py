@@ -36,13 +36,14 @@ def _beijing_day(moment: datetime) -> date:
     return (moment + timedelta(hours=8)).date()
 
 
-def deal_timeline(deal: Deal) -> list[TimelineEvent]:
+def deal_timeline(deal: Deal, *, extra_related: list[tuple[str, list[int]]] = ()) -> list[TimelineEvent]:
     """The deal page's one timeline: stage history, negotiations, funds in place and audited edits (with
     who and through what: 网页, 导入 …), newest first."""
     related = {
         "deal_stage_changes": [c.id for c in deal.stage_changes],
         "negotiations": [n.id for n in deal.negotiations],
         "funds_in_place": [f.id for f in deal.funds_in_place],
+        **dict(extra_related),  # e.g. the deal's attachments, so their deletions show as changes
     }
     targets = [sa.and_(AuditEntry.entity == "deals", AuditEntry.record_id == deal.id)]
     targets += [sa.and_(AuditEntry.entity == table, AuditEntry.record_id.in_(ids)) for table, ids in related.items() if ids]
@@ -68,11 +69,17 @@ def deal_timeline(deal: Deal) -> list[TimelineEvent]:
             lines.append(f"结果：{negotiation.result}")
         if negotiation.next_step:
             lines.append(f"下一步：{negotiation.next_step}")
-        if negotiation.next_follow_up_on:
+        if negotiation.next_follow_up_on and negotiation.deleted_at is None:
             state = "（已跟进）" if negotiation.follow_up_done else ""
             lines.append(f"下次跟进：{negotiation.next_follow_up_on.isoformat()}{state}")
+        if negotiation.follow_up_note:
+            lines.append(f"跟进情况：{negotiation.follow_up_note}")
+        title = f"洽谈（{negotiation.kind}）"
+        if negotiation.deleted_at is not None:  # kept in the timeline, marked, with the reason
+            title += "（已删除）"
+            lines.append(f"删除原因：{negotiation.delete_reason}")
         events.append(TimelineEvent(negotiation.held_on, negotiation.created_at, "negotiation",
-                                    f"洽谈（{negotiation.kind}）", who("negotiations", negotiation.id), lines, negotiation))
+                                    title, who("negotiations", negotiation.id), lines, negotiation))
     for entry in deal.funds_in_place:
         lines = [f"{entry.kind} {format_wan(entry.amount_yuan)} 万元"] + ([entry.evidence] if entry.evidence else [])
         events.append(TimelineEvent(entry.received_on, entry.created_at, "funds", "资金到位",
@@ -80,7 +87,7 @@ def deal_timeline(deal: Deal) -> list[TimelineEvent]:
     for entry in entries:
         if entry.entity == "deals" and entry.action == "update" and entry.field in _STAGE_COLUMNS:
             continue
-        if entry.action == "create":
+        if entry.action == "create" and entry.entity != "attachments":
             continue  # shown above as the business event itself (a deal's creation is its 线索 row)
         item = describe(entry)
         lines = [f"{c.label}：{c.old} → {c.new}" if item.action == "修改" else f"{c.label}：{c.new or c.old}"

@@ -1,3 +1,3 @@
 """Views of the deals feature, split by subject; importing them registers the routes and panels."""
 
-from app.deals.views import actions, deals, investors, panels  # noqa: F401
+from app.deals.views import actions, deals, investors, negotiations, panels  # noqa: F401

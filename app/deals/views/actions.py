@@ -19,10 +19,12 @@ from app.deals.forms import (
     StageMoveForm,
 )
 from app.deals.models import DealStageChange, FundsInPlace, Negotiation
-from app.deals.stages import ALL_STAGES, STAGE_DATE_FIELDS, Stage, stages_before
+from app.deals.negotiations import close_follow_up
+from app.deals.stages import ALL_STAGES, STAGE_DATE_FIELDS, Stage, offered_stage, stages_before
 from app.deals.views.common import load_child, load_deal, show_error, unit_choices
 from app.extensions import db
 from app.projects.models import Project
+from app.records.services import attach_uploads
 
 
 def _back(deal_id: int, anchor: str = ""):
@@ -40,12 +42,13 @@ def move_stage(deal_id: int):
     form.to_stage.choices = options(s for s in ALL_STAGES if s != deal.stage)
     if request.method == "GET":
         wanted = request.args.get("to")
-        form.to_stage.data = wanted if wanted in ALL_STAGES and wanted != deal.stage else None
+        form.to_stage.data = wanted if wanted in ALL_STAGES and wanted != deal.stage else offered_stage(deal.stage, deal.stage_before_hold)
         form.effective_on.data = today()
     if form.validate_on_submit():
         try:
-            services.move_deal_to_stage(deal, form.to_stage.data, effective_on=form.effective_on.data,
-                                        actor=current_user, note=form.note.data, reason=form.reason.data)
+            change = services.move_deal_to_stage(deal, form.to_stage.data, effective_on=form.effective_on.data,
+                                                 actor=current_user, note=form.note.data, reason=form.reason.data)
+            attach_uploads(change, request.files.getlist(form.files.name), actor=current_user)
         except InputError as exc:
             show_error(form, exc, "to_stage")
         else:
@@ -109,13 +112,13 @@ def follow_up_done(negotiation_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.mark_follow_up_done(negotiation)
+            close_follow_up(negotiation, note=request.form.get("note"), actor=current_user)
         except InputError as exc:
             db.session.rollback()
             flash(exc.message, "danger")
         else:
             db.session.commit()
-            flash(f"“{negotiation.deal.name}”的跟进已标记完成。", "success")
+            flash(f"“{negotiation.deal.name}”的跟进已标记完成，可在项目页“洽谈记录”中撤销。", "success")
     target = form.next.data or ""
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)

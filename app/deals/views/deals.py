@@ -11,7 +11,7 @@ from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
 from app.core.money import format_yi
 from app.core.pagination import paginate
-from app.core.permissions import can, own_unit_id, require
+from app.core.permissions import can, is_leader_account, own_unit_id, require
 from app.deals import bp, queries, services, stages
 from app.deals.forms import DealForm
 from app.deals.models import Deal, Investor
@@ -97,14 +97,33 @@ def export_deals():
 @bp.route("/<int:deal_id>")
 @require("deals")
 def deal_detail(deal_id: int):
+    from app.records.queries import audit_related
+    from app.records.views import record_extras
+
     deal = load_deal(deal_id)
     next_stage = stages.next_stage(deal.stage, deal.stage_before_hold)
+    extras = record_extras(deal)
+    attachments = [(table, ids) for table, ids in audit_related(deal) if table == "attachments"]
+    timeline = _with_comments(queries.deal_timeline(deal, extra_related=attachments), extras["comments"])
     return render_template(
-        "deals/detail.html", deal=deal, timeline=queries.deal_timeline(deal),
+        "deals/detail.html", deal=deal, extras=extras, timeline=timeline,
         changes=queries.stage_changes(deal), funds=queries.funds_summary(deal), next_stage=next_stage,
         editable=can(current_user, "deals", "edit"), project_url=project_url(deal.project),
         can_link=can(current_user, "deals", "edit") and can(current_user, "projects", "edit"),
     )
+
+
+def _with_comments(events: list, comments: list) -> list:
+    """The deal timeline with its 批示 merged in, newest first."""
+    from datetime import datetime, timedelta
+
+    from app.deals.queries.timeline import TimelineEvent
+
+    for c in comments:
+        title = "领导批示" if c.author is not None and is_leader_account(c.author) else "批示"
+        events.append(TimelineEvent((c.created_at + timedelta(hours=8)).date(), c.created_at, "comment", title,
+                                    str(c.author or "系统"), [c.body], c))
+    return sorted(events, key=lambda e: (e.on, e.at or datetime.min), reverse=True)
 
 
 def _deal_form(deal: Deal | None = None) -> DealForm:

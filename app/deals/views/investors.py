@@ -45,8 +45,14 @@ def investor_detail(investor_id: int):
     investor = _investor_or_404(investor_id)
     deals = queries.deals_where(current_user, Deal.investor_id == investor.id)
     hidden = len(investor.deals) - len(deals)
-    history = timeline_for(investor, related=[("investor_contacts", [c.id for c in investor.contacts])])
+    from app.records.queries import audit_related
+
+    history = timeline_for(investor, related=[("investor_contacts", [c.id for c in investor.contacts]),
+                                              *audit_related(investor)])
+    from app.records.views import record_extras
+
     return render_template("deals/investor_detail.html", investor=investor, deals=deals, hidden=hidden,
+                           extras=record_extras(investor),
                            history=history, editable=queries.can_edit_investor(current_user, investor),
                            contact_form=ContactForm(prefix="contact"), confirm_form=ConfirmForm())
 

@@ -1,6 +1,7 @@
 """Sections the deals feature adds to other pages: 我的跟进 on the home page; deals on project, leader and unit pages."""
 
 from app.core.dates import today
+from app.core.ownership import mine_clause
 from app.core.panels import panel
 from app.core.permissions import can
 from app.deals import queries
@@ -16,7 +17,10 @@ def my_follow_ups(user):
     items = queries.follow_ups(user, on)
     if items is None:
         return None
-    return "deals/_follow_ups_panel.html", {"follow_ups": items, "on": on, "editable": can(user, "deals", "edit")}
+    # The counts link to the list with the same rows: the user's own (and unowned) unless he oversees more.
+    mine_args = {} if mine_clause(Deal, user) is None else {"owner": user.id, "unowned": "1"}
+    return "deals/_follow_ups_panel.html", {"follow_ups": items, "on": on, "editable": can(user, "deals", "edit"),
+                                            "mine_args": mine_args}
 
 
 def _deals_panel(user, title: str, condition, *, empty: str, list_args: dict | None = None):
