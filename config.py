@@ -32,6 +32,8 @@ class Config:
     PAGE_SIZE = 20
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default; the testing config trades it for speed
     CRM_TODAY = os.environ.get("CRM_TODAY")  # ISO date; pins "today" for demos and tests
+    # Figures cache (app/core/cache.py): Redis when set (e.g. redis://127.0.0.1:6379/0), else in-process.
+    CACHE_URL = os.environ.get("CACHE_URL")
 
 
 class DevelopmentConfig(Config):

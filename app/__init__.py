@@ -37,8 +37,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "warning"
     csrf.init_app(app)
+    from app.core.cache import init_cache
 
-    _import_models()
+    init_cache(app)
+
+    _import_models(app)
     _register_blueprints(app)
     _register_hooks(app)
     _register_errors(app)
@@ -65,17 +68,21 @@ def _migrations_dir():
     return BASE_DIR / "migrations"
 
 
-def _import_models() -> None:
+def _import_models(app: Flask) -> None:
     """Import every feature's models so the metadata is complete."""
     import importlib
 
     importlib.import_module("app.core.audit")
+    importlib.import_module("app.core.cache")
     for name in FEATURES:
         try:
             importlib.import_module(f"app.{name}.models")
         except ModuleNotFoundError as exc:
             if exc.name != f"app.{name}.models":
                 raise
+    from app.core.search import register_trigram_indexes
+
+    register_trigram_indexes(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def _register_blueprints(app: Flask) -> None:

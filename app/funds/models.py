@@ -47,6 +47,9 @@ class FundApplication(Audited, TimestampMixin, db.Model):
     decided_on: Mapped[date | None] = mapped_column(info={"label": "结果日期"})
     status: Mapped[str] = mapped_column(sa.String(10), default="谋划储备", index=True, info={"label": "状态"})
     notes: Mapped[str | None] = mapped_column(sa.Text, info={"label": "备注"})
+    # Derived from the status history after every flush (app/funds/current_status.py); not audited.
+    current_status: Mapped[str | None] = mapped_column(sa.String(10), info={"audit": False})
+    current_status_on: Mapped[date | None] = mapped_column(info={"audit": False})
 
     channel: Mapped[FundChannel] = relationship()
     applicant_unit: Mapped[Unit | None] = relationship()
@@ -86,6 +89,9 @@ class FundStatusChange(Audited, db.Model):
 
     application: Mapped[FundApplication] = relationship(back_populates="status_changes")
     actor = relationship("User")
+
+    # The status on a date: the latest change up to it, per application.
+    __table_args__ = (sa.Index("ix_fund_status_changes_app_effective", "application_id", "effective_on"),)
 
     def audit_title(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"
@@ -127,3 +133,6 @@ class FundLedgerEntry(Audited, TimestampMixin, db.Model):
 
     def audit_title(self) -> str:
         return f"{self.entry_on} {self.kind}"
+
+
+from app.funds import current_status  # noqa: E402,F401  (keeps current_status in step with the history)
