@@ -11,7 +11,7 @@ from config import Config, ProductionConfig, config_from_env
 
 FEATURES = [
     "auth", "people", "projects", "deals", "funds", "problems",
-    "portfolios", "dashboard", "reports", "imports",
+    "portfolios", "dashboard", "reports", "imports", "search",
 ]
 
 CSP = (
