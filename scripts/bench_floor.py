@@ -26,24 +26,20 @@ def floor_figures(connection, year: int, as_of: date) -> dict:
     signed = f"(is_counted = {true} AND signed_on >= :y0 AND signed_on <= :d)"
     started = "(started_on IS NOT NULL AND started_on <= :d)"
     deals = connection.execute(sa.text(f"""
-        SELECT
-          SUM(CASE WHEN {signed} THEN 1 ELSE 0 END),
-          SUM(CASE WHEN {signed} THEN contract_amount_yuan ELSE 0 END),
-          SUM(CASE WHEN {signed} AND {started} THEN 1 ELSE 0 END),
-          SUM(CASE WHEN {signed} AND {started} THEN contract_amount_yuan ELSE 0 END),
-          SUM(CASE WHEN {signed} AND production_on IS NOT NULL AND production_on <= :d THEN 1 ELSE 0 END),
-          SUM(CASE WHEN {signed} AND signed_on >= :m0 THEN 1 ELSE 0 END),
-          SUM(CASE WHEN {signed} AND signed_on >= :m0 THEN contract_amount_yuan ELSE 0 END),
-          SUM(CASE WHEN is_counted = {true} AND lead_on >= :y0 AND lead_on <= :d THEN 1 ELSE 0 END),
-          SUM(CASE WHEN is_counted = {true} AND lead_on >= :y0 AND lead_on <= :d
-                    AND signed_on IS NOT NULL AND signed_on <= :d THEN 1 ELSE 0 END)
-        FROM deals
-        WHERE is_counted = {true} AND ((signed_on >= :y0 AND signed_on <= :d) OR (lead_on >= :y0 AND lead_on <= :d))
+        SELECT COUNT(*), SUM(contract_amount_yuan),
+          SUM(CASE WHEN {started} THEN 1 ELSE 0 END),
+          SUM(CASE WHEN {started} THEN contract_amount_yuan ELSE 0 END),
+          SUM(CASE WHEN production_on IS NOT NULL AND production_on <= :d THEN 1 ELSE 0 END),
+          SUM(CASE WHEN signed_on >= :m0 THEN 1 ELSE 0 END),
+          SUM(CASE WHEN signed_on >= :m0 THEN contract_amount_yuan ELSE 0 END)
+        FROM deals WHERE {signed}
     """), p).one()
-    count, amount, started_n, started_amount, production, month_n, month_amount, leads, leads_signed = (
-        int(v or 0) for v in deals)
+    count, amount, started_n, started_amount, production, month_n, month_amount = (int(v or 0) for v in deals)
+    leads, leads_signed = (int(v or 0) for v in connection.execute(sa.text(f"""
+        SELECT COUNT(*), SUM(CASE WHEN signed_on IS NOT NULL AND signed_on <= :d THEN 1 ELSE 0 END)
+        FROM deals WHERE is_counted = {true} AND lead_on >= :y0 AND lead_on <= :d"""), p).one())
     in_place = connection.execute(sa.text(f"""
-        SELECT COALESCE(SUM(f.amount_yuan), 0) FROM funds_in_place f JOIN deals ON deals.id = f.deal_id
+        SELECT COALESCE(SUM(f.amount_yuan), 0) FROM deals JOIN funds_in_place f ON f.deal_id = deals.id
         WHERE {signed} AND f.received_on <= :d"""), p).scalar()
     units = {row[0]: (int(row[1]), int(row[2]), int(row[3])) for row in connection.execute(sa.text(f"""
         SELECT lead_unit_id, COUNT(*), SUM(contract_amount_yuan), SUM(CASE WHEN {started} THEN 1 ELSE 0 END)
