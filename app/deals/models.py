@@ -192,7 +192,7 @@ class Negotiation(Audited, TimestampMixin, db.Model):
         sa.Index("ix_negotiations_follow_up", "follow_up_done", "next_follow_up_on"),
         # Open follow-ups by date: a small partial index instead of all 洽谈记录.
         sa.Index("ix_negotiations_open_follow_up", "next_follow_up_on",
-                 postgresql_where=sa.text("follow_up_done = false"), sqlite_where=sa.text("follow_up_done = 0")),
+                 postgresql_where=sa.text("follow_up_done IS false"), sqlite_where=sa.text("follow_up_done IS 0")),
     )
 
     def audit_title(self) -> str:

@@ -59,8 +59,8 @@ def upgrade():
         batch_op.create_index("ix_deals_stage_activity", ["stage", "last_activity_on"], unique=False)
     with op.batch_alter_table("negotiations", schema=None) as batch_op:
         batch_op.create_index("ix_negotiations_open_follow_up", ["next_follow_up_on"], unique=False,
-                              postgresql_where=sa.text("follow_up_done = false"),
-                              sqlite_where=sa.text("follow_up_done = 0"))
+                              postgresql_where=sa.text("follow_up_done IS false"),
+                              sqlite_where=sa.text("follow_up_done IS 0"))  # as the queries spell it
 
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
