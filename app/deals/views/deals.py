@@ -33,8 +33,12 @@ def _filter_choices() -> dict:
 @require("deals")
 def list_deals():
     filters = queries.DealFilters.from_args(request.args)
-    page = db.paginate(queries.deals_stmt(filters, current_user), per_page=queries.PER_PAGE, error_out=False)
-    return render_template("deals/list.html", page=page, filters=filters, totals=queries.deal_totals(filters, current_user),
+    totals = queries.deal_totals(filters, current_user)
+    # The totals query counts the matches already: the filter (and its search) runs twice, not three times.
+    page = db.paginate(queries.deals_stmt(filters, current_user), per_page=queries.PER_PAGE, error_out=False,
+                       count=False)
+    page.total = totals["count"]
+    return render_template("deals/list.html", page=page, filters=filters, totals=totals,
                            sorts=queries.SORTS, **_filter_choices())
 
 
