@@ -7,7 +7,7 @@ from flask import url_for
 from flask_login import current_user
 
 from app.core.fields import choices_from
-from app.core.permissions import can, visible
+from app.core.permissions import visible
 from app.extensions import db
 
 LIMIT = 20
@@ -16,7 +16,6 @@ LIMIT = 20
 @dataclass(frozen=True)
 class Search:
     model: type
-    area: str  # the user must be able to read this area
     columns: tuple  # searched with a substring match (pg_trgm GIN indexes on PostgreSQL)
     order: tuple
     scoped: bool = True  # through visible(); investors are shared by every deal, like the deal form's list
@@ -29,6 +28,7 @@ class Search:
 
 
 KINDS = ("projects", "investors", "deals", "leaders")
+AREAS = {"projects": "projects", "investors": "deals", "deals": "deals", "leaders": "dashboard"}  # read access needed
 _SEARCHES: dict = {}
 
 
@@ -40,12 +40,12 @@ def searches() -> dict:
         from app.projects.models import Project
 
         _SEARCHES.update({
-            "projects": Search(Project, "projects", (Project.name, Project.code),
+            "projects": Search(Project, (Project.name, Project.code),
                                (Project.plan_year.desc(), Project.name)),
-            "investors": Search(Investor, "deals", (Investor.name, Investor.credit_code), (Investor.name,),
+            "investors": Search(Investor, (Investor.name, Investor.credit_code), (Investor.name,),
                                 scoped=False),
-            "deals": Search(Deal, "deals", (Deal.name,), (Deal.last_activity_on.desc().nulls_last(), Deal.id.desc())),
-            "leaders": Search(Leader, "dashboard", (Leader.name, Leader.title), (Leader.sort_order, Leader.name),
+            "deals": Search(Deal, (Deal.name,), (Deal.last_activity_on.desc().nulls_last(), Deal.id.desc())),
+            "leaders": Search(Leader, (Leader.name, Leader.title), (Leader.sort_order, Leader.name),
                               scoped=False),
         })
     return _SEARCHES
@@ -83,10 +83,6 @@ def remote_picker(field, kind: str, ids, *, blank: str | None = None, keep=(), u
     choices are only the selected records: what is posted validates only when the user may see it."""
     user = user or current_user
     field.choices = choices_from(selected(kind, ids, user, keep=keep), blank)
-    field.render_kw = {**(field.render_kw or {}), "data-remote": url_for("search.search_records", kind=kind)}
+    field.render_kw = {**(field.render_kw or {}), "data-remote": url_for(f"search.{kind}")}
     if blank is not None:
         field.render_kw["data-placeholder"] = blank
-
-
-def may_search(kind: str, user) -> bool:
-    return kind in KINDS and can(user, searches()[kind].area)
