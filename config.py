@@ -39,6 +39,8 @@ class Config:
     ATTACHMENTS_S3_BUCKET = os.environ.get("ATTACHMENTS_S3_BUCKET")
     ATTACHMENTS_S3_ENDPOINT = os.environ.get("ATTACHMENTS_S3_ENDPOINT")  # e.g. http://127.0.0.1:9000 for MinIO
     ATTACHMENTS_S3_PREFIX = os.environ.get("ATTACHMENTS_S3_PREFIX", "attachments/")
+    # Figures cache (app/core/cache.py): Redis when set (e.g. redis://127.0.0.1:6379/0), else in-process.
+    CACHE_URL = os.environ.get("CACHE_URL")
 
 
 class DevelopmentConfig(Config):

@@ -13,9 +13,9 @@ from config import Config, ProductionConfig, config_from_env
 # bring models (the schema) and command-line groups. A missing module is an error, not skipped.
 FEATURES = [
     "auth", "people", "projects", "deals", "funds", "problems",
-    "portfolios", "dashboard", "reports", "imports", "records",
+    "portfolios", "dashboard", "reports", "imports", "records", "search",
 ]
-MODEL_FEATURES = ["auth", "people", "projects", "deals", "funds", "problems", "reports", "imports"]
+MODEL_FEATURES = ["auth", "people", "projects", "deals", "funds", "problems", "reports", "imports", "records"]
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -40,8 +40,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "warning"
     csrf.init_app(app)
+    from app.core.cache import init_cache
 
-    _import_models()
+    init_cache(app)
+
+    _import_models(app)
     _register_blueprints(app)
     _register_hooks(app)
     _register_errors(app)
@@ -68,13 +71,17 @@ def _migrations_dir():
     return BASE_DIR / "migrations"
 
 
-def _import_models() -> None:
+def _import_models(app: Flask) -> None:
     """Import every feature's models so the metadata is complete."""
     import importlib
 
     importlib.import_module("app.core.audit")
+    importlib.import_module("app.core.cache")
     for name in MODEL_FEATURES:
         importlib.import_module(f"app.{name}.models")
+    from app.core.search import register_trigram_indexes
+
+    register_trigram_indexes(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -62,8 +62,14 @@ class Rows:
         return row.get("id")
 
 
-def build_dataset(n_deals: int, today: date, seed: int = 2025) -> dict:
-    """Write the reference data, three users and the generated business rows; return the users' names."""
+def build_dataset(n_deals: int, today: date, seed: int = 2025, *, negotiations: int | None = None,
+                  projects: int | None = None, applications: int | None = None) -> dict:
+    """Write the reference data, three users and the generated business rows; return the users' names.
+
+    ``negotiations`` (about that many 洽谈记录 in all; default 1–4 per deal), ``projects`` (default
+    deals/10) and ``applications`` (default deals×3/20) scale the other tables independently, e.g.
+    the issue-15 county: 20,000 deals, 200,000 negotiations, 3,000 projects, 5,000 applications.
+    """
     from app.auth.services import create_user
     from app.core.audit import AuditEntry
     from app.extensions import db
@@ -90,9 +96,13 @@ def build_dataset(n_deals: int, today: date, seed: int = 2025) -> dict:
 
     rows = Rows()
     first = date(today.year - 1, 1, 2)
-    projects = _projects(rows, rng, n_deals // 10, today, townships, departments, leader_ids, industries)
-    _deals(rows, rng, n_deals, first, today, townships, departments, leader_ids, industries, projects)
-    _funds(rows, rng, n_deals * 3 // 20, today, channels, townships, departments, leader_ids, projects)
+    project_ids = _projects(rows, rng, projects or n_deals // 10, today, townships, departments, leader_ids,
+                            industries)
+    per_deal = (negotiations / n_deals) if negotiations else None
+    _deals(rows, rng, n_deals, first, today, townships, departments, leader_ids, industries, project_ids, per_deal)
+    _funds(rows, rng, applications or n_deals * 3 // 20, today, channels, townships, departments, leader_ids,
+           project_ids)
+    projects = project_ids
     _problems(rows, rng, n_deals // 20, today, projects, len(rows.tables["deals"]), townships, departments, leader_ids)
 
     metadata = db.metadata
@@ -103,6 +113,12 @@ def build_dataset(n_deals: int, today: date, seed: int = 2025) -> dict:
         data = [{key: row.get(key) for key in keys} for row in data]
         for start in range(0, len(data), 5000):
             db.session.execute(sa.insert(table), data[start:start + 5000])
+    try:
+        from app.funds.current_status import refresh_current_status
+    except ImportError:  # the code before issue 15 has no current-status columns
+        pass
+    else:
+        refresh_current_status(db.session.connection())  # what the flush hook keeps for rows the app writes
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as conn:
@@ -145,7 +161,15 @@ def _projects(rows, rng, count, today, townships, departments, leaders, industri
     return ids
 
 
-def _deals(rows, rng, count, first, today, townships, departments, leaders, industries, projects) -> None:
+def _negotiation_count(rng, per_deal: float | None) -> int:
+    """1–4 a deal by default; else a count averaging ``per_deal`` (uniform on 1 .. 2×per_deal−1)."""
+    if per_deal is None:
+        return rng.randint(1, 4)
+    return rng.randint(1, max(1, round(2 * per_deal - 1)))
+
+
+def _deals(rows, rng, count, first, today, townships, departments, leaders, industries, projects,
+           per_deal: float | None = None) -> None:
     for i in range(count):
         investor = rows.add("investors", {"name": f"基准投资公司{i:05d}", "origin": rng.choice(["省外", "市外", "县外", "本地"]),
                                           "region": "北京"})
@@ -176,7 +200,7 @@ def _deals(rows, rng, count, first, today, townships, departments, leaders, indu
         if deal.get("signed_on") and rng.random() < 0.5:
             deal["project_id"] = rng.choice(projects)
         last = day
-        for _ in range(rng.randint(1, 4)):
+        for _ in range(_negotiation_count(rng, per_deal)):
             held = _day(rng, lead_on, min(today, day + timedelta(days=30)))
             follow = held + timedelta(days=rng.randint(3, 40)) if rng.random() < 0.7 else None
             rows.add("negotiations", {"deal_id": deal["id"], "held_on": held, "kind": rng.choice(["来访", "外出拜访", "电话视频"]),

@@ -64,9 +64,12 @@ def clear_tables() -> None:
 @pytest.fixture(autouse=True)
 def ctx(app):
     """Each test runs inside an app context on empty tables."""
+    from app.core.cache import cache
+
     with app.app_context():
         yield
         clear_tables()
+        cache.clear()  # the data version restarts with the emptied tables
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from app.dashboard.charts import channel_short_names, chart_data
 from app.dashboard.forms import AlertSettingsForm, field_name
 from app.dashboard.metrics import compute_metrics
 from app.dashboard.metrics.alerts import alert_groups
-from app.dashboard.metrics.deals import cohort_totals, same_year_start_figures, signed_figures
 from app.dashboard.metrics.periods import MIN_YEAR, THRESHOLDS, default_as_of, parse_period, threshold
 from app.extensions import db
 from app.people.models import Target
@@ -122,10 +121,10 @@ def home_alerts(user):
     if not can(user, "dashboard"):
         return None
     as_of = today()
-    totals = cohort_totals(as_of.year, as_of)
-    groups = alert_groups(as_of.year, as_of, user=user, limit_per_kind=0)  # counts only
+    figures = compute_metrics(as_of.year, as_of)  # cached per data version, shared with the dashboard
+    groups = alert_groups(as_of.year, as_of, user=user, figures=figures, limit_per_kind=0)  # counts only
     return "dashboard/_home_panel.html", {
-        "signed": signed_figures(as_of.year, as_of, totals),
-        "start": same_year_start_figures(as_of.year, totals),
+        "signed": figures["signed"],
+        "start": figures["same_year_start"],
         "groups": groups, "as_of": as_of,
     }

@@ -48,6 +48,9 @@ class FundApplication(Audited, TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(sa.String(10), default="谋划储备", index=True, info={"label": "状态"})
     notes: Mapped[str | None] = mapped_column(sa.Text, info={"label": "备注"})
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True, info={"label": "承办人"})
+    # Derived from the status history after every flush (app/funds/current_status.py); not audited.
+    current_status: Mapped[str | None] = mapped_column(sa.String(10), info={"audit": False})
+    current_status_on: Mapped[date | None] = mapped_column(info={"audit": False})
 
     channel: Mapped[FundChannel] = relationship()
     owner = relationship("User", foreign_keys=[owner_id])
@@ -98,6 +101,9 @@ class FundStatusChange(Audited, db.Model):
     application: Mapped[FundApplication] = relationship(back_populates="status_changes")
     actor = relationship("User")
 
+    # The status on a date: the latest change up to it, per application.
+    __table_args__ = (sa.Index("ix_fund_status_changes_app_effective", "application_id", "effective_on"),)
+
     def audit_title(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"
 
@@ -138,3 +144,6 @@ class FundLedgerEntry(Audited, TimestampMixin, db.Model):
 
     def audit_title(self) -> str:
         return f"{self.entry_on} {self.kind}"
+
+
+from app.funds import current_status  # noqa: E402,F401  (keeps current_status in step with the history)

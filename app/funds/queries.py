@@ -10,6 +10,7 @@ from app.core.ownership import mine_clause
 from app.core.permissions import visible
 from app.core.settings import threshold
 from app.extensions import db
+from app.funds.current_status import status_on
 from app.funds.models import (
     ALL_STATUSES,
     FundApplication,
@@ -91,12 +92,12 @@ def channel_figures(year: int, as_of: date, *, user=None) -> dict[str, dict]:
     active channel appears (zeros when empty), plus inactive channels having applications
     that year. ``user`` (optional) restricts to what a scoped user may see.
     """
-    status_on = status_as_of(as_of)
+    status = status_on(as_of)  # the current-status column; history only for changes after as_of
     ledger = ledger_by_application(as_of)
     declared = sa.and_(FundApplication.declared_on.is_not(None), FundApplication.declared_on <= as_of)
-    reserve = status_on.c.status == "谋划储备"
-    decided = status_on.c.status.in_(DECIDED_STATUSES)
-    approved = status_on.c.status.in_(APPROVED_STATUSES)
+    reserve = status == "谋划储备"
+    decided = status.in_(DECIDED_STATUSES)
+    approved = status.in_(APPROVED_STATUSES)
     stmt = (
         sa.select(
             FundApplication.channel_id,
@@ -108,7 +109,6 @@ def channel_figures(year: int, as_of: date, *, user=None) -> dict[str, dict]:
             _count_if(approved).label("approved_count"),
             *[sa.func.coalesce(sa.func.sum(ledger.c[key]), 0).label(key) for key in AMOUNT_KEYS],
         )
-        .outerjoin(status_on, status_on.c.application_id == FundApplication.id)
         .outerjoin(ledger, ledger.c.application_id == FundApplication.id)
         .where(FundApplication.year == year)
         .group_by(FundApplication.channel_id)

@@ -34,6 +34,7 @@ from app.funds.models import ALL_STATUSES, STATUSES, FundApplication
 from app.people import queries as people
 from app.people.models import FundChannel, Leader, Unit
 from app.projects.models import Project
+from app.search.pickers import remote_picker, selected
 
 EXPORT_LIMIT = 20_000
 
@@ -46,11 +47,10 @@ def _years(selected: int | None = None) -> list[int]:
 
 
 def _filter_context(filters: queries.Filters) -> dict:
-    projects = db.session.scalars(visible(sa.select(Project).order_by(Project.plan_year.desc(), Project.name),
-                                          Project)).all()
+    project = selected("projects", [filters.project_id] if filters.project_id else [], current_user)
     units = [own_unit()] if own_unit() else people.units()
     return {"filters": filters, "channels": people.channels(), "statuses": ALL_STATUSES, "units": units,
-            "leaders": people.leaders(), "projects": projects,
+            "leaders": people.leaders(), "projects": project,  # the chosen one; the rest by remote search
             "years": _years(filters.year)}
 
 
@@ -158,10 +158,10 @@ def _fill_choices(form: ApplicationForm, app_: FundApplication | None) -> None:
     else:
         form.applicant_unit_id.choices = choices_from(people.active(Unit, include_id=app_ and app_.applicant_unit_id))
     form.leader_id.choices = choices_from(people.active(Leader, include_id=app_ and app_.leader_id), "—无—")
-    projects = db.session.scalars(visible(sa.select(Project).order_by(Project.plan_year.desc(), Project.name),
-                                          Project)).all()
-    linked = [p for p in (app_.projects if app_ else []) if p not in projects]
-    form.project_ids.choices = choices_from(list(projects) + linked, None)
+    # Remote search (app/search): only the linked or posted projects are options, not all 3,000.
+    linked = list(app_.projects) if app_ else []
+    posted = form.project_ids.data if request.method == "POST" else None
+    remote_picker(form.project_ids, "projects", posted or [p.id for p in linked], keep=linked)
     if request.method == "GET":
         if app_ is None:
             form.year.data = today().year
@@ -175,9 +175,11 @@ def _fill_choices(form: ApplicationForm, app_: FundApplication | None) -> None:
 
 def _prefill_from_project(form: NewApplicationForm, project_id: int | None) -> None:
     """Coming from a project page: link the project and take its leader and lead unit."""
-    project = db.session.get(Project, project_id) if project_id else None
-    if project is None or project.id not in {c.value for c in form.project_ids.choices}:
+    found = selected("projects", [project_id] if project_id else [], current_user)
+    if not found:
         return
+    project = found[0]
+    remote_picker(form.project_ids, "projects", [project.id])
     form.project_ids.data = [project.id]
     form.leader_id.data = project.leader_id or 0
     if not keeps_own_unit() and project.lead_unit_id:

@@ -38,10 +38,25 @@ def industries():
 
 
 def target_value(year: int, metric: str, unit_id: int | None = None) -> int | None:
-    """The target for a year and metric (county-wide when unit_id is None)."""
-    stmt = sa.select(Target.value).where(Target.year == year, Target.metric == metric)
-    stmt = stmt.where(Target.unit_id.is_(None) if unit_id is None else Target.unit_id == unit_id)
-    return db.session.scalar(stmt)
+    """The target for a year and metric (county-wide when unit_id is None).
+
+    The year's targets are read in one statement and kept in the session until its next flush,
+    commit or rollback (a page asks for several: one query, not one per figure)."""
+    memo = db.session.info.setdefault(_TARGETS, {})
+    if year not in memo:
+        memo[year] = {(m, u): v for m, u, v in db.session.execute(
+            sa.select(Target.metric, Target.unit_id, Target.value).where(Target.year == year))}
+    return memo[year].get((metric, unit_id))
+
+
+_TARGETS = "targets_by_year"
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+@sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
+def _forget_targets(session, *args) -> None:
+    session.info.pop(_TARGETS, None)
 
 
 def find_by_name(model, text: str):

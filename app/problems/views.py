@@ -11,8 +11,7 @@ from app.core.fields import choices_from, options
 from app.core.forms import show_input_error
 from app.core.pagination import paginate
 from app.core.panels import panel
-from app.core.permissions import can, get_visible_or_404, keeps_own_unit, own_unit_id, require, visible
-from app.deals.models import Deal
+from app.core.permissions import can, get_visible_or_404, keeps_own_unit, own_unit_id, require
 from app.extensions import db
 from app.people import queries as people
 from app.people.models import Leader, Unit
@@ -20,8 +19,8 @@ from app.problems import bp, queries, services
 from app.problems.access import ensure_can_edit_problem, may_edit_problem
 from app.problems.forms import EscalateForm, MoveForm, ProblemForm
 from app.problems.models import ESCALATION_LEVELS, Problem
-from app.projects.models import Project
 from app.records.services import attach_uploads
+from app.search.pickers import remote_picker
 
 
 @bp.route("/")
@@ -41,11 +40,13 @@ def list_problems():
 
 def _problem_form(problem: Problem | None) -> ProblemForm:
     form = ProblemForm(obj=problem)
-    projects = db.session.execute(visible(sa.select(Project.id, Project.name), Project)
-                                  .order_by(Project.plan_year.desc(), Project.name)).all()
-    deals = db.session.execute(visible(sa.select(Deal.id, Deal.name), Deal).order_by(Deal.name)).all()
-    form.project_id.choices = options([(0, "—无—")] + [(row.id, row.name) for row in projects])
-    form.deal_id.choices = options([(0, "—无—")] + [(row.id, row.name) for row in deals])
+    if problem is None and request.method == "GET":
+        form.project_id.data = request.args.get("project_id", 0, type=int)
+        form.deal_id.data = request.args.get("deal_id", 0, type=int)
+    # Remote search (app/search): the chosen project and deal only, the rest as the user types.
+    remote_picker(form.project_id, "projects", [form.project_id.data], blank="—无—",
+                  keep=[problem.project] if problem else ())
+    remote_picker(form.deal_id, "deals", [form.deal_id.data], blank="—无—", keep=[problem.deal] if problem else ())
     if keeps_own_unit():
         form.unit_id.choices = choices_from([current_user.unit], None)
     else:
@@ -53,8 +54,6 @@ def _problem_form(problem: Problem | None) -> ProblemForm:
     form.leader_id.choices = choices_from(people.active(Leader, include_id=problem and problem.leader_id), "—无—")
     if problem is None:
         if request.method == "GET":
-            form.project_id.data = request.args.get("project_id", 0, type=int)
-            form.deal_id.data = request.args.get("deal_id", 0, type=int)
             form.found_on.data = today()
     else:
         del form.escalation_level

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from app.core.cache import cached_figures
 from app.core.dates import month_end, parse_month, today
 from app.core.errors import InputError
 
@@ -78,6 +79,7 @@ def normalise(figures: dict) -> dict:
     return json.loads(json.dumps(figures, ensure_ascii=False, default=_plain))
 
 
+@cached_figures("report_figures")
 def collect_figures(month: ReportMonth) -> dict:
     """Everything the report shows for ``month``, from app.dashboard.metrics only."""
     from app.dashboard import metrics

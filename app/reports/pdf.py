@@ -56,6 +56,10 @@ class FontMissing(RuntimeError):
     """The embedded CJK font is not where the report expects it: refuse rather than print boxes."""
 
 
+# Rows of each appendix list in the PDF (signed-not-started, overdue problems); the Excel has them all.
+APPENDIX_LIMIT = 50
+
+
 def register_font(path: Path | str | None = None) -> str:
     """Register WenQuanYi Micro Hei as ``CJK`` (idempotent); raise FontMissing when the file is absent."""
     path = Path(path or FONT_PATH)
@@ -347,28 +351,44 @@ class _Builder:
                                 f"{fmt.wan(unassigned.get('signed_amount_yuan'))} 万元，不参与排名。", "note"))
         return story
 
+    def capped_note(self, shown: int, total: int) -> list:
+        """Under a capped appendix list: how many there are and where the full list is."""
+        if total <= shown:
+            return []
+        return [self.p(f"以上列出 {shown} 项，共 {total} 项，完整清单见 Excel。", "note")]
+
     def waiting(self) -> list:
+        waiting = self.f.get("signed_not_started") or []
+        title = "六、已签约未开工项目（按等待天数排序）"
+        if len(waiting) > APPENDIX_LIMIT:  # the largest by amount, longest waiting first among equals
+            waiting = sorted(waiting, key=lambda d: (-(d.get("amount_yuan") or 0), -(d.get("days_waiting") or 0)))
+            waiting = waiting[:APPENDIX_LIMIT]
+            title = f"六、已签约未开工项目（签约额最大的 {APPENDIX_LIMIT} 项）"
         rows = [[i, d["name"], d.get("investor") or "", d.get("unit") or "", d.get("township") or "",
                  d.get("leader") or "", fmt.wan(d.get("amount_yuan")), d.get("signed_on") or "",
                  fmt.count(d.get("days_waiting"))]
-                for i, d in enumerate(self.f.get("signed_not_started") or [], start=1)]
-        return [CondPageBreak(40 * mm), self.p("六、已签约未开工项目（按等待天数排序）", "h1"),
+                for i, d in enumerate(waiting, start=1)]
+        return [CondPageBreak(40 * mm), self.p(title, "h1"),
                 self.table(["序号", "项目名称", "投资方", "责任单位", "所在乡镇", "包联领导", "签约额（万元）",
                             "签约日期", "等待天数"],
                            rows, [5, 21, 17, 11, 9, 12, 11, 10, 7], numeric={0, 6, 8},
-                           empty="本年签约项目均已开工。")]
+                           empty="本年签约项目均已开工。"),
+                *self.capped_note(len(rows), len(self.f.get("signed_not_started") or []))]
 
     def problems(self) -> list:
+        overdue = self.f.get("overdue_problems") or []  # most overdue first
+        title = "七、逾期未办结问题" + (f"（逾期最久的 {APPENDIX_LIMIT} 项）" if len(overdue) > APPENDIX_LIMIT else "")
         rows = [[i, p["description"], p.get("project") or "", p.get("unit") or "", p.get("leader") or "",
                  p.get("deadline_on") or "", fmt.count(p.get("days_overdue")),
                  f"{p.get('escalation_level')}级" + ("（超期自动升级）" if p.get("level_reason") else ""),
                  p.get("status") or ""]
-                for i, p in enumerate(self.f.get("overdue_problems") or [], start=1)]
-        return [CondPageBreak(40 * mm), self.p("七、逾期未办结问题", "h1"),
+                for i, p in enumerate(overdue[:APPENDIX_LIMIT], start=1)]
+        return [CondPageBreak(40 * mm), self.p(title, "h1"),
                 self.p("超过办结时限的问题按“督办中”管理，并按超期天数自动提升督办层级。", "note"),
                 self.table(["序号", "问题描述", "关联项目", "责任单位", "包联领导", "办结时限", "逾期天数",
                             "督办层级", "状态"],
-                           rows, [5, 26, 16, 11, 12, 10, 7, 7, 7], numeric={0, 6}, empty="无逾期问题。")]
+                           rows, [5, 26, 16, 11, 12, 10, 7, 7, 7], numeric={0, 6}, empty="无逾期问题。"),
+                *self.capped_note(len(rows), len(overdue))]
 
     def leaders(self) -> list:
         rows = [[r["leader"], r.get("title") or "", fmt.count(r.get("project_count")), fmt.count(r.get("signed_count")),

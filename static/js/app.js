@@ -3,9 +3,35 @@
   "use strict";
   function enhanceSelects(root) {
     if (typeof TomSelect === "undefined") return;
-    root.querySelectorAll("select.js-tom-select").forEach(function (el) {
+    root.querySelectorAll("select.js-tom-select, select[data-remote]").forEach(function (el) {
       if (el.tomselect) return;
-      new TomSelect(el, { plugins: el.multiple ? ["remove_button"] : [], maxOptions: 500, allowEmptyOption: true });
+      var settings = { plugins: el.multiple ? ["remove_button"] : [], maxOptions: 500, allowEmptyOption: true };
+      if (el.dataset.remote) {
+        // Pickers that can grow: the page renders only the selected records, the rest come from
+        // GET /api/search/<kind>?q=… (20 at a time, the user's scope) as the user types.
+        var url = el.dataset.remote;
+        settings.valueField = "value";
+        settings.labelField = "text";
+        settings.searchField = ["text"];
+        settings.preload = "focus";
+        settings.loadThrottle = 250;
+        settings.score = function () { return function () { return 1; }; };  // the server filtered
+        settings.shouldLoad = function () { return true; };
+        settings.load = function (query, callback) {
+          var self = this;
+          fetch(url + "?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+            .then(function (response) { return response.ok ? response.json() : []; })
+            .then(function (items) {
+              // Drop the previous answer's options; keep the chosen ones and the blank (value 0).
+              self.clearOptions(function (option, value) { return value === "0" || value === "" || self.items.indexOf(value) >= 0; });
+              callback(items);
+            })
+            .catch(function () { callback(); });
+        };
+        settings.render = { no_results: function () { return '<div class="no-results">无匹配结果</div>'; },
+                            loading: function () { return '<div class="spinner-border spinner-border-sm m-2"></div>'; } };
+      }
+      new TomSelect(el, settings);
     });
   }
   // Buttons/forms that ask for confirmation: <form data-confirm="确定删除？">

@@ -8,7 +8,7 @@ from app.core.audit_display import timeline_for
 from app.core.models import Audited
 from app.extensions import db
 
-NOT_AUDITED = {"audit_entries", "login_failures", "settings"}
+NOT_AUDITED = {"audit_entries", "login_failures", "settings", "data_version"}  # data_version: the cache key
 
 
 def entries(entity=None):

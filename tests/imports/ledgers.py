@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 
 # Tables that record the import itself or logins, not business state.
-BOOKKEEPING = {"audit_entries", "import_batches", "import_items", "login_failures"}
+BOOKKEEPING = {"audit_entries", "import_batches", "import_items", "login_failures", "data_version"}
 
 
 def ledger(headers: list, rows: list, *, titles: tuple = ("泽州县2025年招商引资项目台账",), note: str | None = None,

@@ -65,17 +65,17 @@ def test_long_table_repeats_its_header_and_wraps_long_names():
     template = figures["signed_not_started"][0]
     figures["signed_not_started"] = [
         {**template, "deal_id": 100 + i, "name": f"第{i}号{template['name']}", "days_waiting": 200 - i}
-        for i in range(1, 61)
+        for i in range(1, 51)  # the PDF's whole list (APPENDIX_LIMIT)
     ]
     pages = pdf_text(build_pdf(figures, ISSUED)).split("\f")
     with_list = [squeeze(page) for page in pages if "第1号" in page or "号泽州县年产" in page]
-    assert len(with_list) >= 3  # 60 long rows span several pages
+    assert len(with_list) >= 3  # 50 long rows span several pages
     for page in with_list:  # the header row again on each page
         assert all(header in page for header in ("序号", "项目名称", "投资方", "责任单位", "签约日期", "等待天数"))
     # The long name does not fit one line of its column: it is wrapped inside the cell.
     layout = pdf_text(build_pdf(figures, ISSUED), layout=True)
     assert "第1号泽州县年产十万吨高纯硅基新材料及配套深加工一体化产业园建设项目（一期）" not in layout
-    assert "第60号" in layout
+    assert "第50号" in layout
 
 
 def test_live_edition_says_it_is_not_issued():
@@ -134,3 +134,27 @@ def test_deals_without_a_responsible_unit_are_noted_under_the_ranking():
                                               "start_rate": 0.0}
     text = squeeze(pdf_text(build_pdf(figures, ISSUED)))
     assert "另有未明确招商责任单位的签约项目2个、签约额30,000万元，不参与排名。" in text
+
+
+def test_pdf_appendix_lists_are_capped_and_the_excel_keeps_them_all():
+    from app.reports.pdf import APPENDIX_LIMIT
+
+    figures = sample_figures()
+    template = figures["signed_not_started"][1]
+    waiting = [{**template, "deal_id": 100 + i, "name": f"待开工项目{i:03d}号", "amount_yuan": (i + 1) * 1_000_000,
+                "days_waiting": i} for i in range(APPENDIX_LIMIT + 30)]
+    problem = figures["overdue_problems"][0]
+    overdue = [{**problem, "problem_id": 500 + i, "description": f"逾期问题{i:03d}号",
+                "days_overdue": 200 - i} for i in range(APPENDIX_LIMIT + 5)]
+    figures["signed_not_started"], figures["overdue_problems"] = waiting, overdue
+    text = squeeze(pdf_text(build_pdf(figures, ISSUED)))
+    assert f"签约额最大的{APPENDIX_LIMIT}项" in text and f"逾期最久的{APPENDIX_LIMIT}项" in text
+    assert f"共{APPENDIX_LIMIT + 30}项，完整清单见Excel" in text
+    assert f"共{APPENDIX_LIMIT + 5}项，完整清单见Excel" in text
+    largest, smallest = f"待开工项目{APPENDIX_LIMIT + 29:03d}号", "待开工项目000号"
+    assert largest in text and smallest not in text  # the largest amounts are the ones listed
+    assert "逾期问题000号" in text and f"逾期问题{APPENDIX_LIMIT + 4:03d}号" not in text  # longest overdue first
+
+    book = workbook(build_xlsx(figures, ISSUED))
+    names = [str(r) for r in rows(book["已签约未开工"])]
+    assert sum(smallest in n for n in names) == 1 and len(rows(book["逾期问题"])) >= APPENDIX_LIMIT + 5

@@ -8,6 +8,7 @@ dates ISO strings, so the dict is JSON-serialisable as is.
 
 from datetime import date
 
+from app.core.cache import cached_figures
 from app.dashboard.metrics.alerts import alert_counts, alert_groups, alerts
 from app.dashboard.metrics.deals import (
     cohort_totals,
@@ -34,6 +35,7 @@ __all__ = ["alert_counts", "alert_groups", "alerts", "compute_metrics", "leader_
            "overdue_problems", "signed_not_started", "time_progress", "unit_figures", "unit_summary"]
 
 
+@cached_figures("compute_metrics")
 def compute_metrics(year: int, as_of: date) -> dict:
     """All figures of year ``year`` as of ``as_of`` (a date in that year)."""
     if as_of.year != year:

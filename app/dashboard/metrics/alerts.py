@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 from werkzeug.routing import BuildError
 
+from app.core.cache import cached_figures
 from app.core.money import format_wan
 from app.core.permissions import own_unit_id, visible
 from app.dashboard.metrics.deals import as_int, cohort_totals, signed_figures, unit_ranking
@@ -373,6 +374,7 @@ def alert_counts(year: int, as_of: date, *, user=None, figures: dict | None = No
     return {name: kind.counts() for name, kind in _kinds(year, as_of, user, figures).items()}
 
 
+@cached_figures("alert_groups", ignore=("figures",))
 def alert_groups(year: int, as_of: date, *, user=None, figures: dict | None = None,
                  limit_per_kind: int | None = None) -> list[dict]:
     """The kinds that have alerts, in the order of ``KINDS``, for pages.

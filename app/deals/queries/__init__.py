@@ -123,8 +123,12 @@ class DealFilters:
         where = []
         if self.q:
             pattern = like_pattern(self.q)
-            by_investor = sa.select(Investor.id).where(Investor.name.ilike(pattern, escape="\\"))
-            where.append(sa.or_(Deal.name.ilike(pattern, escape="\\"), Deal.investor_id.in_(by_investor)))
+            # A union of two index-friendly lookups (pg_trgm GIN on both names on PostgreSQL): an OR
+            # with a sub-select would scan every deal.
+            by_name = sa.select(Deal.id).where(Deal.name.ilike(pattern, escape="\\"))
+            by_investor = (sa.select(Deal.id).join(Investor, Deal.investor_id == Investor.id)
+                           .where(Investor.name.ilike(pattern, escape="\\")))
+            where.append(Deal.id.in_(sa.union(by_name, by_investor)))
         if with_stage and self.stage:
             where.append(Deal.stage == self.stage)
         for column, value in ((Deal.lead_unit_id, self.lead_unit_id), (Deal.township_id, self.township_id),

@@ -1,13 +1,12 @@
 """Actions from the deal page: stage moves and date corrections, negotiations, funds in place, linking a project."""
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.core.dates import today
 from app.core.errors import InputError
-from app.core.fields import choices_from, options
-from app.core.permissions import ensure_can_edit, require, visible
+from app.core.fields import options
+from app.core.permissions import ensure_can_edit, require
 from app.deals import bp, services
 from app.deals.forms import (
     ConfirmForm,
@@ -25,6 +24,7 @@ from app.deals.views.common import load_child, load_deal, show_error, unit_choic
 from app.extensions import db
 from app.projects.models import Project
 from app.records.services import attach_uploads
+from app.search.pickers import remote_picker
 
 
 def _back(deal_id: int, anchor: str = ""):
@@ -168,12 +168,10 @@ def link_project(deal_id: int):
         flash("项目签约后才能关联项目库项目。", "warning")
         return _back(deal.id)
     form = LinkProjectForm()
-    projects = db.session.scalars(visible(sa.select(Project), Project).order_by(Project.plan_year.desc(), Project.name)).all()
-    if deal.project is not None and deal.project not in projects:
-        projects.append(deal.project)
-    form.project_id.choices = choices_from(projects, "—不关联—")
     if request.method == "GET":
         form.project_id.data = deal.project_id or 0
+    # Remote search (app/search): the linked or posted project only, the rest as the user types.
+    remote_picker(form.project_id, "projects", [form.project_id.data], blank="—不关联—", keep=[deal.project])
     if form.validate_on_submit():
         project = db.session.get(Project, form.project_id.data) if form.project_id.data else None
         try:
@@ -184,7 +182,7 @@ def link_project(deal_id: int):
             db.session.commit()
             flash(f"已关联项目“{project.name}”。" if project else "已取消关联项目。", "success")
             return _back(deal.id)
-    return render_template("deals/link_project.html", deal=deal, form=form, projects=projects)
+    return render_template("deals/link_project.html", deal=deal, form=form)
 
 
 @bp.route("/<int:deal_id>/project/new", methods=["GET", "POST"])

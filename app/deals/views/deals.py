@@ -1,6 +1,5 @@
 """The deal list, kanban board, Excel export, deal page, and deal create/edit with the duplicate warning."""
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -20,6 +19,7 @@ from app.deals.views.common import load_deal, project_url, show_error, unit_choi
 from app.extensions import db
 from app.people import queries as people
 from app.people.models import Industry, Leader, Unit
+from app.search.pickers import remote_picker
 
 EXPORT_LIMIT = 20_000
 
@@ -34,8 +34,10 @@ def _filter_choices() -> dict:
 @require("deals")
 def list_deals():
     filters = queries.DealFilters.from_args(request.args)
-    page = paginate(queries.deals_stmt(filters, current_user), per_page=queries.PER_PAGE)
-    return render_template("deals/list.html", page=page, filters=filters, totals=queries.deal_totals(filters, current_user),
+    totals = queries.deal_totals(filters, current_user)
+    # The totals query counts the matches already: the filter (and its search) runs twice, not three times.
+    page = paginate(queries.deals_stmt(filters, current_user), per_page=queries.PER_PAGE, total=totals["count"])
+    return render_template("deals/list.html", page=page, filters=filters, totals=totals,
                            sorts=queries.SORTS, **_filter_choices())
 
 
@@ -128,8 +130,10 @@ def _with_comments(events: list, comments: list) -> list:
 
 def _deal_form(deal: Deal | None = None) -> DealForm:
     form = DealForm(obj=deal)
-    investors = db.session.scalars(sa.select(Investor).order_by(Investor.name)).all()
-    form.investor_id.choices = choices_from(investors, "—未确定—")
+    if request.method == "GET" and deal is None:
+        form.investor_id.data = request.args.get("investor", type=int) or 0
+    # Remote search (app/search): the chosen investor only, the rest as the user types.
+    remote_picker(form.investor_id, "investors", [form.investor_id.data], blank="—未确定—")
     unit_choices(form, lead="lead_unit_id", township="township_id", leader="leader_id", industry="industry_id",
                  current=deal)
     form.co_unit_ids.choices = choices_from(people.active(Unit), None)
@@ -138,7 +142,6 @@ def _deal_form(deal: Deal | None = None) -> DealForm:
                            "hx-include": "[name=investor_id]", "autocomplete": "off"}
     if request.method == "GET":
         if deal is None:
-            form.investor_id.data = request.args.get("investor", type=int) or 0
             unit_id = own_unit_id()
             if unit_id:
                 form.lead_unit_id.data = unit_id
