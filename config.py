@@ -32,6 +32,9 @@ class Config:
     PAGE_SIZE = 20
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default; the testing config trades it for speed
     CRM_TODAY = os.environ.get("CRM_TODAY")  # ISO date; pins "today" for demos and tests
+    # The zone that defines "today" for every date rule, default, alert and report, and in
+    # which stored UTC times are shown.
+    TIME_ZONE = os.environ.get("CRM_TIME_ZONE", "Asia/Shanghai")
 
 
 class DevelopmentConfig(Config):

@@ -1,13 +1,14 @@
 """The deal page: the merged timeline, funds in place, the stage history and its consistency."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.core.audit import AuditEntry
 from app.core.audit_display import actor_name, describe
+from app.core.dates import to_local
 from app.core.money import format_wan
 from app.deals.models import STAGE_DATE_FIELDS, Deal, DealStageChange
 from app.extensions import db
@@ -31,7 +32,7 @@ class TimelineEvent:
 
 
 def _beijing_day(moment: datetime) -> date:
-    return (moment + timedelta(hours=8)).date()
+    return to_local(moment).date()
 
 
 def deal_timeline(deal: Deal) -> list[TimelineEvent]:
