@@ -41,6 +41,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _import_models()
     _register_blueprints(app)
     _register_hooks(app)
+    from app.core.once import register_one_shot
+
+    register_one_shot(app)
     _register_errors(app)
     from app.core.filters import register_filters
 
@@ -70,6 +73,7 @@ def _import_models() -> None:
     import importlib
 
     importlib.import_module("app.core.audit")
+    importlib.import_module("app.core.once")
     for name in FEATURES:
         try:
             importlib.import_module(f"app.{name}.models")

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.fields import FlexibleDateField, MoneyField, options
 from app.core.forms import ChineseForm
+from app.core.once import OneShot
 from app.funds.models import ALL_STATUSES, REVIEW_DECISIONS, REVIEW_LEVELS
 
 LEDGER_KIND_LABELS = {"下达": "下达（批复/下达资金）", "发行": "发行（债券发行，仅债券类）",
@@ -42,7 +43,7 @@ class ApplicationForm(ChineseForm):
         }
 
 
-class NewApplicationForm(ApplicationForm):
+class NewApplicationForm(OneShot, ApplicationForm):
     status = SelectField("当前状态", choices=options(["谋划储备", "已申报", "审核中"]))
     effective_on = FlexibleDateField("登记日期（状态生效日期）", not_future=True,
                                      validators=[DataRequired("请填写登记日期")])
@@ -54,14 +55,14 @@ class StatusForm(ChineseForm):
     note = TextAreaField("说明", validators=[Optional(), Length(max=1000, message="说明不能超过1000字")])
 
 
-class ReviewForm(ChineseForm):
+class ReviewForm(OneShot, ChineseForm):
     level = SelectField("审核层级", choices=options(REVIEW_LEVELS))
     decision = SelectField("审核结果", choices=options(REVIEW_DECISIONS))
     decided_on = FlexibleDateField("审核日期", not_future=True, validators=[DataRequired("请填写审核日期")])
     opinion = TextAreaField("审核意见", validators=[Optional(), Length(max=2000, message="审核意见不能超过2000字")])
 
 
-class LedgerForm(ChineseForm):
+class LedgerForm(OneShot, ChineseForm):
     kind = SelectField("类别", choices=options(list(LEDGER_KIND_LABELS.items())))
     entry_on = FlexibleDateField("日期", not_future=True, validators=[DataRequired("请填写日期")])
     amount_yuan = MoneyField("金额（万元）", allow_negative=True, validators=[InputRequired("请填写金额")])
