@@ -45,8 +45,9 @@ class ApplicationForm(ChineseForm):
 
 class NewApplicationForm(OneShot, ApplicationForm):
     status = SelectField("当前状态", choices=options(["谋划储备", "已申报", "审核中"]))
-    effective_on = FlexibleDateField("登记日期（状态生效日期）", not_future=True,
+    effective_on = FlexibleDateField("登记日期", not_future=True,
                                      validators=[DataRequired("请填写登记日期")])
+    status_on = FlexibleDateField("当前状态生效日期（选填，默认同登记日期）", not_future=True)
 
 
 class StatusForm(ChineseForm):
@@ -76,3 +77,13 @@ class LedgerForm(OneShot, ChineseForm):
                 "is_adjustment": bool(self.is_adjustment.data), "reason": self.reason.data,
                 "note": self.note.data}
 
+
+
+class CorrectStatusDateForm(ChineseForm):
+    effective_on = FlexibleDateField("更正后的日期", not_future=True, validators=[DataRequired("请填写更正后的日期")])
+    note = StringField("更正原因", validators=[DataRequired("请填写更正原因"), Length(max=200, message="更正原因不能超过200字")])
+
+
+class VoidLedgerForm(ChineseForm):
+    voided_on = FlexibleDateField("作废日期", not_future=True, validators=[DataRequired("请填写作废日期")])
+    reason = StringField("作废原因", validators=[DataRequired("请填写作废原因"), Length(max=400, message="作废原因不能超过400字")])

@@ -208,19 +208,29 @@ def add_ledger_entry(app_: FundApplication, *, kind: str, entry_on: date, amount
 # kind added -> (its sum, the sum it may not exceed, Chinese names) for the rule it could break.
 _CEILINGS = {"拨付": ("disbursed", "approved", "拨付", "下达"), "发行": ("issued", "approved", "发行", "下达"),
              "支出": ("spent", "disbursed", "支出", "拨付")}
+# On a bond channel money is disbursed out of what was issued: 拨付 ≤ 发行 as well.
+_BOND_CEILINGS = {"拨付": ("disbursed", "issued", "拨付", "发行")}
+
+
+def ceilings_for(app_: FundApplication, kind: str) -> list[tuple]:
+    """The rules an entry of ``kind`` could break on this application."""
+    rules = [_CEILINGS[kind]] if kind in _CEILINGS else []
+    if app_.channel.is_bond and kind in _BOND_CEILINGS:
+        rules.append(_BOND_CEILINGS[kind])
+    return rules
 
 
 def _check_ledger(app_: FundApplication, kind: str, entry_on: date, amount_yuan: int) -> None:
-    """Refuse an entry that would make its sum exceed its ceiling (拨付 ≤ 下达, 发行 ≤ 下达, 支出 ≤ 拨付)
-    on its date or any later entry date. Only the rule the new entry touches is checked, so an
-    earlier adjustment that broke another rule does not block unrelated entries."""
-    if kind not in _CEILINGS:
-        return
-    field, ceiling, name, ceiling_name = _CEILINGS[kind]
+    """Refuse an entry that would make its sum exceed its ceiling (拨付 ≤ 下达, 发行 ≤ 下达, 支出 ≤ 拨付,
+    on bonds also 拨付 ≤ 发行) on its date or any later entry date. Only the rules the new entry
+    touches are checked, so an earlier adjustment that broke another rule does not block
+    unrelated entries."""
     dates = sorted({e.entry_on for e in app_.ledger if e.entry_on >= entry_on} | {entry_on})
-    for day in dates:
-        sums = ledger_sums(app_, day)
-        if sums[field] + amount_yuan > sums[ceiling]:
+    for field, ceiling, name, ceiling_name in ceilings_for(app_, kind):
+        for day in dates:
+            sums = ledger_sums(app_, day)
+            if sums[field] + amount_yuan <= sums[ceiling]:
+                continue
             raise InputError(f"截至{day}{name}金额将超过{ceiling_name}金额（{ceiling_name}累计 {format_wan(sums[ceiling])} 万元，"
                              f"{name}累计将达 {format_wan(sums[field] + amount_yuan)} 万元）；"
                              "如确需登记请勾选“调整记录”并填写原因", field="amount_yuan")

@@ -29,8 +29,31 @@ def upgrade():
     with op.batch_alter_table('form_submissions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_form_submissions_created_at'), ['created_at'], unique=False)
 
+    with op.batch_alter_table('fund_ledger_entries', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('void_of_id', sa.Integer(), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_fund_ledger_entries_void_of_id'), ['void_of_id'])
+        batch_op.create_foreign_key(batch_op.f('fk_fund_ledger_entries_void_of_id_fund_ledger_entries'),
+                                    'fund_ledger_entries', ['void_of_id'], ['id'])
+
+    with op.batch_alter_table('fund_status_changes', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('date_unknown', sa.Boolean(), server_default=sa.false(), nullable=False))
+
+    with op.batch_alter_table('deal_stage_changes', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('date_unknown', sa.Boolean(), server_default=sa.false(), nullable=False))
+
 
 def downgrade():
+    with op.batch_alter_table('deal_stage_changes', schema=None) as batch_op:
+        batch_op.drop_column('date_unknown')
+
+    with op.batch_alter_table('fund_status_changes', schema=None) as batch_op:
+        batch_op.drop_column('date_unknown')
+
+    with op.batch_alter_table('fund_ledger_entries', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_fund_ledger_entries_void_of_id_fund_ledger_entries'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('uq_fund_ledger_entries_void_of_id'), type_='unique')
+        batch_op.drop_column('void_of_id')
+
     with op.batch_alter_table('form_submissions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_form_submissions_created_at'))
 
