@@ -135,3 +135,13 @@ def test_void_date_rules(make):
         corrections.void_ledger_entry(entry, voided_on=date(2025, 3, 1), reason="早于原记录")
     with pytest.raises(InputError):
         corrections.void_ledger_entry(entry, voided_on=date(2025, 5, 1), reason="  ")
+
+
+def test_bond_ledger_without_issuance_is_not_held_to_it(make):
+    bond = make.channel("地方政府专项债券", is_bond=True)
+    app_ = make.fund_application(channel_obj=bond, steps=[("已申报", date(2025, 3, 1)), ("已下达", date(2025, 4, 1))],
+                                 ledger=[("下达", date(2025, 4, 1), 80_000_000)])
+    add_ledger_entry(app_, kind="拨付", entry_on=date(2025, 6, 1), amount_yuan=30_000_000)
+    with pytest.raises(InputError):  # recording the issuance now: 发行 20 < 拨付 30 already out
+        add_ledger_entry(app_, kind="发行", entry_on=date(2025, 6, 2), amount_yuan=20_000_000)
+    add_ledger_entry(app_, kind="发行", entry_on=date(2025, 6, 2), amount_yuan=30_000_000)
