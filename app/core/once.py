@@ -102,10 +102,21 @@ def register_one_shot(app) -> None:
         flash("该表单已提交过，未重复保存；以下是第一次提交的结果。", "info")
         return redirect(_safe_local(_first_result(token)) or "/")
 
+    @app.teardown_request
+    def forget_amount_confirmations(exc):
+        from app.core.plausibility import clear_confirmations
+
+        clear_confirmations()
+
     @app.after_request
     def remember_form_result(response):
         claim = g.pop("form_claim", None)
-        if claim is None or response.status_code not in (301, 302, 303) or claim not in db.session:
+        if claim is None or claim not in db.session:
+            return response
+        if response.status_code not in (301, 302, 303):
+            # The form is shown again (refused input): release the claim so it may be resent.
+            # Anything the view meant to keep it has committed already.
+            db.session.rollback()
             return response
         location = response.headers.get("Location", "")
         if location.startswith(request.host_url):

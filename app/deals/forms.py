@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app.core.fields import FlexibleDateField, MoneyField, options
 from app.core.forms import ChineseForm
 from app.core.once import OneShot
+from app.core.plausibility import AmountCheck
 from app.deals.models import AGREEMENT_TYPES, FUNDS_KINDS, NEGOTIATION_KINDS, ORIGINS
 from app.projects.models import NATURES
 
@@ -36,7 +37,8 @@ class ContactForm(OneShot, ChineseForm):
     phone = StringField("电话", validators=[Optional(), Length(max=50)])
 
 
-class DealForm(OneShot, ChineseForm):
+class DealForm(OneShot, AmountCheck, ChineseForm):
+    amount_checks = {"contract_amount_yuan": "deals.contract_amount_yuan"}
     name = StringField("项目名称", validators=[DataRequired("请填写项目名称"), Length(max=200)])
     investor_id = SelectField("投资方", coerce=int, choices=[], default=0)
     industry_id = SelectField("产业类别", coerce=int, choices=[], default=0)
@@ -78,7 +80,8 @@ class NegotiationForm(OneShot, ChineseForm):
     next_follow_up_on = FlexibleDateField("下次跟进日期", validators=[Optional()])
 
 
-class FundsForm(OneShot, ChineseForm):
+class FundsForm(OneShot, AmountCheck, ChineseForm):
+    amount_checks = {"amount_yuan": "funds_in_place.amount_yuan"}
     received_on = FlexibleDateField("到位日期", not_future=True, validators=[DataRequired("请填写到位日期")])
     amount_yuan = MoneyField("到位金额（万元）", validators=[DataRequired("请填写到位金额")])
     kind = SelectField("类别", choices=options(FUNDS_KINDS))

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from app.core.fields import FlexibleDateField, MoneyField, options
 from app.core.forms import ChineseForm
 from app.core.once import OneShot
+from app.core.plausibility import AmountCheck
 from app.funds.models import ALL_STATUSES, REVIEW_DECISIONS, REVIEW_LEVELS
 
 LEDGER_KIND_LABELS = {"下达": "下达（批复/下达资金）", "发行": "发行（债券发行，仅债券类）",
@@ -14,7 +15,8 @@ LEDGER_KIND_LABELS = {"下达": "下达（批复/下达资金）", "发行": "�
 
 
 
-class ApplicationForm(ChineseForm):
+class ApplicationForm(AmountCheck, ChineseForm):
+    amount_checks = {"requested_yuan": "fund_applications.requested_yuan"}
     channel_id = SelectField("资金渠道", coerce=int, choices=[])
     year = SelectField("申报年度", coerce=int, choices=[])
     batch = StringField("申报批次", validators=[Optional(), Length(max=50, message="申报批次不能超过50字")])
@@ -63,7 +65,8 @@ class ReviewForm(OneShot, ChineseForm):
     opinion = TextAreaField("审核意见", validators=[Optional(), Length(max=2000, message="审核意见不能超过2000字")])
 
 
-class LedgerForm(OneShot, ChineseForm):
+class LedgerForm(OneShot, AmountCheck, ChineseForm):
+    amount_checks = {"amount_yuan": "fund_ledger_entries.amount_yuan"}
     kind = SelectField("类别", choices=options(list(LEDGER_KIND_LABELS.items())))
     entry_on = FlexibleDateField("日期", not_future=True, validators=[DataRequired("请填写日期")])
     amount_yuan = MoneyField("金额（万元）", allow_negative=True, validators=[InputRequired("请填写金额")])

@@ -14,6 +14,7 @@ from app.core.errors import InputError
 from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
 from app.core.forms import year_choices
+from app.core.money import format_wan
 from app.core.panels import panel
 from app.core.permissions import can, ensure_can_edit, get_visible_or_404, is_scoped, require, visible
 from app.extensions import db
@@ -320,6 +321,9 @@ def add_ledger_entry(app_id: int):
     def prepare(app_, form):
         if not app_.channel.is_bond:  # 发行 is for bonds only
             form.kind.choices = [c for c in form.kind.choices if c.value != "发行"]
+        if app_.requested_yuan:  # one entry above the whole request is most likely a slip
+            form.amount_ceilings = {"amount_yuan": (app_.requested_yuan,
+                                                    f"申请金额 {format_wan(app_.requested_yuan)} 万元")}
 
     return _sub_form(app_id, LedgerForm, "funds/ledger_form.html", save, "资金台账已登记。", "amount_yuan",
                      prepare)

@@ -8,7 +8,8 @@ from app.core.audit_display import timeline_for
 from app.core.models import Audited
 from app.extensions import db
 
-NOT_AUDITED = {"audit_entries", "login_failures", "settings"}
+NOT_AUDITED = {"audit_entries", "login_failures", "settings",
+               "form_submissions"}  # one-time form tokens: plumbing, not business data
 
 
 def entries(entity=None):
