@@ -136,6 +136,11 @@ class Deal(Audited, TimestampMixin, db.Model):
             return cls.leader_id == leader_id
         return sa.false()
 
+    @property
+    def terminated_date_unknown(self) -> bool:
+        """终止 recorded from a ledger without its date (日期未填)."""
+        return any(c.to_stage == "终止" and c.date_unknown for c in self.stage_changes)
+
     def __str__(self) -> str:
         return self.name
 

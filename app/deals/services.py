@@ -272,7 +272,7 @@ def correct_stage_date(change: DealStageChange, new_date: date, *, actor=None, n
         raise InputError("请填写更正后的日期", field="effective_on")
     if new_date > today():
         raise InputError(f"更正后的日期（{new_date}）不能晚于今天（{today()}）", field="effective_on")
-    if new_date == change.effective_on:
+    if new_date == change.effective_on and not change.date_unknown:
         raise InputError("更正后的日期与原日期相同", field="effective_on")
     deal = change.deal
     ordered = sorted((c for c in deal.stage_changes if c.id is not None), key=lambda c: c.id)
@@ -289,6 +289,7 @@ def correct_stage_date(change: DealStageChange, new_date: date, *, actor=None, n
                          field="effective_on")
     old = change.effective_on
     change.effective_on = new_date
+    change.date_unknown = False
     note = (note or "").strip()
     change.note = "".join(filter(None, [change.note, f"（{old} 更正为 {new_date}{'：' + note if note else ''}）"]))[:1000]
     for column, value in state.dates.items():

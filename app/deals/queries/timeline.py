@@ -55,7 +55,8 @@ def deal_timeline(deal: Deal) -> list[TimelineEvent]:
     for change in deal.stage_changes:
         title = f"登记为“{change.to_stage}”" if change.from_stage is None else f"{change.from_stage} → {change.to_stage}"
         label = STAGE_DATE_FIELDS.get(change.to_stage, (None, "生效日期"))[1]
-        lines = [f"{label}：{change.effective_on.isoformat()}"]
+        lines = [f"{label}：日期未填（按 {change.effective_on.isoformat()} 计）" if change.date_unknown
+                 else f"{label}：{change.effective_on.isoformat()}"]
         if change.note:
             lines.append(change.note)
         events.append(TimelineEvent(change.effective_on, change.recorded_at, "stage", title,
