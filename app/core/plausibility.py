@@ -71,8 +71,8 @@ class AmountCheck:
         overrides = getattr(self, "amount_ceilings", None) or {}
         for name, key in self.amount_checks.items():
             field = self[name]
-            if field.errors or not isinstance(field.data, int):
-                continue
+            if field.errors or not isinstance(field.data, int) or field.data == field.object_data:
+                continue  # unparsable, or the amount already stored (an edit of other fields)
             ceiling, what = overrides.get(name, (ceiling_for(key), None))
             message = implausible(str(field.label.text), field.data, ceiling, what=what)
             if message is None:

@@ -90,3 +90,14 @@ def test_zero_and_negative_are_errors_where_impossible(client, admin, make):
     assert zero.status_code == 200 and negative.status_code == 200
     assert "须大于0" in zero.get_data(as_text=True)
     assert "负数" in negative.get_data(as_text=True)
+
+
+def test_editing_other_fields_of_a_confirmed_amount_needs_no_new_tick(client, admin):
+    client.post("/deals/new", data=_deal_form(contract_amount_yuan="150亿", confirm_amount="y"))
+    deal = db.session.scalar(sa.select(Deal))
+    edit = client.post(f"/deals/{deal.id}/edit", data=_deal_form(name="某电池材料项目（一期）",
+                                                                 contract_amount_yuan="1500000"))
+    assert edit.status_code == 302, edit.get_data(as_text=True)[:2000]
+    raised = client.post(f"/deals/{deal.id}/edit", data=_deal_form(name="某电池材料项目（一期）",
+                                                                   contract_amount_yuan="160亿"))
+    assert raised.status_code == 200 and "我已核对金额" in raised.get_data(as_text=True)
