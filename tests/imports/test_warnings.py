@@ -203,3 +203,18 @@ def test_cli_refuses_implausible_amount_unless_confirmed(runner, tmp_path):
     ok = _import(runner, tmp_path, "deals", ledger(DEAL_HEADERS, SLIP), "--confirm-amounts")
     assert ok.exit_code == 0, ok.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "confirm")) == 1
+
+
+def test_reimport_of_a_confirmed_amount_needs_no_new_tick(runner, tmp_path):
+    assert _import(runner, tmp_path, "deals", ledger(DEAL_HEADERS, SLIP), "--confirm-amounts").exit_code == 0
+    again = _import(runner, tmp_path, "deals", ledger(DEAL_HEADERS, SLIP))
+    assert again.exit_code == 0, again.output
+    assert "未变 1" in again.output
+
+
+def test_project_ledger_amounts_are_checked_too(runner, tmp_path):
+    headers = ["项目名称", "计划年度", "总投资（万元）", "年度计划投资（万元）"]
+    content = ledger(headers, [["城东供热管网工程", 2025, 60_000_000, 3000]])
+    refused = _import(runner, tmp_path, "projects", content)
+    assert refused.exit_code == 1 and "总投资" in refused.output and "超过合理上限" in refused.output
+    assert _import(runner, tmp_path, "projects", content, "--confirm-amounts").exit_code == 0

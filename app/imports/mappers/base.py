@@ -100,13 +100,16 @@ class RowReader:
         else:
             self.plan.warnings.append((column.letter, column.header, message))
 
-    def check_amount(self, key: str, ceiling_key: str) -> tuple | None:
+    def check_amount(self, key: str, ceiling_key: str, *, stored: int | None = None) -> tuple | None:
         """An amount above its plausibility ceiling needs a tick in the preview (or --confirm-amounts);
-        returns (ceiling_key, amount) to audit when it was confirmed."""
+        returns (ceiling_key, amount) to audit when it was confirmed. The amount already stored
+        (``stored``, a re-import) was confirmed before and passes."""
         from app.core.plausibility import ceiling_for, implausible
         from app.imports.confirmations import is_confirmed
 
         amount = self.get(key)
+        if amount is None or amount == stored:
+            return None
         message = implausible(self._header(key), amount, ceiling_for(ceiling_key))
         if message is None:
             return None

@@ -186,7 +186,8 @@ def _plan_row(r: RowReader, plan: RowPlan, index: _Index, lookups: Lookups, seen
                             f"{values['exclusion_reason']}")
         else:
             r.error("is_counted", "不计入考核时须在“不计入原因”列（或备注）填写原因")
-    confirmed = r.check_amount("amount", "deals.contract_amount_yuan") if r.get("amount") else None
+    confirmed = r.check_amount("amount", "deals.contract_amount_yuan",
+                               stored=deal.contract_amount_yuan if deal is not None else None)
     stages = _stage_plan(r, plan, deal)
     if plan.errors:
         return

@@ -137,7 +137,8 @@ def _plan_row(r: RowReader, plan: RowPlan, lookups: Lookups, existing: dict, pro
     app_ = existing.get(key)
     status_plan = _status_plan(r, plan, app_)
     ledger = _ledger_plan(r, plan, app_, channel, status_plan.get("final"))
-    confirmed = r.check_amount("requested", "fund_applications.requested_yuan") if r.get("requested") else None
+    confirmed = r.check_amount("requested", "fund_applications.requested_yuan",
+                               stored=app_.requested_yuan if app_ is not None else None)
     if plan.errors:
         return
     plan.target = app_
