@@ -15,6 +15,7 @@ from app.core.once import TOKEN_FIELD, FormSubmission, new_token
 from app.deals.models import Deal, FundsInPlace, Investor, Negotiation
 from app.extensions import db
 from app.funds.models import FundApplication, FundLedgerEntry
+from app.people.models import Unit
 from app.problems.models import Problem
 from app.projects.models import Project
 from tests.factories import PASSWORD
@@ -140,6 +141,8 @@ def _cases(world):
                                        "found_on": "2025-06-01", "escalation_level": "1"}, Problem),
         ("users", "/admin/users/new", {"username": "twice", "role": "investment", "active": "y",
                                        "password": "Zezhou2025x", "unit_id": "0", "leader_id": "0"}, None),
+        ("units", "/admin/reference/units/new", {"name": "双击测试单位", "kind": "乡镇", "sort_order": "0",
+                                                  "is_active": "y"}, Unit),
         ("projects", "/projects/new", {"name": "双击测试库项目", "plan_year": "2025", "total_investment_yuan": "1000",
                                        "key_choice": "auto", "reserve_status": "储备",
                                        "nature": "新建", "lead_unit_id": world["unit"].id, "industry_id": "0",
