@@ -20,10 +20,10 @@ import time
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import flash, g, redirect, request
+from flask import flash, g, has_request_context, redirect, request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from wtforms import HiddenField
 
 from app.core.dates import utcnow
@@ -85,6 +85,13 @@ def _safe_local(url: str | None) -> str | None:
     return url if url and url.startswith("/") and not url.startswith("//") else None
 
 
+@sa.event.listens_for(Session, "after_commit")
+def _note_commit(session) -> None:
+    """A request that holds a claim committed: its record (and the claim) are saved."""
+    if has_request_context() and "form_claim" in g:
+        g.form_claim_committed = True
+
+
 def register_one_shot(app) -> None:
     """Claim one-time tokens before views run and remember where a successful POST led."""
 
@@ -93,7 +100,7 @@ def register_one_shot(app) -> None:
         if request.method != "POST":
             return None
         token = request.form.get(TOKEN_FIELD)
-        if not token or not _TOKEN_SHAPE.match(token):
+        if not token or not _TOKEN_SHAPE.match(token) or not current_user.is_authenticated:
             return None
         claim = _claim(token)
         if claim is not None:
@@ -111,12 +118,14 @@ def register_one_shot(app) -> None:
     @app.after_request
     def remember_form_result(response):
         claim = g.pop("form_claim", None)
+        committed = g.pop("form_claim_committed", False)
         if claim is None or claim not in db.session:
             return response
-        if response.status_code not in (301, 302, 303):
-            # The form is shown again (refused input): release the claim so it may be resent.
-            # Anything the view meant to keep it has committed already.
-            db.session.rollback()
+        if not committed or response.status_code not in (301, 302, 303):
+            # Nothing saved (refused input, a redirect to the login page …): release the claim so
+            # the same page may be sent again. Anything the view meant to keep it has committed.
+            if not committed:
+                db.session.rollback()
             return response
         location = response.headers.get("Location", "")
         if location.startswith(request.host_url):
