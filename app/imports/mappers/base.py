@@ -117,7 +117,7 @@ class RowReader:
         where = (column.letter, column.header) if column else ("", _header_for(key))
         confirmed = is_confirmed(self.number)
         if confirmed is None:  # preview: the official ticks it
-            self.plan.confirm.append((*where, message))
+            self.plan.confirm.append((*where, message.replace("后再保存", "（预览页上方）后再导入")))
         elif confirmed:
             self.plan.warnings.append((*where, f"金额已核对：{format_wan(amount)} 万元"))
             return ceiling_key, amount
