@@ -42,8 +42,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _register_blueprints(app)
     _register_hooks(app)
     from app.core.once import register_one_shot
+    from app.core.plausibility import register_plausibility
 
     register_one_shot(app)
+    register_plausibility(app)
     _register_errors(app)
     from app.core.filters import register_filters
 

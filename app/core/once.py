@@ -109,12 +109,6 @@ def register_one_shot(app) -> None:
         flash("该表单已提交过，未重复保存；以下是第一次提交的结果。", "info")
         return redirect(_safe_local(_first_result(token)) or "/")
 
-    @app.teardown_request
-    def forget_amount_confirmations(exc):
-        from app.core.plausibility import clear_confirmations
-
-        clear_confirmations()
-
     @app.after_request
     def remember_form_result(response):
         claim = g.pop("form_claim", None)

@@ -101,6 +101,14 @@ def clear_confirmations() -> None:
     _pending.set(None)
 
 
+def register_plausibility(app) -> None:
+    """Forget confirmations a request validated but never stored (threads are reused)."""
+
+    @app.teardown_request
+    def forget_amount_confirmations(exc):
+        clear_confirmations()
+
+
 @event.listens_for(Session, "after_flush")
 def _audit_confirmations(session: Session, flush_context) -> None:
     """Write a ``confirm`` audit row for each confirmed amount on the record that stored it."""
