@@ -2,8 +2,8 @@
 
 import calendar
 import re
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app, has_app_context
 
@@ -29,10 +29,15 @@ def _clock() -> datetime:
     return datetime.now(UTC)
 
 
-def time_zone() -> ZoneInfo:
+def time_zone() -> tzinfo:
     """The configured TIME_ZONE (Asia/Shanghai by default): it defines "today" and shown times."""
-    name = current_app.config.get("TIME_ZONE") if has_app_context() else None
-    return ZoneInfo(name or DEFAULT_TIME_ZONE)
+    name = (current_app.config.get("TIME_ZONE") if has_app_context() else None) or DEFAULT_TIME_ZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        if name == DEFAULT_TIME_ZONE:  # no tz database on the machine: China keeps UTC+8 all year
+            return timezone(timedelta(hours=8), DEFAULT_TIME_ZONE)
+        raise RuntimeError(f"未知的时区 TIME_ZONE={name!r}（如 Asia/Shanghai）") from None
 
 
 def local_now() -> datetime:
