@@ -41,6 +41,9 @@ class Config:
     ATTACHMENTS_S3_PREFIX = os.environ.get("ATTACHMENTS_S3_PREFIX", "attachments/")
     # Figures cache (app/core/cache.py): Redis when set (e.g. redis://127.0.0.1:6379/0), else in-process.
     CACHE_URL = os.environ.get("CACHE_URL")
+    # The zone that defines "today" for every date rule, default, alert and report, and in
+    # which stored UTC times are shown.
+    TIME_ZONE = os.environ.get("CRM_TIME_ZONE", "Asia/Shanghai")
 
 
 class DevelopmentConfig(Config):

@@ -47,6 +47,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _import_models(app)
     _register_blueprints(app)
     _register_hooks(app)
+    from app.core.once import register_one_shot
+    from app.core.plausibility import register_plausibility
+
+    register_one_shot(app)
+    register_plausibility(app)
     _register_errors(app)
     from app.core.filters import register_filters
 
@@ -76,6 +81,7 @@ def _import_models(app: Flask) -> None:
     import importlib
 
     importlib.import_module("app.core.audit")
+    importlib.import_module("app.core.once")
     importlib.import_module("app.core.cache")
     for name in MODEL_FEATURES:
         importlib.import_module(f"app.{name}.models")

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from app.core.fields import options
 from app.core.forms import ChineseForm
+from app.core.once import OneShot
 from app.core.permissions import ROLES
 
 
@@ -13,7 +14,7 @@ class LoginForm(ChineseForm):
     password = PasswordField("密码", validators=[DataRequired("请输入密码")])
 
 
-class UserForm(ChineseForm):
+class UserForm(OneShot, ChineseForm):
     username = StringField("用户名", validators=[
         DataRequired("请输入用户名"), Length(max=64, message="用户名不超过64个字符"),
         Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和短横线"),

@@ -21,7 +21,7 @@ from app.core.models import Audited
 from app.extensions import db
 
 SOURCES = {"web": "网页", "cli": "命令行", "import": "导入", "api": "接口", "system": "系统"}
-ACTIONS = {"create": "新建", "update": "修改", "delete": "删除"}
+ACTIONS = {"create": "新建", "update": "修改", "delete": "删除", "confirm": "核对金额"}
 
 
 class AuditEntry(db.Model):

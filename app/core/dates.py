@@ -2,7 +2,8 @@
 
 import calendar
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app, has_app_context
 
@@ -20,13 +21,48 @@ _PATTERNS = [
 _MIN_SERIAL, _MAX_SERIAL = 1, 2_958_465  # 1900-01-01 .. 9999-12-31
 
 
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
+
+
+def _clock() -> datetime:
+    """The machine's clock as an aware UTC datetime (the one place tests replace)."""
+    return datetime.now(UTC)
+
+
+def time_zone() -> tzinfo:
+    """The configured TIME_ZONE (Asia/Shanghai by default): it defines "today" and shown times."""
+    name = (current_app.config.get("TIME_ZONE") if has_app_context() else None) or DEFAULT_TIME_ZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        if name == DEFAULT_TIME_ZONE:  # no tz database on the machine: China keeps UTC+8 all year
+            return timezone(timedelta(hours=8), DEFAULT_TIME_ZONE)
+        raise RuntimeError(f"未知的时区 TIME_ZONE={name!r}（如 Asia/Shanghai）") from None
+
+
+def local_now() -> datetime:
+    """Now in the configured time zone (aware)."""
+    return _clock().astimezone(time_zone())
+
+
 def today() -> date:
-    """Today, or the date pinned by the CRM_TODAY setting (demos, tests)."""
+    """The local day in the configured time zone, or the date pinned by CRM_TODAY (demos, tests).
+
+    Never the server's own date: a server on UTC would otherwise reject a 签约日期 of today
+    between 00:00 and 08:00 Beijing time.
+    """
     if has_app_context():
         pinned = current_app.config.get("CRM_TODAY")
         if pinned:
             return date.fromisoformat(pinned)
-    return date.today()
+    return local_now().date()
+
+
+def to_local(moment: datetime) -> datetime:
+    """A stored naive-UTC ``*_at`` value as a naive local time for display."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(time_zone()).replace(tzinfo=None)
 
 
 def from_excel_serial(serial, *, what: str = "日期") -> date:
@@ -88,6 +124,4 @@ def parse_month(value: str, *, what: str = "月份") -> tuple[int, int]:
 
 def utcnow() -> datetime:
     """Naive UTC now, the storage convention for *_at columns."""
-    from datetime import UTC
-
-    return datetime.now(UTC).replace(tzinfo=None)
+    return _clock().astimezone(UTC).replace(tzinfo=None)

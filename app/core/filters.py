@@ -1,6 +1,6 @@
 """Jinja filters and globals for money, dates and rates."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from app.core.money import format_wan, format_yi, wan_input_value
 
@@ -16,7 +16,9 @@ def format_date(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return (value + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")  # stored UTC, shown Beijing time
+        from app.core.dates import to_local
+
+        return to_local(value).strftime("%Y-%m-%d %H:%M")  # stored UTC, shown in the configured zone
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

@@ -14,11 +14,13 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.core.fields import FlexibleDateField, MoneyField, options
 from app.core.forms import ChineseForm
+from app.core.once import OneShot
+from app.core.plausibility import AmountCheck
 from app.deals.models import AGREEMENT_TYPES, FUNDS_KINDS, NEGOTIATION_KINDS, ORIGINS
 from app.projects.models import NATURES
 
 
-class InvestorForm(ChineseForm):
+class InvestorForm(OneShot, ChineseForm):
     name = StringField("投资方名称", validators=[DataRequired("请填写投资方名称"), Length(max=200)])
     credit_code = StringField("统一社会信用代码", validators=[Optional(), Length(max=30)])
     origin = SelectField("来源", choices=options([("", "—请选择—"), *ORIGINS]), default="")
@@ -30,13 +32,14 @@ class InvestorForm(ChineseForm):
     confirm_duplicate = BooleanField("我已核对，不是同一投资方，仍然保存")
 
 
-class ContactForm(ChineseForm):
+class ContactForm(OneShot, ChineseForm):
     name = StringField("姓名", validators=[DataRequired("请填写联系人姓名"), Length(max=50)])
     title = StringField("职务", validators=[Optional(), Length(max=100)])
     phone = StringField("电话", validators=[Optional(), Length(max=50)])
 
 
-class DealForm(ChineseForm):
+class DealForm(OneShot, AmountCheck, ChineseForm):
+    amount_checks = {"contract_amount_yuan": "deals.contract_amount_yuan"}
     name = StringField("项目名称", validators=[DataRequired("请填写项目名称"), Length(max=200)])
     investor_id = SelectField("投资方", coerce=int, choices=[], default=0)
     industry_id = SelectField("产业类别", coerce=int, choices=[], default=0)
@@ -68,7 +71,7 @@ class CorrectDateForm(ChineseForm):
     note = StringField("更正原因", validators=[DataRequired("请说明更正原因"), Length(max=200)])
 
 
-class NegotiationForm(ChineseForm):
+class NegotiationForm(OneShot, ChineseForm):
     held_on = FlexibleDateField("洽谈日期", not_future=True, validators=[DataRequired("请填写洽谈日期")])
     kind = SelectField("方式", choices=options(NEGOTIATION_KINDS))
     our_participants = StringField("我方人员", validators=[Optional(), Length(max=500)])
@@ -79,7 +82,8 @@ class NegotiationForm(ChineseForm):
     next_follow_up_on = FlexibleDateField("下次跟进日期", validators=[Optional()])
 
 
-class FundsForm(ChineseForm):
+class FundsForm(OneShot, AmountCheck, ChineseForm):
+    amount_checks = {"amount_yuan": "funds_in_place.amount_yuan"}
     received_on = FlexibleDateField("到位日期", not_future=True, validators=[DataRequired("请填写到位日期")])
     amount_yuan = MoneyField("到位金额（万元）", validators=[DataRequired("请填写到位金额")])
     kind = SelectField("类别", choices=options(FUNDS_KINDS))
@@ -90,7 +94,7 @@ class LinkProjectForm(ChineseForm):
     project_id = SelectField("项目库项目", coerce=int, choices=[], default=0)
 
 
-class DealProjectForm(ChineseForm):
+class DealProjectForm(OneShot, ChineseForm):
     """A new project prefilled from a signed deal."""
 
     name = StringField("项目名称", validators=[DataRequired("请填写项目名称"), Length(max=200)])

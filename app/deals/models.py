@@ -151,6 +151,11 @@ class Deal(Audited, TimestampMixin, db.Model):
         column = key_date_column(self.stage)
         return getattr(self, column) if column else None
 
+    @property
+    def terminated_date_unknown(self) -> bool:
+        """终止 recorded from a ledger without its date (日期未填)."""
+        return any(c.to_stage == Stage.TERMINATED and c.date_unknown for c in self.stage_changes)
+
     def __str__(self) -> str:
         return self.name
 
@@ -174,6 +179,8 @@ class DealStageChange(Audited, db.Model):
     note: Mapped[str | None] = mapped_column(sa.String(1000), info={"label": "说明/佐证"})
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), info={"label": "操作人"})
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "记录时间", "audit": False})
+    # The ledger never held the date (日期未填): effective_on is then the ledger's/import's date.
+    date_unknown: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), info={"label": "日期未填"})
 
     deal: Mapped[Deal] = relationship(back_populates="stage_changes")
     actor = relationship("User")

@@ -145,6 +145,7 @@ def correct_stage_date(change: DealStageChange, new_date: date, *, note: str | N
     state = plan_correction(deal.stage_changes, change, new_date)
     old = change.effective_on
     change.effective_on = new_date
+    change.date_unknown = False
     note = (note or "").strip()
     change.note = "".join(filter(None, [change.note, f"（{old} 更正为 {new_date}{'：' + note if note else ''}）"]))[:1000]
     for column, value in state.dates.items():

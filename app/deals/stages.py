@@ -273,8 +273,8 @@ def plan_correction(changes, change, new_date: date) -> StageState:
         raise InputError("请填写更正后的日期", field="effective_on")
     if new_date > today():
         raise InputError(f"更正后的日期（{new_date}）不能晚于今天（{today()}）", field="effective_on")
-    if new_date == change.effective_on:
-        raise InputError("更正后的日期与原日期相同", field="effective_on")
+    if new_date == change.effective_on and not getattr(change, "date_unknown", False):
+        raise InputError("更正后的日期与原日期相同", field="effective_on")  # an unknown date may be confirmed as is
     ordered = recording_order(changes)
     state = replay_stage_history(ordered, dates={_key(change): new_date})
     check_date_order(state.dates, focus=STAGE_DATE_FIELDS.get(change.to_stage, (None,))[0])

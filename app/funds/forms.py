@@ -6,6 +6,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.fields import FlexibleDateField, MoneyField, options
 from app.core.forms import ChineseForm
+from app.core.once import OneShot
+from app.core.plausibility import AmountCheck
 from app.funds.models import ALL_STATUSES, REVIEW_DECISIONS, REVIEW_LEVELS
 
 LEDGER_KIND_LABELS = {"下达": "下达（批复/下达资金）", "发行": "发行（债券发行，仅债券类）",
@@ -14,7 +16,8 @@ LEDGER_KIND_LABELS = {"下达": "下达（批复/下达资金）", "发行": "�
 
 
 
-class ApplicationForm(ChineseForm):
+class ApplicationForm(AmountCheck, ChineseForm):
+    amount_checks = {"requested_yuan": "fund_applications.requested_yuan"}
     channel_id = SelectField("资金渠道", coerce=int, choices=[])
     year = SelectField("申报年度", coerce=int, choices=[])
     batch = StringField("申报批次", validators=[Optional(), Length(max=50, message="申报批次不能超过50字")])
@@ -43,10 +46,11 @@ class ApplicationForm(ChineseForm):
         }
 
 
-class NewApplicationForm(ApplicationForm):
+class NewApplicationForm(OneShot, ApplicationForm):
     status = SelectField("当前状态", choices=options(["谋划储备", "已申报", "审核中"]))
-    effective_on = FlexibleDateField("登记日期（状态生效日期）", not_future=True,
+    effective_on = FlexibleDateField("登记日期", not_future=True,
                                      validators=[DataRequired("请填写登记日期")])
+    status_on = FlexibleDateField("当前状态生效日期（选填，默认同登记日期）", not_future=True)
 
 
 class StatusForm(ChineseForm):
@@ -55,14 +59,15 @@ class StatusForm(ChineseForm):
     note = TextAreaField("说明", validators=[Optional(), Length(max=1000, message="说明不能超过1000字")])
 
 
-class ReviewForm(ChineseForm):
+class ReviewForm(OneShot, ChineseForm):
     level = SelectField("审核层级", choices=options(REVIEW_LEVELS))
     decision = SelectField("审核结果", choices=options(REVIEW_DECISIONS))
     decided_on = FlexibleDateField("审核日期", not_future=True, validators=[DataRequired("请填写审核日期")])
     opinion = TextAreaField("审核意见", validators=[Optional(), Length(max=2000, message="审核意见不能超过2000字")])
 
 
-class LedgerForm(ChineseForm):
+class LedgerForm(OneShot, AmountCheck, ChineseForm):
+    amount_checks = {"amount_yuan": "fund_ledger_entries.amount_yuan"}
     kind = SelectField("类别", choices=options(list(LEDGER_KIND_LABELS.items())))
     entry_on = FlexibleDateField("日期", not_future=True, validators=[DataRequired("请填写日期")])
     amount_yuan = MoneyField("金额（万元）", allow_negative=True, validators=[InputRequired("请填写金额")])
@@ -77,3 +82,13 @@ class LedgerForm(ChineseForm):
                 "is_adjustment": bool(self.is_adjustment.data), "reason": self.reason.data,
                 "note": self.note.data}
 
+
+
+class CorrectStatusDateForm(ChineseForm):
+    effective_on = FlexibleDateField("更正后的日期", not_future=True, validators=[DataRequired("请填写更正后的日期")])
+    note = StringField("更正原因", validators=[DataRequired("请填写更正原因"), Length(max=200, message="更正原因不能超过200字")])
+
+
+class VoidLedgerForm(ChineseForm):
+    voided_on = FlexibleDateField("作废日期", not_future=True, validators=[DataRequired("请填写作废日期")])
+    reason = StringField("作废原因", validators=[DataRequired("请填写作废原因"), Length(max=400, message="作废原因不能超过400字")])

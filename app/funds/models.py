@@ -97,6 +97,8 @@ class FundStatusChange(Audited, db.Model):
     note: Mapped[str | None] = mapped_column(sa.String(1000), info={"label": "说明"})
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), info={"label": "操作人"})
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "记录时间", "audit": False})
+    # The ledger never held the date (日期未填): effective_on is then the ledger's/import's date.
+    date_unknown: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), info={"label": "日期未填"})
 
     application: Mapped[FundApplication] = relationship(back_populates="status_changes")
     actor = relationship("User")
@@ -139,8 +141,13 @@ class FundLedgerEntry(Audited, TimestampMixin, db.Model):
     is_adjustment: Mapped[bool] = mapped_column(default=False, info={"label": "调整"})
     reason: Mapped[str | None] = mapped_column(sa.String(500), info={"label": "调整原因"})
     note: Mapped[str | None] = mapped_column(sa.String(500), info={"label": "说明"})
+    # A void is its own row: the opposite amount on the void's date, pointing at the entry voided.
+    void_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fund_ledger_entries.id"), unique=True,
+                                                   info={"label": "作废的记录"})
 
     application: Mapped[FundApplication] = relationship(back_populates="ledger")
+    void_of: Mapped["FundLedgerEntry | None"] = relationship(remote_side=[id], back_populates="voided_by")
+    voided_by: Mapped["FundLedgerEntry | None"] = relationship(back_populates="void_of", uselist=False)
 
     def audit_title(self) -> str:
         return f"{self.entry_on} {self.kind}"

@@ -206,20 +206,55 @@ _CEILINGS = {"拨付": ("disbursed", "approved", "拨付", "下达"), "发行": 
              "支出": ("spent", "disbursed", "支出", "拨付")}
 
 
+def _is_bond(app_: FundApplication) -> bool:
+    channel = app_.channel or db.session.get(FundChannel, app_.channel_id)
+    return bool(channel and channel.is_bond)
+
+
+def _bond_overrun(app_: FundApplication, kind: str, entry_on: date, amount_yuan: int) -> tuple | None:
+    """On a bond channel whose issuance is recorded, money is disbursed out of what was issued:
+    from the first 发行 on, cumulative 拨付 ≤ cumulative 发行 at every date. Returns the first
+    (date, issued, disbursed) the new entry would break, or None. Ledgers that never track 发行
+    are not held to it (their 支出进度 has no denominator)."""
+    if kind not in ("拨付", "发行") or not _is_bond(app_):
+        return None
+    entries = [(e.entry_on, e.kind, e.amount_yuan) for e in app_.ledger] + [(entry_on, kind, amount_yuan)]
+    issues = [on for on, k, _ in entries if k == "发行"]
+    if not issues:
+        return None
+
+    def sums(day):
+        issued = sum(a for on, k, a in entries if k == "发行" and on <= day)
+        disbursed = sum(a for on, k, a in entries if k == "拨付" and on <= day)
+        return issued, disbursed
+
+    for day in sorted({on for on, _, _ in entries if on >= max(min(issues), entry_on)}):
+        issued, disbursed = sums(day)
+        if disbursed > issued:
+            return day, issued, disbursed
+    return None
+
+
 def _check_ledger(app_: FundApplication, kind: str, entry_on: date, amount_yuan: int) -> None:
-    """Refuse an entry that would make its sum exceed its ceiling (拨付 ≤ 下达, 发行 ≤ 下达, 支出 ≤ 拨付)
-    on its date or any later entry date. Only the rule the new entry touches is checked, so an
-    earlier adjustment that broke another rule does not block unrelated entries."""
-    if kind not in _CEILINGS:
-        return
-    field, ceiling, name, ceiling_name = _CEILINGS[kind]
+    """Refuse an entry that would make its sum exceed its ceiling (拨付 ≤ 下达, 发行 ≤ 下达, 支出 ≤ 拨付,
+    on bonds also 拨付 ≤ 发行) on its date or any later entry date. Only the rules the new entry
+    touches are checked, so an earlier adjustment that broke another rule does not block
+    unrelated entries."""
     dates = sorted({e.entry_on for e in app_.ledger if e.entry_on >= entry_on} | {entry_on})
-    for day in dates:
-        sums = ledger_sums(app_, day)
-        if sums[field] + amount_yuan > sums[ceiling]:
+    for field, ceiling, name, ceiling_name in [_CEILINGS[kind]] if kind in _CEILINGS else []:
+        for day in dates:
+            sums = ledger_sums(app_, day)
+            if sums[field] + amount_yuan <= sums[ceiling]:
+                continue
             raise InputError(f"截至{day}{name}金额将超过{ceiling_name}金额（{ceiling_name}累计 {format_wan(sums[ceiling])} 万元，"
                              f"{name}累计将达 {format_wan(sums[field] + amount_yuan)} 万元）；"
                              "如确需登记请勾选“调整记录”并填写原因", field="amount_yuan")
+    overrun = _bond_overrun(app_, kind, entry_on, amount_yuan)
+    if overrun:
+        day, issued, disbursed = overrun
+        raise InputError(f"截至{day}债券拨付金额将超过发行金额（发行累计 {format_wan(issued)} 万元，"
+                         f"拨付累计将达 {format_wan(disbursed)} 万元）；如确需登记请勾选“调整记录”并填写原因",
+                         field="amount_yuan")
 
 
 # Ledger kinds that move the status along when recorded (下达 → 已下达, 拨付 → 执行中).

@@ -4,7 +4,7 @@ the status / review / ledger forms; plus the panels shown on home, project, lead
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +14,7 @@ from app.core.errors import InputError
 from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
 from app.core.forms import show_input_error, year_choices
+from app.core.money import format_wan
 from app.core.pagination import paginate
 from app.core.panels import panel
 from app.core.permissions import (
@@ -28,9 +29,17 @@ from app.core.permissions import (
     visible,
 )
 from app.extensions import db
-from app.funds import bp, queries, services
-from app.funds.forms import ApplicationForm, LedgerForm, NewApplicationForm, ReviewForm, StatusForm
-from app.funds.models import ALL_STATUSES, STATUSES, FundApplication
+from app.funds import bp, corrections, queries, services
+from app.funds.forms import (
+    ApplicationForm,
+    CorrectStatusDateForm,
+    LedgerForm,
+    NewApplicationForm,
+    ReviewForm,
+    StatusForm,
+    VoidLedgerForm,
+)
+from app.funds.models import ALL_STATUSES, STATUSES, FundApplication, FundLedgerEntry, FundStatusChange
 from app.people import queries as people
 from app.people.models import FundChannel, Leader, Unit
 from app.projects.models import Project
@@ -204,8 +213,9 @@ def create_application():
         _prefill_from_project(form, request.args.get("project", type=int))
     if form.validate_on_submit():
         try:
-            app_ = services.create_application({**_form_data(form), "status": form.status.data},
-                                               actor=current_user, effective_on=form.effective_on.data)
+            app_ = corrections.register_application(_form_data(form), registered_on=form.effective_on.data,
+                                                    status=form.status.data, status_on=form.status_on.data,
+                                                    actor=current_user)
         except InputError as exc:
             db.session.rollback()
             show_input_error(form, exc, "title", aliases={"to_status": "status"})
@@ -264,14 +274,15 @@ def _project_links(projects) -> dict[int, str]:
 
 # ---- status, review, ledger --------------------------------------------------------------------
 
-def _sub_form(app_id: int, form_class, template: str, save, success: str, default_field: str, prepare=None):
-    """Shared body of the three small forms: load, check, validate, call the service, commit."""
+def _sub_form(app_id: int, form_class, template: str, save, success: str, default_field: str, prepare=None,
+              keep_dates: bool = False, **context):
+    """Shared body of the small forms: load, check, validate, call the service, commit."""
     app_ = get_visible_or_404(FundApplication, app_id)
     ensure_can_edit("funds", app_)
     form = form_class()
     if prepare is not None:
         prepare(app_, form)
-    if request.method == "GET":
+    if request.method == "GET" and not keep_dates:
         for name in ("effective_on", "decided_on", "entry_on"):
             if name in form:
                 form[name].data = today()
@@ -287,7 +298,7 @@ def _sub_form(app_id: int, form_class, template: str, save, success: str, defaul
             db.session.commit()
             flash(success, "success")
             return redirect(url_for("funds.application_detail", app_id=app_.id))
-    return render_template(template, form=form, app_=app_, sums=services.ledger_sums(app_))
+    return render_template(template, form=form, app_=app_, sums=services.ledger_sums(app_), **context)
 
 
 @bp.route("/<int:app_id>/status", methods=["GET", "POST"])
@@ -323,9 +334,50 @@ def add_ledger_entry(app_id: int):
     def prepare(app_, form):
         if not app_.channel.is_bond:  # 发行 is for bonds only
             form.kind.choices = [c for c in form.kind.choices if c.value != "发行"]
+        if app_.requested_yuan:  # one entry above the whole request is most likely a slip
+            form.amount_ceilings = {"amount_yuan": (app_.requested_yuan,
+                                                    f"申请金额 {format_wan(app_.requested_yuan)} 万元")}
 
     return _sub_form(app_id, LedgerForm, "funds/ledger_form.html", save, "资金台账已登记。", "amount_yuan",
                      prepare)
+
+
+@bp.route("/<int:app_id>/status-changes/<int:change_id>/correct", methods=["GET", "POST"])
+@require("funds", "edit")
+def correct_status_date(app_id: int, change_id: int):
+    """Correct a status date (the first row's is the 登记日期), with a reason; audited."""
+    change = db.session.get(FundStatusChange, change_id)
+    if change is None or change.application_id != app_id:
+        abort(404)
+
+    def prepare(app_, form):
+        if request.method == "GET":
+            form.effective_on.data = change.effective_on
+
+    def save(app_, form):
+        corrections.correct_status_date(change, form.effective_on.data, reason=form.note.data, actor=current_user)
+
+    return _sub_form(app_id, CorrectStatusDateForm, "funds/correct_form.html", save,
+                     "日期已更正，修改已记入操作日志。", "effective_on", prepare, keep_dates=True, change=change)
+
+
+@bp.route("/<int:app_id>/ledger/<int:entry_id>/void", methods=["GET", "POST"])
+@require("funds", "edit")
+def void_ledger_entry(app_id: int, entry_id: int):
+    """Void a ledger entry with a reason: a new audited row; nothing is deleted."""
+    entry = db.session.get(FundLedgerEntry, entry_id)
+    if entry is None or entry.application_id != app_id:
+        abort(404)
+
+    def save(app_, form):
+        corrections.void_ledger_entry(entry, voided_on=form.voided_on.data, reason=form.reason.data)
+
+    def prepare(app_, form):
+        if request.method == "GET":
+            form.voided_on.data = today()
+
+    return _sub_form(app_id, VoidLedgerForm, "funds/void_form.html", save, "台账记录已作废，修改已记入操作日志。",
+                     "reason", prepare, keep_dates=True, entry=entry)
 
 
 # ---- panels on other pages ---------------------------------------------------------------------

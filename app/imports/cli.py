@@ -9,6 +9,7 @@ from flask import Flask
 from app.core.errors import InputError
 from app.extensions import db
 from app.imports import services
+from app.imports.confirmations import ALL, confirmed_rows
 from app.imports.mappers.base import Plan
 from app.imports.models import KINDS
 
@@ -30,8 +31,18 @@ def echo_plan(plan: Plan, filename: str) -> None:
         click.echo(f"将新建县级领导：{name}（第{'、'.join(map(str, numbers))}行）")
     for row in plan.rows:
         for letter, header, message in row.errors:
-            where = f"{letter}列“{header}”" if letter else (f"“{header}”" if header and header != "—" else "")
-            click.echo(f"第{row.number}行 {where}：{message}" if where else f"第{row.number}行：{message}")
+            click.echo(_line(row.number, letter, header, message))
+    warned = [row for row in plan.rows if row.warnings and row.action != "error"]
+    if warned:
+        click.echo(f"提示 {sum(len(r.warnings) for r in warned)} 条（{len(warned)} 行照常导入，按以下方式处理）：")
+        for row in warned:
+            for letter, header, message in row.warnings:
+                click.echo("提示 " + _line(row.number, letter, header, message))
+
+
+def _line(number: int, letter: str, header: str, message: str) -> str:
+    where = f"{letter}列“{header}”" if letter else (f"“{header}”" if header and header != "—" else "")
+    return f"第{number}行 {where}：{message}" if where else f"第{number}行：{message}"
 
 
 def register(app: Flask) -> None:
@@ -45,7 +56,8 @@ def register(app: Flask) -> None:
         @click.option("--dry-run", is_flag=True, help="只检查并显示结果，不写入")
         @click.option("--create-leaders", is_flag=True, help="台账中系统没有的县级领导自动新建")
         @click.option("--user", "username", help="记为导入人的用户名")
-        def command(path: Path, dry_run: bool, create_leaders: bool, username: str | None):
+        @click.option("--confirm-amounts", is_flag=True, help="已核对超过合理上限的金额，照常导入（记入操作日志）")
+        def command(path: Path, dry_run: bool, create_leaders: bool, username: str | None, confirm_amounts: bool):
             from app.auth.models import User
 
             user = None
@@ -54,8 +66,9 @@ def register(app: Flask) -> None:
                 if user is None:
                     raise click.ClickException(f"用户“{username}”不存在")
             try:
-                plan, batch = services.import_file(kind, path.name, path.read_bytes(), user=user,
-                                                   create_leaders=create_leaders, dry_run=dry_run)
+                with confirmed_rows(ALL if confirm_amounts else ()):
+                    plan, batch = services.import_file(kind, path.name, path.read_bytes(), user=user,
+                                                       create_leaders=create_leaders, dry_run=dry_run)
             except services.ImportFailed as exc:
                 db.session.rollback()
                 echo_plan(exc.plan, path.name)

@@ -12,12 +12,14 @@ from app.core.pagination import paginate
 from app.core.permissions import can, ensure_can_edit, is_admin, require
 from app.extensions import db
 from app.imports import bp, queries, services, workbooks
+from app.imports.confirmations import confirmed_rows
 from app.imports.forms import UploadForm
 from app.imports.mappers import AREAS, MAPPERS
 from app.imports.models import KINDS, ImportBatch
 
 PREVIEW_PAGE_SIZE = 200
 OUTCOMES = {"create": "新建", "update": "更新", "unchanged": "未变", "error": "错误"}
+ROW_FILTERS = {"warning": ("有提示", "w"), "confirm": ("待核对金额", "k")}  # tab → (label, stored row key)
 # table → (endpoint of the record's page, its id argument)
 RECORD_PAGES = {"deals": ("deals.deal_detail", "deal_id"), "projects": ("projects.project_detail", "project_id"),
                 "fund_applications": ("funds.application_detail", "app_id")}
@@ -73,12 +75,17 @@ def preview(token: str):
     stored = services.stored_preview(batch)
     outcome = request.args.get("outcome", "")
     rows = stored.get("rows", [])
-    shown = [row for row in rows if row["a"] == outcome] if outcome in OUTCOMES else rows
+    if outcome in OUTCOMES:
+        shown = [row for row in rows if row["a"] == outcome]
+    elif outcome in ROW_FILTERS:  # rows with warnings / with amounts to confirm
+        shown = [row for row in rows if row.get(ROW_FILTERS[outcome][1])]
+    else:
+        shown = rows
     pages = max(1, -(-len(shown) // PREVIEW_PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     return render_template("imports/preview.html", batch=batch, stored=stored, outcome=outcome,
                            rows=shown[(page - 1) * PREVIEW_PAGE_SIZE:page * PREVIEW_PAGE_SIZE],
-                           page=page, pages=pages, outcomes=OUTCOMES)
+                           page=page, pages=pages, outcomes=OUTCOMES, row_filters=ROW_FILTERS)
 
 
 @bp.route("/preview/<token>/commit", methods=["POST"])
@@ -87,8 +94,14 @@ def commit(token: str):
     batch = _pending(token)
     ensure_can_edit(AREAS[batch.kind])
     leaders = set(request.form.getlist("leaders"))
+    ticked = {int(n) for n in request.form.getlist("confirm_rows") if n.isdigit()}
+    unticked = [row["n"] for row in services.stored_preview(batch).get("rows", []) if row.get("k") and row["n"] not in ticked]
+    if unticked:
+        flash(f"第{'、'.join(map(str, unticked))}行的金额超过合理上限：请逐行核对后勾选“我已核对金额”，再确认导入。", "danger")
+        return redirect(url_for("imports.preview", token=token, outcome="confirm"))
     try:
-        services.commit_batch(batch, user=current_user, create_leaders=leaders)
+        with confirmed_rows(ticked):
+            services.commit_batch(batch, user=current_user, create_leaders=leaders)
     except services.ImportFailed as exc:
         db.session.rollback()
         batch = _pending(token)

@@ -64,7 +64,7 @@ def _row_form(kind: str, row_id: int | None):
         ensure_can_edit("reference")
     form = form_class(obj=obj)
     if form.validate_on_submit():
-        data = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+        data = {name: field.data for name, field in form._fields.items() if name not in ("csrf_token", "once_token")}
         try:
             obj = services.save_named(model, obj, data)
         except InputError as exc:

@@ -39,6 +39,38 @@
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) event.preventDefault();
   });
+  // One submission per POST form: a second click (or Enter) while the first is on its way is
+  // ignored and the buttons show that saving is under way. The server's one-time form token
+  // (app/core/once.py) is the guarantee; this keeps the user from trying twice.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.getAttribute || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    if (form.hasAttribute("hx-post") || form.hasAttribute("data-allow-resubmit")) return;
+    if (form.dataset.submitting === "1") { event.preventDefault(); return; }
+    form.dataset.submitting = "1";
+    // Disabled after this tick, so the clicked button's own name/value is still sent.
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(function (button) {
+        button.disabled = true;
+        button.setAttribute("aria-busy", "true");
+        if (button.tagName === "BUTTON" && !button.dataset.label) {
+          button.dataset.label = button.innerHTML;
+          button.insertAdjacentHTML("afterbegin", '<span class="spinner-border spinner-border-sm me-1" aria-hidden="true"></span>');
+        }
+      });
+    }, 0);
+  });
+  // Back/forward cache: a page shown again must be usable again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+      delete form.dataset.submitting;
+      form.querySelectorAll("[aria-busy=true]").forEach(function (button) {
+        button.disabled = false;
+        button.removeAttribute("aria-busy");
+        if (button.dataset.label) { button.innerHTML = button.dataset.label; delete button.dataset.label; }
+      });
+    });
+  });
   // Chinese file pickers (see render_field): show the chosen file's name.
   document.addEventListener("change", function (event) {
     var input = event.target;

@@ -17,6 +17,6 @@ def test_error_summary_does_not_repeat_the_label(client, login, make, seeded):
     summary = re.search(r"请修改以下内容后再保存：(.*?)</ul>", body, re.S).group(1)
     items = [re.sub(r"\s+", "", item) for item in re.findall(r"<li>(.*?)</li>", summary, re.S)]
     assert "申请金额（万元）“1.5亿x”不是数字" in items
-    assert "登记日期（状态生效日期）“2025-13-01”不存在（2025年13月1日）" in items
+    assert "登记日期“2025-13-01”不存在（2025年13月1日）" in items
     assert any(item.startswith("申报截止日期“明天”无法识别") for item in items)
     assert not any("：申请金额" in item or "：申报截止日期" in item for item in items)

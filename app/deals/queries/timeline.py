@@ -1,13 +1,14 @@
 """The deal page: the merged timeline, funds in place, the stage history and its consistency."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.core.audit import AuditEntry
 from app.core.audit_display import actor_name, describe
+from app.core.dates import to_local
 from app.core.money import format_wan
 from app.deals.models import Deal, DealStageChange
 from app.deals.stages import DATE_COLUMNS, DATE_LABELS, STAGE_DATE_FIELDS, replay_stage_history
@@ -33,7 +34,7 @@ class TimelineEvent:
 
 
 def _beijing_day(moment: datetime) -> date:
-    return (moment + timedelta(hours=8)).date()
+    return to_local(moment).date()
 
 
 def deal_timeline(deal: Deal, *, extra_related: list[tuple[str, list[int]]] = ()) -> list[TimelineEvent]:
@@ -58,7 +59,8 @@ def deal_timeline(deal: Deal, *, extra_related: list[tuple[str, list[int]]] = ()
     for change in deal.stage_changes:
         title = f"登记为“{change.to_stage}”" if change.from_stage is None else f"{change.from_stage} → {change.to_stage}"
         label = STAGE_DATE_FIELDS.get(change.to_stage, (None, "生效日期"))[1]
-        lines = [f"{label}：{change.effective_on.isoformat()}"]
+        lines = [f"{label}：日期未填（按 {change.effective_on.isoformat()} 计）" if change.date_unknown
+                 else f"{label}：{change.effective_on.isoformat()}"]
         if change.note:
             lines.append(change.note)
         events.append(TimelineEvent(change.effective_on, change.recorded_at, "stage", title,

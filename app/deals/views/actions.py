@@ -92,7 +92,7 @@ def add_negotiation(deal_id: int):
         form.held_on.data = today()
     if form.validate_on_submit():
         data = {name: (value.strip() or None) if isinstance(value, str) else value
-                for name, value in form.data.items() if name != "csrf_token"}
+                for name, value in form.data.items() if name not in ("csrf_token", "once_token")}
         try:
             services.add_negotiation(deal, data, actor=current_user)
         except InputError as exc:

@@ -25,6 +25,11 @@ class RowPlan:
     title: str = ""
     action: str = "error"
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (column letter, header, message)
+    # Stored, with the assumption spelled out (reason taken from 备注, date unknown …).
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)
+    # Amounts above their plausibility ceiling: stored only when ticked (我已核对金额) in the preview.
+    confirm: list[tuple[str, str, str]] = field(default_factory=list)
+    shown: list[tuple[str, str]] = field(default_factory=list)  # a new row's parsed values (label, text)
     changes: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     leaders: list[str] = field(default_factory=list)  # unknown leader names the row needs
@@ -34,7 +39,8 @@ class RowPlan:
 
     def as_dict(self) -> dict:
         return {"n": self.number, "a": self.action, "t": self.title, "e": [list(e) for e in self.errors],
-                "c": self.changes, "o": self.notes, "l": self.leaders}
+                "c": self.changes, "o": self.notes, "l": self.leaders, "w": [list(w) for w in self.warnings],
+                "k": [list(k) for k in self.confirm], "v": [list(v) for v in self.shown]}
 
 
 @dataclass
@@ -84,6 +90,39 @@ class RowReader:
             self.plan.errors.append(("", _header_for(key), message))
         else:
             self.plan.errors.append((column.letter, column.header, message))
+
+    def warn(self, key: str | None, message: str) -> None:
+        """A warning on the cell of ``key``: the row is stored, with what was assumed."""
+        column = self.columns.get(key) if key else None
+        if column is None:
+            self.plan.warnings.append(("", _header_for(key), message))
+        else:
+            self.plan.warnings.append((column.letter, column.header, message))
+
+    def check_amount(self, key: str, ceiling_key: str, *, stored: int | None = None) -> tuple | None:
+        """An amount above its plausibility ceiling needs a tick in the preview (or --confirm-amounts);
+        returns (ceiling_key, amount) to audit when it was confirmed. The amount already stored
+        (``stored``, a re-import) was confirmed before and passes."""
+        from app.core.plausibility import ceiling_for, implausible
+        from app.imports.confirmations import is_confirmed
+
+        amount = self.get(key)
+        if amount is None or amount == stored:
+            return None
+        message = implausible(self._header(key), amount, ceiling_for(ceiling_key))
+        if message is None:
+            return None
+        column = self.columns.get(key)
+        where = (column.letter, column.header) if column else ("", _header_for(key))
+        confirmed = is_confirmed(self.number)
+        if confirmed is None:  # preview: the official ticks it
+            self.plan.confirm.append((*where, message.replace("后再保存", "（预览页上方）后再导入")))
+        elif confirmed:
+            self.plan.warnings.append((*where, f"金额已核对：{format_wan(amount)} 万元"))
+            return ceiling_key, amount
+        else:
+            self.error(key, message.replace("请勾选“我已核对金额”后再保存", "请在预览中勾选“我已核对金额”（命令行加 --confirm-amounts）"))
+        return None
 
     def has_error(self, key: str) -> bool:
         """Did the cell of ``key`` already fail to parse?"""

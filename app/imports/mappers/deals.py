@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core.dates import today
 from app.core.errors import InputError
+from app.core.plausibility import expect_confirmation
 from app.deals.credit_code import validate_credit_code
 from app.deals.models import AGREEMENT_TYPES, Deal, Investor
 from app.deals.services import (
@@ -195,20 +196,50 @@ def _plan_row(r: RowReader, plan: RowPlan, index: _Index, lookups: Lookups, seen
     counted = values.get("is_counted", deal.is_counted if deal else True)
     reason = values.get("exclusion_reason", deal.exclusion_reason if deal else None)
     if counted is False and not (reason or "").strip():
-        r.error("is_counted", "不计入考核时须在“不计入原因”列填写原因")
+        if (r.get("notes") or "").strip():  # county ledgers keep the reason in 备注
+            values["exclusion_reason"] = r.get("notes").strip()[:500]
+            r.warn("notes", f"“不计入原因”{'列未填' if r.has('exclusion_reason') else '无此列'}，取自{r._header('notes')}："
+                            f"{values['exclusion_reason']}")
+        else:
+            r.error("is_counted", "不计入考核时须在“不计入原因”列（或备注）填写原因")
+    confirmed = r.check_amount("amount", "deals.contract_amount_yuan",
+                               stored=deal.contract_amount_yuan if deal is not None else None)
     stages = _stage_plan(r, plan, deal)
     if plan.errors:
         return
     plan.target = deal
-    plan.data = {"values": values, "investor": investor, **stages}
+    plan.data = {"values": values, "investor": investor, "confirmed": [confirmed] if confirmed else [], **stages}
     if deal is None:
         plan.action = "create"
+        plan.shown = _shown(values, stages, investor)
         return
     for key, value in values.items():
         attr, label, display = SCALARS[key]
         if getattr(deal, attr) != value:
             plan.changes.append(f"{label}：{display(getattr(deal, attr))} → {display(value)}")
     plan.action = "update" if plan.changes else "unchanged"
+
+
+_UNKNOWN_DATE = ("{stage}日期未填：按导入日期 {day} 记为“{stage}”，并标记“日期未填”。签约、开工等考核数不受影响"
+                 "（已签约项目仍计入签约年度），只有截至 {day} 及以后的在推项目、签约未开工名单将其视为{stage}")
+
+
+def _shown(values: dict, stages: dict, investor) -> list[tuple[str, str]]:
+    """What a new row will store, parsed: amounts in 万元, dates ISO, matched names."""
+    shown = []
+    if investor is not None:
+        obj = investor.get("obj")
+        shown.append(("投资方", obj.name if obj is not None else f"{investor['new']['name']}（新建）"))
+    for key, value in values.items():
+        if key in ("notes", "contact_name", "contact_phone"):
+            continue
+        _attr, label, display = SCALARS[key]
+        shown.append((label, display(value)))
+    shown.append(("线索日期", show(stages.get("lead_on"))))
+    unknown = stages.get("unknown", ())
+    for stage, effective_on, _reason in stages.get("moves", []):
+        shown.append((STAGE_DATE_FIELDS[stage][1], "日期未填" if stage in unknown else show(effective_on)))
+    return shown
 
 
 def _project(r: RowReader, index: _Index) -> int | None:
@@ -308,10 +339,24 @@ def _stage_plan(r: RowReader, plan: RowPlan, deal: Deal | None) -> dict:
         r.error("stage", "系统中该项目为暂缓状态，恢复推进请在系统中操作")
     if cur not in PAUSED_OR_ENDED and deal is not None and target in STAGES and stage_index(target) < stage_index(cur_main):
         r.error("stage", f"系统中该项目已处于“{cur_main}”阶段，导入不能回退到“{target}”（请在系统中操作并填写原因）")
+    unknown = []  # terminal states whose date the ledger never held (日期未填)
     if target == Stage.ON_HOLD and cur != Stage.ON_HOLD and hold_on is None:
-        r.error("hold_on", "当前阶段为“暂缓”，请填写暂缓日期")
-    if target == Stage.TERMINATED and cur != Stage.TERMINATED and (term_on is None or not term_reason):
-        r.error("terminated_on" if term_on is None else "termination_reason", "当前阶段为“终止”，请填写终止日期和终止原因")
+        hold_on = today()
+        unknown.append(Stage.ON_HOLD)
+        r.warn("hold_on" if r.has("hold_on") else "stage", _UNKNOWN_DATE.format(stage=Stage.ON_HOLD, day=hold_on))
+    if target == Stage.TERMINATED and cur != Stage.TERMINATED:
+        if not term_reason and (r.get("notes") or "").strip():
+            term_reason = r.get("notes").strip()[:500]
+            r.warn("notes", f"“终止原因”{'列未填' if r.has('termination_reason') else '无此列'}，"
+                            f"取自{r._header('notes')}：{term_reason}")
+        if not term_reason:
+            r.error("termination_reason" if r.has("termination_reason") else "stage",
+                    "当前阶段为“终止”，请填写终止原因（或在备注中写明）")
+        if term_on is None:
+            term_on = today()
+            unknown.append(Stage.TERMINATED)
+            r.warn("terminated_on" if r.has("terminated_on") else "stage",
+                   _UNKNOWN_DATE.format(stage=Stage.TERMINATED, day=term_on))
     if plan.errors:
         return {}
     lead_on = fields["lead_on"]
@@ -351,7 +396,7 @@ def _stage_plan(r: RowReader, plan: RowPlan, deal: Deal | None) -> dict:
         r.error("project", "项目签约后才能关联项目库项目（请填写签约日期）")
     if deal is not None and moves:
         plan.changes.append(f"阶段：{cur} → {target}（" + "，".join(f"{s} {d}" for s, d, _ in moves) + "）")
-    return {"lead_on": lead_on, "corrections": ordered, "moves": moves}
+    return {"lead_on": lead_on, "corrections": ordered, "moves": moves, "unknown": unknown}
 
 
 def _check_move_dates(r: RowReader, deal: Deal | None, lead_on: date, moves: list) -> None:
@@ -441,6 +486,8 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> Deal:
     values = dict(data["values"])
     if "leader" in values:
         values["leader"] = lookups.leader_id(values["leader"])
+    for key, amount in data.get("confirmed", []):
+        expect_confirmation(key, amount)
     project_id = values.pop("project", None)
     attrs = {SCALARS[k][0]: v for k, v in values.items()}
     investor = _materialize_investor(data["investor"])
@@ -461,7 +508,9 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> Deal:
         else:  # an old record whose date has no history row of its own
             setattr(deal, f, value)
     for stage, effective_on, reason in data["moves"]:
-        move_deal_to_stage(deal, stage, effective_on=effective_on, actor=actor, reason=reason)
+        change = move_deal_to_stage(deal, stage, effective_on=effective_on, actor=actor, reason=reason)
+        if stage in data.get("unknown", ()):
+            change.date_unknown = True
     if project_id is not None and deal.project_id != project_id:
         link_deal_to_project(deal, db.session.get(Project, project_id))
     return deal

@@ -6,7 +6,9 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.core.dates import today
 from app.core.money import format_wan
+from app.core.plausibility import expect_confirmation
 from app.extensions import db
 from app.funds.models import STATUSES, FundApplication
 from app.funds.services import add_ledger_entry, change_status, create_application, update_application
@@ -135,13 +137,16 @@ def _plan_row(r: RowReader, plan: RowPlan, lookups: Lookups, existing: dict, pro
     app_ = existing.get(key)
     status_plan = _status_plan(r, plan, app_)
     ledger = _ledger_plan(r, plan, app_, channel, status_plan.get("final"))
+    confirmed = r.check_amount("requested", "fund_applications.requested_yuan",
+                               stored=app_.requested_yuan if app_ is not None else None)
     if plan.errors:
         return
     plan.target = app_
     plan.data = {"values": values, "channel_id": channel.id, "year": year, "projects": project_ids,
-                 "ledger": ledger, **status_plan}
+                 "ledger": ledger, "confirmed": [confirmed] if confirmed else [], **status_plan}
     if app_ is None:
         plan.action = "create"
+        plan.shown = _shown(channel, year, values, project_ids, status_plan, ledger)
         return
     for key_, value in values.items():
         attr, label, display = SCALARS[key_]
@@ -155,6 +160,22 @@ def _plan_row(r: RowReader, plan: RowPlan, lookups: Lookups, existing: dict, pro
                             + "，".join(f"{s} {d}" for s, d in status_plan["moves"]) + "）")
     plan.changes.extend(f"{kind}：新增 {format_wan(amount)} 万元（{entry_on}）" for kind, entry_on, amount in ledger)
     plan.action = "update" if plan.changes else "unchanged"
+
+
+def _shown(channel, year: int, values: dict, project_ids, status_plan: dict, ledger: list) -> list[tuple[str, str]]:
+    """What a new row will store, parsed: amounts in 万元, dates ISO, matched names."""
+    shown = [("资金渠道", channel.name), ("申报年度", f"{year}年")]
+    for key, value in values.items():
+        if key != "notes":
+            _attr, label, display = SCALARS[key]
+            shown.append((label, display(value)))
+    if project_ids:
+        shown.append(("关联项目", "、".join(name_of(Project, i) for i in project_ids)))
+    unknown = status_plan.get("unknown", ())
+    for status, effective_on in status_plan.get("moves", []):
+        shown.append((status, "日期未填" if status in unknown else show(effective_on)))
+    shown.extend((kind, f"{format_wan(amount)} 万元（{entry_on}）") for kind, entry_on, amount in ledger)
+    return shown
 
 
 def _projects(r: RowReader, by_code: dict, by_name: dict) -> list[int] | None:
@@ -212,8 +233,15 @@ def _status_plan(r: RowReader, plan: RowPlan, app_: FundApplication | None) -> d
             steps += ["已申报"] if _idx(cur) < 1 else []
         steps.append(target)
     moves = []
+    unknown = []
     for status in steps:
         effective_on = dates[status]
+        if effective_on is None and status in SIDE:  # fund ledgers list 未通过 rows with no result date
+            effective_on = today()
+            unknown.append(status)
+            r.warn("decided_on" if r.has("decided_on") else "status",
+                   f"结果日期未填：按导入日期 {effective_on} 记为“{status}”，并标记“日期未填”。申报数、申请金额不受影响；"
+                   f"截至 {effective_on} 之前的已决数和获批率不计入该申报的结果")
         if effective_on is None:
             label = {"declared_on": "申报日期", "approved_on": "下达日期", "disbursed_on": "拨付日期",
                      "spent_on": "支出日期", "decided_on": "结果日期"}[columns[status]]
@@ -229,7 +257,11 @@ def _status_plan(r: RowReader, plan: RowPlan, app_: FundApplication | None) -> d
             return {}
         last = effective_on
     start = moves[0][1] if app_ is None and moves else None
-    return {"moves": moves, "final": target, "start": start}
+    note = None
+    if target in SIDE and (r.get("notes") or "").strip():
+        note = r.get("notes").strip()[:1000]
+        r.warn("notes", f"“{target}”的原因取自{r._header('notes')}：{note}")
+    return {"moves": moves, "final": target, "start": start, "unknown": unknown, "note": note}
 
 
 def _ledger_plan(r: RowReader, plan: RowPlan, app_: FundApplication | None, channel, final: str | None) -> list:
@@ -254,7 +286,7 @@ def _ledger_plan(r: RowReader, plan: RowPlan, app_: FundApplication | None, chan
                                 "减少金额请在系统中登记调整记录")
         else:
             entries.append((kind, entry_on, amount - recorded))
-    _check_ledger(r, existing, entries)
+    _check_ledger(r, existing, entries, is_bond=bool(channel.is_bond))
     return entries
 
 
@@ -262,11 +294,21 @@ def _ledger_plan(r: RowReader, plan: RowPlan, app_: FundApplication | None, chan
 _CEILINGS = {"拨付": ("下达", "disbursed"), "发行": ("下达", "issued"), "支出": ("拨付", "spent")}
 
 
-def _check_ledger(r: RowReader, existing: list, entries: list) -> None:
-    """Each new entry, added in order, may not lift its sum above its ceiling on its date or any later one."""
+def _check_ledger(r: RowReader, existing: list, entries: list, *, is_bond: bool = False) -> None:
+    """Each new entry, added in order, may not lift its sum above its ceiling on its date or any later one
+    (on a bond whose issuance is recorded, 拨付 not above 发行 either — the funds service's rule)."""
     ledger = list(existing)
     for kind, entry_on, amount in entries:
         ledger.append((kind, entry_on, amount))
+        issues = [d for k, d, _a in ledger if k == "发行"]
+        if is_bond and issues and kind in ("拨付", "发行"):
+            for day in sorted({d for _k, d, _a in ledger if d >= max(min(issues), entry_on)}):
+                issued = sum(a for k, d, a in ledger if k == "发行" and d <= day)
+                disbursed = sum(a for k, d, a in ledger if k == "拨付" and d <= day)
+                if disbursed > issued:
+                    r.error("disbursed", f"截至{day}拨付金额（{format_wan(disbursed)}万元）将超过发行金额"
+                                         f"（{format_wan(issued)}万元）")
+                    return
         if kind not in _CEILINGS:
             continue
         ceiling, key = _CEILINGS[kind]
@@ -300,8 +342,14 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> FundApplication:
             changed["projects"] = projects
         if changed:
             update_application(app_, changed)
+    for key, amount in data.get("confirmed", []):
+        expect_confirmation(key, amount)
     for status, effective_on in data["moves"]:
-        change_status(app_, status, effective_on=effective_on, actor=actor)
+        change = change_status(app_, status, effective_on=effective_on, actor=actor,
+                               note=data.get("note") if status in SIDE else None)
+        if status in data.get("unknown", ()):
+            change.date_unknown = True
+            app_.decided_on = None  # shown as 日期未填; the history row carries the counting date
     for kind, entry_on, amount in data["ledger"]:
         add_ledger_entry(app_, kind=kind, entry_on=entry_on, amount_yuan=amount)
     return app_

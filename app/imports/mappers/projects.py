@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.core.dates import today
 from app.core.money import normalize_text
+from app.core.plausibility import expect_confirmation
 from app.extensions import db
 from app.imports.mappers.base import (
     Lookups,
@@ -145,10 +146,12 @@ def _plan_row(r: RowReader, plan: RowPlan, lookups: Lookups, by_code: dict, by_n
         if values["key_override"] is not None:
             plan.notes.append(f"年度计划投资{'未达' if automatic is False else '已达'}5000万元，按台账人工认定为"
                               f"{'重点' if values['key_override'] else '非重点'}项目")
+    confirmed = [r.check_amount(key, f"projects.{attr}", stored=getattr(project, attr) if project else None)
+                 for key, attr in (("total_investment", "total_investment_yuan"), ("annual_plan", "annual_plan_yuan"))]
     if plan.errors:
         return
     plan.target = project
-    plan.data = {"values": values}
+    plan.data = {"values": values, "confirmed": [c for c in confirmed if c]}
     if project is None:
         if "plan_year" not in values:
             values["plan_year"] = (values.get("planned_start_on") or today()).year
@@ -156,6 +159,8 @@ def _plan_row(r: RowReader, plan: RowPlan, lookups: Lookups, by_code: dict, by_n
         values.setdefault("nature", "新建")
         values.setdefault("reserve_status", "储备")
         plan.action = "create"
+        plan.shown = [(SCALARS[key][1], SCALARS[key][2](value)) for key, value in values.items()
+                      if key in SCALARS and key not in ("notes",)]
         return
     for key, value in values.items():
         attr, label, display = SCALARS[key]
@@ -169,6 +174,8 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> Project:
     values = dict(plan.data["values"])
     if "leader" in values:
         values["leader"] = lookups.leader_id(values["leader"])
+    for key, amount in plan.data.get("confirmed", []):
+        expect_confirmation(key, amount)
     attrs = {SCALARS[k][0]: v for k, v in values.items()}
     if plan.target is None:
         return create_project({**attrs, "name": plan.title})
