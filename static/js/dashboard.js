@@ -60,7 +60,7 @@
             return echarts.format.encodeHTML(units[i]) + "<br>目标完成率：" +
               (rates[i] === null ? "未设目标" : rates[i].toFixed(1) + "%") + "<br>签约额：" + amounts[i].toFixed(2) + " 亿元";
           } },
-        grid: { left: 100, right: 70, top: 10, bottom: 30 },
+        grid: { left: 100, right: 70, top: 28, bottom: 30 },
         xAxis: { type: "value", name: "%" },
         yAxis: { type: "category", data: units, axisLabel: { interval: 0 } },
         series: [{ type: "bar", barMaxWidth: 22,
