@@ -12,8 +12,37 @@ def _sqlite_default() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'crm.sqlite3'}"
 
 
+SECRET_KEY_FILE = INSTANCE_DIR / "secret_key"  # written once by scripts/run.sh
+# Values published in this repository or its history: anyone could sign a session with them.
+KNOWN_WEAK_KEYS = {"dev-only-not-secret", "testing", "secret", "changeme", "change-me", "x"}
+
+
+def _secret_key() -> str | None:
+    """SECRET_KEY from the environment, else from instance/secret_key; never a built-in default."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    if SECRET_KEY_FILE.is_file():
+        return SECRET_KEY_FILE.read_text(encoding="utf-8").strip() or None
+    return None
+
+
+def weak_secret_key_reason(key) -> str | None:
+    """Why ``key`` cannot sign sessions (missing, known, short, repetitive), or None when it is strong."""
+    if not key:
+        return "未设置 SECRET_KEY"
+    if isinstance(key, bytes):
+        key = key.decode("latin-1")
+    if key in KNOWN_WEAK_KEYS:
+        return "SECRET_KEY 是公开的开发用值"
+    if len(key) < 32:
+        return "SECRET_KEY 太短（至少32个字符，建议 64 位十六进制随机数）"
+    if len(set(key)) < 12:
+        return "SECRET_KEY 不够随机"
+    return None
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_default()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True

@@ -28,6 +28,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         config_class.check()
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=False)
     app.config.from_object(config_class)
+    _refuse_weak_secret_key(app)
     _ensure_instance_dir(app)
 
     db.init_app(app)
@@ -49,6 +50,18 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _refuse_weak_secret_key(app: Flask) -> None:
+    """Outside testing, a missing or guessable key would let anyone mint an admin session cookie."""
+    from config import weak_secret_key_reason
+
+    reason = None if app.testing else weak_secret_key_reason(app.config.get("SECRET_KEY"))
+    if reason:
+        raise RuntimeError(
+            f"{reason}。请设置环境变量 SECRET_KEY（python3 -c 'import secrets; print(secrets.token_hex(32))'），"
+            "或运行 scripts/run.sh 生成 instance/secret_key（refusing to start without a strong SECRET_KEY）"
+        )
 
 
 def _ensure_instance_dir(app: Flask) -> None:

@@ -182,6 +182,7 @@ def main() -> None:
     class BenchConfig(DevelopmentConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         CRM_TODAY = today.isoformat()
+        SECRET_KEY = __import__("secrets").token_hex(32)  # the app refuses weak keys outside testing
         WTF_CSRF_ENABLED = False
         LOGIN_SLOW_SECONDS = 0.0
 
