@@ -52,6 +52,7 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads (Excel ledgers)
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))  # data rows per ledger sheet
     # Login throttling: after SOFT failures each attempt is slowed, after HARD the
     # account (or address) is locked for LOCK_MINUTES.
     LOGIN_SLOW_AFTER = 3
