@@ -38,6 +38,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "warning"
     csrf.init_app(app)
+    from app.core.input_guard import install as install_input_guard
+
+    install_input_guard(app)
 
     _import_models()
     _register_blueprints(app)

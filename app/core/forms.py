@@ -1,6 +1,7 @@
 """Form base class and shared choice lists."""
 
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
 from wtforms.i18n import get_translations
 
 from app.core.dates import today
@@ -13,6 +14,17 @@ class ChineseForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return get_translations(["zh"])
+
+    def validate(self, extra_validators=None) -> bool:
+        """WTForms' checks, then a hard bound on every integer so the database never sees an overflow."""
+        from app.core.input_guard import MAX_INT
+
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, IntegerField) and isinstance(field.data, int) and abs(field.data) > MAX_INT:
+                field.errors = [*field.errors, f"{field.label.text}数值过大"]
+                valid = False
+        return valid
 
 
 def year_choices(extra: int | None = None) -> list:

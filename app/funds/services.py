@@ -96,9 +96,10 @@ def update_application(app_: FundApplication, data: dict, *, actor=None) -> Fund
     for key, value in data.items():
         setattr(app_, key, value)
     if "channel_id" in data:
-        app_.channel = db.session.get(FundChannel, data["channel_id"])
-        if app_.channel is None:
+        channel = db.session.get(FundChannel, data["channel_id"]) if data["channel_id"] else None
+        if channel is None:
             raise InputError("请选择资金渠道", field="channel_id")
+        app_.channel = channel
     _validate(app_)
     if not app_.channel.is_bond and any(e.kind == "发行" for e in app_.ledger):
         raise InputError("该申报已有“发行”记录，只能选择债券类资金渠道", field="channel_id")

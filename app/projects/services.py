@@ -18,8 +18,9 @@ def _validate(project: Project) -> None:
     if project.reserve_status not in RESERVE_STATUSES:
         raise InputError(f"储备状态须为{'、'.join(RESERVE_STATUSES)}之一", field="reserve_status")
     if project.code:
-        clash = db.session.scalar(sa.select(Project.id).where(Project.code == project.code,
-                                                              Project.id != (project.id or -1)))
+        with db.session.no_autoflush:  # the edited row must not be written before it is validated
+            clash = db.session.scalar(sa.select(Project.id).where(Project.code == project.code,
+                                                                  Project.id != (project.id or -1)))
         if clash:
             raise InputError(f"统一项目代码“{project.code}”已被其他项目使用", field="code")
     if (project.planned_start_on and project.planned_completion_on

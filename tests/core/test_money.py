@@ -57,3 +57,13 @@ def test_formatting():
     assert format_wan(123_456_789) == "12,345.68"
     assert format_yi(18_000_000_000) == "180.00"
     assert format_wan(None) == ""
+
+
+@pytest.mark.parametrize("value", ["9" * 25, "1" + "0" * 5000, 1e30, float("1e300"), "99999999亿", "1000000000万"])
+def test_huge_amounts_are_refused_not_crashed(value):
+    with pytest.raises(InputError, match="过大"):
+        parse_money(value, what="签约金额")
+
+
+def test_the_largest_amount_allowed_is_just_under_ten_trillion_yuan():
+    assert parse_money("99999.99亿") == 9_999_999_000_000
