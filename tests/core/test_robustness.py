@@ -143,7 +143,7 @@ def _page_forms(client, app) -> dict[str, dict]:
     for rule in _get_routes(app):
         url = _fill(rule, 1)
         response = client.get(url)
-        if response.status_code != 200 or not response.mimetype == "text/html":
+        if response.status_code != 200 or response.mimetype != "text/html":
             continue
         parser = _Forms()
         parser.feed(response.data.decode())
