@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from app.core.dates import today
 from app.core.errors import InputError
+from app.core.locking import lock_key, lock_row
 from app.deals.credit_code import validate_credit_code
 from app.deals.models import (
     AGREEMENT_TYPES,
@@ -222,6 +223,7 @@ def move_deal_to_stage(deal: Deal, to_stage: str, *, effective_on: date, actor=N
     """
     if to_stage not in ALL_STAGES:
         raise InputError(f"阶段“{to_stage}”不存在", field="to_stage")
+    lock_row(deal)  # a concurrent move waits, then sees this one's stage and history
     if effective_on is None:
         raise InputError("请填写生效日期", field="effective_on")
     if effective_on > today():
@@ -344,6 +346,7 @@ def mark_follow_up_done(negotiation: Negotiation, *, actor=None) -> None:
 def add_funds_in_place(deal: Deal, *, received_on: date, amount_yuan: int, kind: str = "固定资产",
                        evidence: str | None = None) -> FundsInPlace:
     """Record money actually invested for a signed deal."""
+    lock_row(deal)
     if deal.signed_on is None:
         raise InputError("项目尚未签约，不能登记到位资金", field="received_on")
     if received_on is None or received_on > today():
@@ -412,6 +415,7 @@ def _validate_investor(investor: Investor) -> None:
         raise InputError("投资方名称不能为空", field="name")
     investor.credit_code = validate_credit_code(investor.credit_code)
     if investor.credit_code:
+        lock_key(Investor, investor.credit_code)  # a twin request waits here, then sees this one's row
         with db.session.no_autoflush:  # the edited row must not be flushed before the check
             clash = db.session.scalar(sa.select(Investor).where(Investor.credit_code == investor.credit_code,
                                                                 Investor.id != (investor.id or -1)))

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.core.dates import today
 from app.core.errors import InputError
+from app.core.locking import lock_key, lock_row
 from app.core.money import format_wan
 from app.extensions import db
 from app.funds.models import (
@@ -77,6 +78,8 @@ def create_application(data: dict, *, actor=None, effective_on: date | None = No
     if start > today():
         raise InputError(f"登记日期（{start}）不能晚于今天", field="effective_on")
     app_ = FundApplication(**{**data, "status": "谋划储备"})
+    # The unique (channel, year, title) check and the insert must not interleave with a twin request.
+    lock_key(FundApplication, f"{app_.channel_id or app_.channel.id}:{app_.year}:{(app_.title or '').strip()}")
     _validate(app_)
     db.session.add(app_)
     db.session.flush()
@@ -117,6 +120,7 @@ def change_status(app_: FundApplication, to_status: str, *, effective_on: date, 
     """
     if to_status not in ALL_STATUSES:
         raise InputError(f"状态“{to_status}”不存在", field="to_status")
+    lock_row(app_)  # a concurrent move waits, then sees this one's status and history
     if effective_on is None or effective_on > today():
         raise InputError("生效日期不能为空或晚于今天", field="effective_on")
     current = app_.status
@@ -183,6 +187,7 @@ def add_ledger_entry(app_: FundApplication, *, kind: str, entry_on: date, amount
     with a reason. Nothing is added when refused."""
     if kind not in LEDGER_KINDS:
         raise InputError(f"台账类别“{kind}”无效（可选：下达、发行、拨付、支出）", field="kind")
+    lock_row(app_)  # a concurrent entry waits, then its ceiling check sees this one
     if kind == "发行" and not app_.channel.is_bond:
         raise InputError(f"“发行”只适用于债券类资金渠道，“{app_.channel.name}”不是债券类", field="kind")
     if entry_on is None or entry_on > today():

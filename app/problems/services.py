@@ -4,6 +4,7 @@ from datetime import date
 
 from app.core.dates import today
 from app.core.errors import InputError
+from app.core.locking import lock_row
 from app.extensions import db
 from app.problems.models import ESCALATION_LEVELS, Problem, ProblemStatusChange
 
@@ -92,6 +93,7 @@ def _last_change_on(problem: Problem) -> date:
 def move_problem(problem: Problem, to_status: str, *, effective_on: date | None = None, actor=None,
                  note: str | None = None, resolution: str | None = None) -> ProblemStatusChange:
     """Change status: 交办 needs a unit and deadline, 销号 a resolution, 退回 a reason (note)."""
+    lock_row(problem)  # a concurrent move waits, then sees this one's status
     effective_on = effective_on or today()
     if effective_on > today():
         raise InputError("日期不能晚于今天", field="effective_on")
@@ -131,6 +133,7 @@ def escalate(problem: Problem, level: int, *, actor=None, note: str | None = Non
 
     Raising needs no reason; lowering does. Closed problems (已销号/退回) cannot be escalated.
     """
+    lock_row(problem)
     if level not in ESCALATION_LEVELS:
         raise InputError("督办层级须为1、2或3", field="escalation_level")
     if problem.status in ("已销号", "退回"):

@@ -1,8 +1,6 @@
 """Imports under attack or haste: a double-clicked commit writes once, a bomb-sized sheet is refused unread."""
 
 import io
-import re
-import threading
 import time
 import tracemalloc
 import zipfile
@@ -10,14 +8,13 @@ import zipfile
 import openpyxl
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from app.core.errors import InputError
 from app.deals.models import Deal, Investor
 from app.extensions import db
 from app.imports import reader
 from app.imports.models import ImportBatch
-from tests.factories import PASSWORD
+from tests.concurrent import post_together, signed_in_client
 from tests.imports.ledgers import ledger
 from tests.imports.test_views import HEADERS, upload
 
@@ -26,31 +23,11 @@ ROWS = [[f"并发导入项目{i}", f"并发投资方{i}有限公司", 1000 + i, 
 
 
 def _signed_in_client(app, username):
-    g.pop("_login_user", None)  # the test's app context (and its g) outlives each request
-    client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
+    return signed_in_client(app, username)
 
 
 def _post_together(app, username, urls):
-    """POST every url at the same moment, each from its own signed-in client (its own session and connection)."""
-    clients = [_signed_in_client(app, username) for _ in urls]
-    barrier = threading.Barrier(len(urls))
-    statuses = [None] * len(urls)
-
-    def run(index):
-        barrier.wait()
-        response = clients[index].post(urls[index], follow_redirects=True)
-        flashes = re.findall(r'role="alert">\s*([^<]*?)\s*<', response.data.decode())
-        statuses[index] = (response.status_code, " ".join(flashes))
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(urls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
+    return post_together(app, username, [(url, {}) for url in urls])
 
 
 @pytest.fixture
