@@ -41,6 +41,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.core.input_guard import install as install_input_guard
 
     install_input_guard(app)
+    from app.core.versioning import register as register_stale_edit_pages
+
+    register_stale_edit_pages(app)
 
     _import_models()
     _register_blueprints(app)

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from app.core.dates import utcnow
 from app.extensions import db
@@ -12,6 +12,20 @@ from app.extensions import db
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow, info={"audit": False})
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, info={"audit": False})
+
+
+class Versioned:
+    """Optimistic locking: every UPDATE says ``WHERE version = <the version read>`` and bumps it.
+
+    Edit forms carry the version they were opened at (app/core/versioning.py): a stale form is
+    answered 409 with the other person's change, and nothing is overwritten.
+    """
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False, "label": "版本"})
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
 
 
 class Audited:

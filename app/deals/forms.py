@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.core.fields import FlexibleDateField, MoneyField, options
-from app.core.forms import ChineseForm
+from app.core.forms import ChineseForm, VersionedForm
 from app.deals.models import AGREEMENT_TYPES, FUNDS_KINDS, NEGOTIATION_KINDS, ORIGINS
 from app.projects.models import NATURES
 
@@ -35,7 +35,7 @@ class ContactForm(ChineseForm):
     phone = StringField("电话", validators=[Optional(), Length(max=50)])
 
 
-class DealForm(ChineseForm):
+class DealForm(VersionedForm, ChineseForm):
     name = StringField("项目名称", validators=[DataRequired("请填写项目名称"), Length(max=200)])
     investor_id = SelectField("投资方", coerce=int, choices=[], default=0)
     industry_id = SelectField("产业类别", coerce=int, choices=[], default=0)

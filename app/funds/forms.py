@@ -4,7 +4,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.fields import FlexibleDateField, MoneyField, options
-from app.core.forms import ChineseForm
+from app.core.forms import ChineseForm, VersionedForm
 from app.funds.models import ALL_STATUSES, REVIEW_DECISIONS, REVIEW_LEVELS
 
 LEDGER_KIND_LABELS = {"下达": "下达（批复/下达资金）", "发行": "发行（债券发行，仅债券类）",
@@ -13,7 +13,7 @@ LEDGER_KIND_LABELS = {"下达": "下达（批复/下达资金）", "发行": "�
 
 
 
-class ApplicationForm(ChineseForm):
+class ApplicationForm(VersionedForm, ChineseForm):
     channel_id = SelectField("资金渠道", coerce=int, choices=[])
     year = SelectField("申报年度", coerce=int, choices=[])
     batch = StringField("申报批次", validators=[Optional(), Length(max=50, message="申报批次不能超过50字")])

@@ -4,7 +4,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.fields import FlexibleDateField, MoneyField, options
-from app.core.forms import ChineseForm
+from app.core.forms import ChineseForm, VersionedForm
 from app.projects.models import NATURES, RESERVE_STATUSES
 
 KEY_CHOICES = [("auto", "自动（年度计划≥5000万元）"), ("yes", "是（人工认定）"),
@@ -14,7 +14,7 @@ KEY_VALUES = {"auto": None, "yes": True, "no": False}
 
 
 
-class ProjectForm(ChineseForm):
+class ProjectForm(VersionedForm, ChineseForm):
     name = StringField("项目名称", validators=[DataRequired("请填写项目名称"), Length(max=200)])
     code = StringField("统一项目代码", validators=[Optional(), Length(max=50)])
     plan_year = SelectField("计划年度", coerce=int, choices=[])
@@ -36,7 +36,7 @@ class ProjectForm(ChineseForm):
 
     def data_for_service(self) -> dict:
         """Field values as model attributes (0 in a select means none)."""
-        data = {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "key_choice")}
+        data = {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "key_choice", "version")}
         for name in ("industry_id", "township_id", "lead_unit_id", "leader_id"):
             data[name] = data[name] or None
         data["key_override"] = KEY_VALUES.get(self.key_choice.data)
