@@ -50,6 +50,7 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))  # 0: no idle timeout
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads (Excel ledgers)
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))  # data rows per ledger sheet

@@ -8,10 +8,10 @@ from flask import g
 from tests.factories import PASSWORD
 
 
-def signed_in_client(app, username: str):
+def signed_in_client(app, username: str, password: str = PASSWORD):
     g.pop("_login_user", None)  # the test's app context (and its g) outlives each request
     client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    response = client.post("/login", data={"username": username, "password": password})
     assert response.status_code == 302, response.data[:300]
     return client
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.auth.models import LoginFailure, User
+from app.auth.sessions import end_all_sessions
 from app.core.dates import utcnow
 from app.core.errors import InputError
 from app.core.permissions import ROLES
@@ -57,10 +58,13 @@ def update_user(user: User, *, role: str, unit: Unit | None, leader: Leader | No
     user.unit = unit if role == "unit" else None
     user.leader = leader if role == "leader" else None
     user.display_name = display_name
+    if user.active and not active:
+        end_all_sessions(user)  # deactivated: every open session ends now
     user.active = active
     if password:
         check_password_strength(password)
         user.set_password(password)
+        end_all_sessions(user)
     db.session.flush()
     return user
 
@@ -69,6 +73,7 @@ def reset_password(user: User, password: str) -> None:
     """Set a new password and lift any lock on the account."""
     check_password_strength(password)
     user.set_password(password)
+    end_all_sessions(user)  # a stolen session dies with the old password
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.username == user.username))
     db.session.flush()
 

@@ -1,10 +1,11 @@
 """Login/logout, user administration and the audit log."""
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, services
+from app.auth.sessions import end_all_sessions, start_session
 from app.auth.forms import ChangeOwnPasswordForm, LoginForm, PasswordResetForm, UserForm
 from app.auth.models import User
 from app.core.audit import SOURCES, AuditEntry, audited_models
@@ -36,7 +37,9 @@ def login():
             flash(exc.message, "danger")
         else:
             db.session.commit()
+            session.clear()  # no value from before the login survives it (session fixation)
             login_user(user)
+            start_session(user)
             flash(f"欢迎，{user.name}", "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -45,7 +48,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    end_all_sessions(current_user)  # copies of this cookie (another browser, a saved request) die too
+    db.session.commit()
     logout_user()
+    session.clear()
     flash("您已退出登录。", "info")
     return redirect(url_for("auth.login"))
 
@@ -64,6 +70,7 @@ def change_password():
                 form.password.errors.append(exc.message)
             else:
                 db.session.commit()
+                start_session(current_user)  # this session continues; every other one has ended
                 flash("密码已修改。", "success")
                 return redirect(url_for("dashboard.home"))
     return render_template("auth/password.html", form=form)

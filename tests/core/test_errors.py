@@ -52,7 +52,8 @@ def test_forged_dev_cookie_refused(app, client, make):
 
     admin = make.user("admin")
     db.session.commit()
-    claims = {"_user_id": str(admin.id), "_fresh": True}
+    claims = {"_user_id": str(admin.id), "_fresh": True, "_sv": admin.session_version,
+              "_seen": int(__import__("time").time())}
 
     class DevKeyApp:
         secret_key = "dev-only-not-secret"
