@@ -5,9 +5,9 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, services
-from app.auth.sessions import end_all_sessions, start_session
 from app.auth.forms import ChangeOwnPasswordForm, LoginForm, PasswordResetForm, UserForm
 from app.auth.models import User
+from app.auth.sessions import end_all_sessions, start_session
 from app.core.audit import SOURCES, AuditEntry, audited_models
 from app.core.audit_display import describe
 from app.core.errors import InputError
