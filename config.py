@@ -60,6 +60,9 @@ class Config:
     LOGIN_LOCK_AFTER = 5
     LOGIN_LOCK_MINUTES = 15
     LOGIN_SLOW_SECONDS = 1.0
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, the socket
+    # address is the client). Behind the recommended HTTPS proxy: 1. Never more than really exist.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     PAGE_SIZE = 20
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default; the testing config trades it for speed
     CRM_TODAY = os.environ.get("CRM_TODAY")  # ISO date; pins "today" for demos and tests

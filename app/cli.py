@@ -39,11 +39,20 @@ user_cli = click.Group("user", help="用户管理")
 @click.option("--role", required=True, help="admin / taskforce / investment / finance / unit / leader")
 @click.option("--unit", "unit_name", help="所属单位名称（unit 角色必填）")
 @click.option("--leader", "leader_name", help="对应县级领导姓名（leader 角色必填）")
-@click.option("--password", required=True, help="至少8位，含字母和数字")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（一行，供脚本使用）")
 @click.option("--name", "display_name", help="姓名")
 @cli_transaction
-def create_user_command(username, role, unit_name, leader_name, password, display_name):
-    """Create a user account."""
+def create_user_command(username, role, unit_name, leader_name, password_stdin, display_name):
+    """Create a user account; the password is typed at a hidden prompt (twice) or read from stdin.
+
+    Never an argument: command lines land in shell history and in every user's ``ps``.
+    """
+    import sys
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("密码（至少12位，不能是常见密码）", hide_input=True, confirmation_prompt="再次输入密码")
     from app.auth.services import create_user
     from app.people.models import Leader, Unit
     from app.people.queries import find_by_name

@@ -1,5 +1,7 @@
 """Login/logout, user administration and the audit log."""
 
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -7,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import bp, services
 from app.auth.forms import ChangeOwnPasswordForm, LoginForm, PasswordResetForm, UserForm
 from app.auth.models import User
+from app.auth.passwords import RULE_TEXT
 from app.auth.sessions import end_all_sessions, start_session
 from app.core.audit import SOURCES, AuditEntry, audited_models
 from app.core.audit_display import describe
@@ -17,10 +20,25 @@ from app.extensions import db
 from app.people.models import Leader, Unit
 
 
+@bp.context_processor
+def password_rule():
+    return {"rule_text": RULE_TEXT}
+
+
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("dashboard.home")
+    """``target`` when it is a path on this site, else the home page.
+
+    Browsers drop tabs and line breaks and read a backslash as a slash, so ``/\t/evil.example``
+    and ``/\\evil.example`` would leave the site: anything but a plain same-site path is refused.
+    """
+    home = url_for("dashboard.home")
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(c) < 0x20 or c == "\x7f" for c in target)):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path.startswith("//"):
+        return home
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
