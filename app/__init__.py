@@ -49,6 +49,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.core.versioning import register as register_stale_edit_pages
 
     register_stale_edit_pages(app)
+    from app.core.responses import install as install_response_policy
+
+    install_response_policy(app)
 
     _import_models()
     _register_blueprints(app)

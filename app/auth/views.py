@@ -11,7 +11,7 @@ from app.auth.forms import ChangeOwnPasswordForm, LoginForm, PasswordResetForm, 
 from app.auth.models import User
 from app.auth.passwords import RULE_TEXT
 from app.auth.sessions import end_all_sessions, start_session
-from app.core.audit import SOURCES, AuditEntry, audited_models
+from app.core.audit import SOURCES, AuditEntry, audited_models, record_event, set_audit_context
 from app.core.audit_display import describe
 from app.core.errors import InputError
 from app.core.fields import choices_from
@@ -51,9 +51,14 @@ def login():
         try:
             user = services.authenticate(current_app.config, form.username.data, form.password.data, address)
         except InputError as exc:
+            attempted = (form.username.data or "").strip()[:64]
+            record_event("login_failed", entity="users", username=attempted,
+                         new={"username": attempted, "address": address})
             db.session.commit()  # keep the failure record for throttling
             flash(exc.message, "danger")
         else:
+            set_audit_context(source="web", user=user)
+            record_event("login", entity="users", record_id=user.id, new={"address": address})
             db.session.commit()
             session.clear()  # no value from before the login survives it (session fixation)
             login_user(user)
@@ -66,6 +71,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    record_event("logout", entity="users", record_id=current_user.id, new={"address": request.remote_addr})
     end_all_sessions(current_user)  # copies of this cookie (another browser, a saved request) die too
     db.session.commit()
     logout_user()

@@ -58,9 +58,14 @@ def get_setting(key: str, default: str | None = None) -> str | None:
 
 def set_setting(key: str, value: str) -> None:
     """Write one setting (flushes, does not commit)."""
+    from app.core.audit import record_event
+
     row = db.session.get(Setting, key)
+    old = row.value if row is not None else None
     if row is None:
         db.session.add(Setting(key=key, value=value))
     else:
         row.value = value
+    if old != value:  # settings have a string key, not an audited row: logged explicitly
+        record_event("update", entity="settings", field=key, old=old, new=value)
     db.session.flush()
