@@ -110,8 +110,36 @@ def demo_command(if_empty, random_seed):
     click.echo("演示数据已加载：" + "，".join(f"{k} {v}" for k, v in summary.items()))
 
 
+@click.command("backup", help="备份整个数据库（SQLite 在线备份；PostgreSQL 用 pg_dump -Fc）")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="备份文件（不能已存在）")
+def backup_command(out):
+    """Write a consistent backup of the database to OUT."""
+    from app.core.backup import backup
+
+    try:
+        path = backup(out)
+    except InputError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"已备份到 {path}（{path.stat().st_size:,} 字节）")
+
+
+@click.command("restore", help="把备份恢复到当前配置的空数据库（有表则拒绝）")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def restore_command(file):
+    """Load FILE (made by flask backup) into the configured, empty database."""
+    from app.core.backup import restore
+
+    try:
+        restore(file)
+    except InputError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"已从 {file} 恢复")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
     for name in ("dashboard", "reports", "imports"):
