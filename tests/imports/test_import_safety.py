@@ -128,3 +128,12 @@ def test_the_upload_page_answers_the_bomb_with_a_message(client, login, importer
     login(importer)
     response = upload(client, _one_far_cell_xlsx())
     assert response.status_code == 200 and "过多" in response.data.decode()
+
+
+def test_an_amount_of_1e30_is_one_row_error_not_a_failed_preview(client, login, importer):
+    login(importer)
+    rows = [list(ROWS[0]), [*ROWS[1][:2], 1e30, *ROWS[1][3:]], [*ROWS[2][:2], "9" * 30, *ROWS[2][3:]]]
+    response = upload(client, ledger(HEADERS, rows))
+    assert response.status_code == 302
+    page = client.get(response.location).data.decode()
+    assert "错误 2" in page and "过大" in page
