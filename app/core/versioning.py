@@ -42,6 +42,16 @@ def _raw(column, value) -> str | None:
     return str(value)
 
 
+def _submitted_text(record, column, raw: str | None) -> str:
+    """The submitted value as shown; a reference id no row can have (bogus, huge) shows as typed."""
+    from app.core.audit_display import display_value
+    from app.core.input_guard import MAX_INT
+
+    if raw is not None and column.foreign_keys and not (raw.isdigit() and int(raw) <= MAX_INT):
+        return raw
+    return display_value(type(record), column.key, raw)
+
+
 def _differences(record, form) -> list[tuple[str, str, str]]:
     """(field label, value now stored, value in the stale form) for every field the two disagree on."""
     from app.core.audit_display import display_value
@@ -55,7 +65,7 @@ def _differences(record, form) -> list[tuple[str, str, str]]:
         stored, submitted = _raw(column, getattr(record, field.name)), _raw(column, field.data)
         if stored != submitted:
             rows.append((column.info.get("label", field.label.text), display_value(type(record), field.name, stored),
-                         display_value(type(record), field.name, submitted)))
+                         _submitted_text(record, column, submitted)))
     return rows
 
 

@@ -166,6 +166,7 @@ def test_every_form_field_survives_hostile_values(app, client, demo_admin, capsy
     assert len(forms) > 20
     requests, errors = 0, []
     for action, baseline in sorted(forms.items()):
+        baseline = {k: v for k, v in baseline.items() if k != "version"}  # every trial meets the form, not a 409
         trials = [{**baseline, name: value} for name in baseline if name != "csrf_token" for value in HOSTILE_VALUES]
         trials.append({name: NUL_VALUE for name in baseline})
         for data in trials:

@@ -61,3 +61,15 @@ def test_a_stale_form_changing_another_field_restores_nothing(app, make, seeded)
     db.session.expire_all()
     stored = db.session.get(Deal, deal.id)
     assert (stored.notes, stored.name) == ("甲的新备注", deal.name)
+
+
+def test_a_stale_form_with_a_bogus_reference_still_gets_its_409_page(app, make, seeded):
+    admin = make.user("admin")
+    project = make.project()
+    db.session.commit()
+    url = f"/projects/{project.id}/edit"
+    first, second = signed_in_client(app, admin.username), signed_in_client(app, admin.username)
+    form_a, form_b = _opened_form(first, url), _opened_form(second, url)
+    assert first.post(url, data={**form_a, "name": "甲改名"}).status_code == 302
+    response = second.post(url, data={**form_b, "industry_id": "9" * 20})
+    assert response.status_code == 409 and "9" * 20 in response.data.decode()
