@@ -25,6 +25,10 @@ def password_rule():
     return {"rule_text": RULE_TEXT}
 
 
+# Audit rows written by record_event (no model of their own), offered in the log's entity filter.
+EVENT_ENTITIES = {"settings": "系统设置", "exports": "导出"}
+
+
 def _safe_next(target: str | None) -> str:
     """``target`` when it is a path on this site, else the home page.
 
@@ -192,7 +196,7 @@ def audit_log():
     source = request.args.get("source") or ""
     username = (request.args.get("user") or "").strip()
     stmt = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
-    if entity in models:
+    if entity in models or entity in EVENT_ENTITIES:
         stmt = stmt.where(AuditEntry.entity == entity)
     if source in SOURCES:
         stmt = stmt.where(AuditEntry.source == source)
@@ -200,6 +204,6 @@ def audit_log():
         stmt = stmt.where(AuditEntry.username == username)
     page = db.paginate(stmt, per_page=50, error_out=False)
     items = [(entry, describe(entry)) for entry in page.items]
-    entities = {name: getattr(model, "__audit_label__", name) for name, model in models.items()}
+    entities = {name: getattr(model, "__audit_label__", name) for name, model in models.items()} | EVENT_ENTITIES
     return render_template("auth/audit_log.html", page=page, items=items, entities=entities,
                            sources=SOURCES, entity=entity, source=source, username=username)

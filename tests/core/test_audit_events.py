@@ -76,3 +76,16 @@ def test_exports_are_audited_with_their_filter_and_pages_are_not_stored(client, 
     assert detail["filename"].endswith(".xlsx")
     assert client.get("/deals/").headers["Cache-Control"] == "no-store"
     assert "no-store" not in client.get("/static/js/app.js").headers.get("Cache-Control", "")
+
+
+def test_the_audit_log_page_filters_settings_and_exports(client, login, make, seeded):
+    admin = make.user("admin")
+    db.session.commit()
+    login(admin)
+    set_setting("alert.test_key", "7")
+    db.session.commit()
+    client.get("/deals/export.xlsx")
+    page = client.get("/admin/audit?entity=exports").data.decode()
+    assert "/deals/export.xlsx" in page and "alert.test_key" not in page
+    page = client.get("/admin/audit?entity=settings").data.decode()
+    assert "alert.test_key" in page and "/deals/export.xlsx" not in page
