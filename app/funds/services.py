@@ -49,6 +49,8 @@ def _validate(app_: FundApplication) -> None:
         raise InputError("申请金额不能为空或为负数", field="requested_yuan")
     app_.batch = (app_.batch or "").strip() or None
     channel_id = app_.channel_id or app_.channel.id
+    # The unique (channel, year, title) check and the write must not interleave with a twin request.
+    lock_key(FundApplication, f"{channel_id}:{app_.year}:{app_.title}")
     with db.session.no_autoflush:  # the pending change would hit the unique constraint first
         clash = db.session.scalar(sa.select(FundApplication.id).where(
             FundApplication.channel_id == channel_id, FundApplication.year == app_.year,
@@ -78,8 +80,6 @@ def create_application(data: dict, *, actor=None, effective_on: date | None = No
     if start > today():
         raise InputError(f"登记日期（{start}）不能晚于今天", field="effective_on")
     app_ = FundApplication(**{**data, "status": "谋划储备"})
-    # The unique (channel, year, title) check and the insert must not interleave with a twin request.
-    lock_key(FundApplication, f"{app_.channel_id or app_.channel.id}:{app_.year}:{(app_.title or '').strip()}")
     _validate(app_)
     db.session.add(app_)
     db.session.flush()
