@@ -54,8 +54,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads (Excel ledgers)
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))  # data rows per ledger sheet
-    # Login throttling: after SOFT failures each attempt is slowed, after HARD the
-    # account (or address) is locked for LOCK_MINUTES.
+    # Login throttling (app/auth/services.py): after SLOW_AFTER failures of an account (or 4× that
+    # from one address) each attempt waits SLOW_SECONDS; after LOCK_AFTER failures of one account
+    # from one address, that address is locked out of that account for LOCK_MINUTES.
     LOGIN_SLOW_AFTER = 3
     LOGIN_LOCK_AFTER = 5
     LOGIN_LOCK_MINUTES = 15
