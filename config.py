@@ -12,8 +12,37 @@ def _sqlite_default() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'crm.sqlite3'}"
 
 
+SECRET_KEY_FILE = INSTANCE_DIR / "secret_key"  # written once by scripts/run.sh
+# Values published in this repository or its history: anyone could sign a session with them.
+KNOWN_WEAK_KEYS = {"dev-only-not-secret", "testing", "secret", "changeme", "change-me", "x"}
+
+
+def _secret_key() -> str | None:
+    """SECRET_KEY from the environment, else from instance/secret_key; never a built-in default."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    if SECRET_KEY_FILE.is_file():
+        return SECRET_KEY_FILE.read_text(encoding="utf-8").strip() or None
+    return None
+
+
+def weak_secret_key_reason(key) -> str | None:
+    """Why ``key`` cannot sign sessions (missing, known, short, repetitive), or None when it is strong."""
+    if not key:
+        return "未设置 SECRET_KEY"
+    if isinstance(key, bytes):
+        key = key.decode("latin-1")
+    if key in KNOWN_WEAK_KEYS:
+        return "SECRET_KEY 是公开的开发用值"
+    if len(key) < 32:
+        return "SECRET_KEY 太短（至少32个字符，建议 64 位十六进制随机数）"
+    if len(set(key)) < 12:
+        return "SECRET_KEY 不够随机"
+    return None
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_default()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
@@ -21,14 +50,20 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))  # 0: no idle timeout
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
     MAX_CONTENT_LENGTH = 21 * 1024 * 1024  # uploads: Excel ledgers, attachments (20 MB) plus the form
-    # Login throttling: after SOFT failures each attempt is slowed, after HARD the
-    # account (or address) is locked for LOCK_MINUTES.
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))  # data rows per ledger sheet
+    # Login throttling (app/auth/services.py): after SLOW_AFTER failures of an account (or 4× that
+    # from one address) each attempt waits SLOW_SECONDS; after LOCK_AFTER failures of one account
+    # from one address, that address is locked out of that account for LOCK_MINUTES.
     LOGIN_SLOW_AFTER = 3
     LOGIN_LOCK_AFTER = 5
     LOGIN_LOCK_MINUTES = 15
     LOGIN_SLOW_SECONDS = 1.0
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, the socket
+    # address is the client). Behind the recommended HTTPS proxy: 1. Never more than really exist.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     PAGE_SIZE = 20
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default; the testing config trades it for speed
     CRM_TODAY = os.environ.get("CRM_TODAY")  # ISO date; pins "today" for demos and tests

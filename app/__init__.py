@@ -31,6 +31,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         config_class.check()
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=False)
     app.config.from_object(config_class)
+    _refuse_weak_secret_key(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]  # the client address is the one the last trusted proxy saw
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _ensure_instance_dir(app)
 
     db.init_app(app)
@@ -40,6 +46,15 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "warning"
     csrf.init_app(app)
+    from app.core.input_guard import install as install_input_guard
+
+    install_input_guard(app)
+    from app.core.versioning import register as register_stale_edit_pages
+
+    register_stale_edit_pages(app)
+    from app.core.responses import install as install_response_policy
+
+    install_response_policy(app)
     from app.core.cache import init_cache
 
     init_cache(app)
@@ -60,6 +75,18 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _refuse_weak_secret_key(app: Flask) -> None:
+    """Outside testing, a missing or guessable key would let anyone mint an admin session cookie."""
+    from config import weak_secret_key_reason
+
+    reason = None if app.testing else weak_secret_key_reason(app.config.get("SECRET_KEY"))
+    if reason:
+        raise RuntimeError(
+            f"{reason}。请设置环境变量 SECRET_KEY（python3 -c 'import secrets; print(secrets.token_hex(32))'），"
+            "或运行 scripts/run.sh 生成 instance/secret_key（refusing to start without a strong SECRET_KEY）"
+        )
 
 
 def _ensure_instance_dir(app: Flask) -> None:

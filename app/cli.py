@@ -39,11 +39,20 @@ user_cli = click.Group("user", help="用户管理")
 @click.option("--role", required=True, help="admin / taskforce / investment / finance / unit / leader")
 @click.option("--unit", "unit_name", help="所属单位名称（unit 角色必填）")
 @click.option("--leader", "leader_name", help="对应县级领导姓名（leader 角色必填）")
-@click.option("--password", required=True, help="至少8位，含字母和数字")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（一行，供脚本使用）")
 @click.option("--name", "display_name", help="姓名")
 @cli_transaction
-def create_user_command(username, role, unit_name, leader_name, password, display_name):
-    """Create a user account."""
+def create_user_command(username, role, unit_name, leader_name, password_stdin, display_name):
+    """Create a user account; the password is typed at a hidden prompt (twice) or read from stdin.
+
+    Never an argument: command lines land in shell history and in every user's ``ps``.
+    """
+    import sys
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("密码（至少12位，不能是常见密码）", hide_input=True, confirmation_prompt="再次输入密码")
     from app.auth.services import create_user
     from app.people.models import Leader, Unit
     from app.people.queries import find_by_name
@@ -101,8 +110,36 @@ def demo_command(if_empty, random_seed):
     click.echo("演示数据已加载：" + "，".join(f"{k} {v}" for k, v in summary.items()))
 
 
+@click.command("backup", help="备份整个数据库（SQLite 在线备份；PostgreSQL 用 pg_dump -Fc）")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="备份文件（不能已存在）")
+def backup_command(out):
+    """Write a consistent backup of the database to OUT."""
+    from app.core.backup import backup
+
+    try:
+        path = backup(out)
+    except InputError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"已备份到 {path}（{path.stat().st_size:,} 字节）")
+
+
+@click.command("restore", help="把备份恢复到当前配置的空数据库（有表则拒绝）")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def restore_command(file):
+    """Load FILE (made by flask backup) into the configured, empty database."""
+    from app.core.backup import restore
+
+    try:
+        restore(file)
+    except InputError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"已从 {file} 恢复")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
     from app.dashboard import cli as dashboard_cli

@@ -225,6 +225,7 @@ def run_scale(database_url: str, args, today: date, n_deals: int, *, small: bool
         WTF_CSRF_ENABLED = False
         LOGIN_SLOW_SECONDS = 0.0
         CACHE_TYPE = "SimpleCache"
+        SECRET_KEY = __import__("secrets").token_hex(32)  # the app refuses weak keys outside testing
 
     scale = n_deals / args.deals
     app = create_app(BenchConfig)

@@ -90,6 +90,7 @@ def run(kind: str, rows: int, database_url: str | None = None) -> dict:
     class BenchConfig(DevelopmentConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         CRM_TODAY = "2025-12-31"
+        SECRET_KEY = __import__("secrets").token_hex(32)  # the app refuses weak keys outside testing
 
     try:
         app = create_app(BenchConfig)

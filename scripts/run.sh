@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export FLASK_APP=app
+# A random session-signing key, generated on first run and kept (config.py reads instance/secret_key).
+if [ -z "${SECRET_KEY:-}" ] && [ ! -s instance/secret_key ]; then
+  mkdir -p instance && (umask 077 && python3 -c 'import secrets; print(secrets.token_hex(32))' > instance/secret_key)
+fi
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-5000}
 WORKERS=${WORKERS:-2}

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 
-PASSWORD = "Passw0rd2025"
+PASSWORD = "Kiwi-Harbor-Lamp7"  # passes the password rule (app/auth/passwords.py)
 _seq = count(1)
 
 

@@ -28,6 +28,9 @@ class User(UserMixin, Audited, TimestampMixin, db.Model):
     leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leaders.id"), info={"label": "对应领导"})
     active: Mapped[bool] = mapped_column("is_active", default=True, info={"label": "启用"})
     last_login_at: Mapped[datetime | None] = mapped_column(info={"audit": False})
+    # Bumped by logout, password change, reset and deactivation; a session cookie carrying an older
+    # value is refused on its next request (app/auth/sessions.py), so every session of the user ends.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
 
     unit: Mapped[Unit | None] = relationship()
     leader: Mapped[Leader | None] = relationship()

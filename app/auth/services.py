@@ -1,12 +1,19 @@
 """Account operations and login throttling. Services flush; callers commit."""
 
+import secrets
+import time
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import LoginFailure, User
+from app.auth.passwords import check_password_rule
+from app.auth.sessions import end_all_sessions
 from app.core.dates import utcnow
 from app.core.errors import InputError
+from app.core.locking import lock_key
 from app.core.permissions import LEADER_ROLE, ROLES, UNIT_ROLE
 from app.extensions import db
 from app.people.models import Leader, Unit
@@ -14,12 +21,9 @@ from app.people.models import Leader, Unit
 ADDRESS_FACTOR = 4  # an address (shared office NAT) gets more attempts than one account
 
 
-def check_password_strength(password: str) -> None:
-    """At least 8 characters with letters and digits."""
-    if len(password or "") < 8:
-        raise InputError("密码至少需要8位", field="password")
-    if not any(c.isdigit() for c in password) or not any(c.isalpha() for c in password):
-        raise InputError("密码须同时包含字母和数字", field="password")
+def check_password_strength(password: str, username: str | None = None) -> None:
+    """The password rule of app/auth/passwords.py (≥ 12 characters, not common, no username or county name)."""
+    check_password_rule(password, username=username)
 
 
 def _check_binding(role: str, unit: Unit | None, leader: Leader | None) -> None:
@@ -32,15 +36,19 @@ def _check_binding(role: str, unit: Unit | None, leader: Leader | None) -> None:
 
 
 def create_user(*, username: str, password: str, role: str, unit: Unit | None = None,
-                leader: Leader | None = None, display_name: str | None = None) -> User:
-    """Create an account after checking name, role binding and password strength."""
+                leader: Leader | None = None, display_name: str | None = None, enforce_rule: bool = True) -> User:
+    """Create an account after checking name, role binding and password strength.
+
+    ``enforce_rule=False`` is for the demo accounts only (their published password is the point).
+    """
     username = (username or "").strip()
     if not username:
         raise InputError("用户名不能为空", field="username")
     if db.session.scalar(sa.select(User).where(User.username == username)):
         raise InputError(f"用户名“{username}”已存在", field="username")
     _check_binding(role, unit, leader)
-    check_password_strength(password)
+    if enforce_rule:
+        check_password_strength(password, username)
     user = User(username=username, role=role, unit=unit if role == UNIT_ROLE else None,
                 leader=leader if role == LEADER_ROLE else None, display_name=display_name, active=True)
     user.set_password(password)
@@ -57,18 +65,22 @@ def update_user(user: User, *, role: str, unit: Unit | None, leader: Leader | No
     user.unit = unit if role == UNIT_ROLE else None
     user.leader = leader if role == LEADER_ROLE else None
     user.display_name = display_name
+    if user.active and not active:
+        end_all_sessions(user)  # deactivated: every open session ends now
     user.active = active
     if password:
-        check_password_strength(password)
+        check_password_strength(password, user.username)
         user.set_password(password)
+        end_all_sessions(user)
     db.session.flush()
     return user
 
 
 def reset_password(user: User, password: str) -> None:
     """Set a new password and lift any lock on the account."""
-    check_password_strength(password)
+    check_password_strength(password, user.username)
     user.set_password(password)
+    end_all_sessions(user)  # a stolen session dies with the old password
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.username == user.username))
     db.session.flush()
 
@@ -84,12 +96,16 @@ def _recent_failures(config, *, username: str | None = None, address: str | None
 
 
 def login_state(config, username: str, address: str) -> tuple[bool, bool]:
-    """(locked, slow) for this account and address."""
-    by_user = _recent_failures(config, username=username)
-    by_address = _recent_failures(config, address=address)
+    """(locked, slow) for this attempt.
+
+    Locked: this account from this address failed LOGIN_LOCK_AFTER times — so nobody can lock an
+    account for everybody else, and one address cannot lock the county. Slow: the account (from
+    anywhere) or the address (for any account) keeps failing — every further attempt waits.
+    """
     lock_after, slow_after = config["LOGIN_LOCK_AFTER"], config["LOGIN_SLOW_AFTER"]
-    locked = by_user >= lock_after or by_address >= lock_after * ADDRESS_FACTOR
-    slow = by_user >= slow_after or by_address >= slow_after * ADDRESS_FACTOR
+    locked = _recent_failures(config, username=username, address=address) >= lock_after
+    slow = (_recent_failures(config, username=username) >= slow_after
+            or _recent_failures(config, address=address) >= slow_after * ADDRESS_FACTOR)
     return locked, slow
 
 
@@ -98,22 +114,33 @@ def record_failure(username: str, address: str) -> None:
     db.session.flush()
 
 
-def authenticate(config, username: str, password: str, address: str) -> User:
-    """Return the user for valid credentials; raise InputError (Chinese) otherwise."""
-    import time
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
-    username = (username or "").strip()
-    locked, slow = login_state(config, username, address)
-    if locked:
-        raise InputError(f"登录失败次数过多，账号或地址已临时锁定，请 {config['LOGIN_LOCK_MINUTES']} 分钟后再试")
+
+def authenticate(config, username: str, password: str, address: str) -> User:
+    """Return the user for valid credentials; raise InputError (Chinese) otherwise.
+
+    Attempts on one account are counted atomically: each takes the account's lock (advisory on
+    PostgreSQL, the write lock on SQLite), counts the failures so far, and records its own before
+    the next attempt may count. Unknown users cost one password hash like known ones, and a
+    deactivated account answers like a wrong password, so neither can be told apart.
+    """
+    username = (username or "").strip()[:64]
+    _locked, slow = login_state(config, username, address)
     if slow:
         time.sleep(config["LOGIN_SLOW_SECONDS"])
+    lock_key(LoginFailure, username.lower())
+    locked, _slow = login_state(config, username, address)
+    if locked:
+        raise InputError(f"登录失败次数过多，该账号在本机已临时锁定，请 {config['LOGIN_LOCK_MINUTES']} 分钟后再试")
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None or not user.check_password(password):
+    if user is None:
+        check_password_hash(_dummy_hash(config.get("PASSWORD_HASH_METHOD", "scrypt")), password or "")
+    if user is None or not user.check_password(password or "") or not user.is_active:
         record_failure(username, address)
         raise InputError("用户名或密码错误")
-    if not user.is_active:
-        raise InputError("该账号已停用，请联系管理员")
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))
     user.last_login_at = utcnow()
     db.session.flush()

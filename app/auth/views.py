@@ -1,13 +1,17 @@
 """Login/logout, user administration and the audit log."""
 
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, services
 from app.auth.forms import ChangeOwnPasswordForm, LoginForm, PasswordResetForm, UserForm
 from app.auth.models import User
-from app.core.audit import SOURCES, AuditEntry, audited_models
+from app.auth.passwords import RULE_TEXT
+from app.auth.sessions import end_all_sessions, start_session
+from app.core.audit import SOURCES, AuditEntry, audited_models, record_event, set_audit_context
 from app.core.audit_display import describe
 from app.core.errors import InputError
 from app.core.fields import choices_from
@@ -18,10 +22,29 @@ from app.extensions import db
 from app.people.models import Leader, Unit
 
 
+@bp.context_processor
+def password_rule():
+    return {"rule_text": RULE_TEXT}
+
+
+# Audit rows written by record_event (no model of their own), offered in the log's entity filter.
+EVENT_ENTITIES = {"settings": "系统设置", "exports": "导出"}
+
+
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("dashboard.home")
+    """``target`` when it is a path on this site, else the home page.
+
+    Browsers drop tabs and line breaks and read a backslash as a slash, so ``/\t/evil.example``
+    and ``/\\evil.example`` would leave the site: anything but a plain same-site path is refused.
+    """
+    home = url_for("dashboard.home")
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(c) < 0x20 or c == "\x7f" for c in target)):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path.startswith("//"):
+        return home
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -34,11 +57,18 @@ def login():
         try:
             user = services.authenticate(current_app.config, form.username.data, form.password.data, address)
         except InputError as exc:
+            attempted = (form.username.data or "").strip()[:64]
+            record_event("login_failed", entity="users", username=attempted,
+                         new={"username": attempted, "address": address})
             db.session.commit()  # keep the failure record for throttling
             flash(exc.message, "danger")
         else:
+            set_audit_context(source="web", user=user)
+            record_event("login", entity="users", record_id=user.id, new={"address": address})
             db.session.commit()
+            session.clear()  # no value from before the login survives it (session fixation)
             login_user(user)
+            start_session(user)
             flash(f"欢迎，{user.name}", "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -47,7 +77,11 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    record_event("logout", entity="users", record_id=current_user.id, new={"address": request.remote_addr})
+    end_all_sessions(current_user)  # copies of this cookie (another browser, a saved request) die too
+    db.session.commit()
     logout_user()
+    session.clear()
     flash("您已退出登录。", "info")
     return redirect(url_for("auth.login"))
 
@@ -66,6 +100,7 @@ def change_password():
                 form.password.errors.append(exc.message)
             else:
                 db.session.commit()
+                start_session(current_user)  # this session continues; every other one has ended
                 flash("密码已修改。", "success")
                 return redirect(url_for("dashboard.home"))
     return render_template("auth/password.html", form=form)
@@ -163,7 +198,7 @@ def audit_log():
     source = request.args.get("source") or ""
     username = (request.args.get("user") or "").strip()
     stmt = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
-    if entity in models:
+    if entity in models or entity in EVENT_ENTITIES:
         stmt = stmt.where(AuditEntry.entity == entity)
     if source in SOURCES:
         stmt = stmt.where(AuditEntry.source == source)
@@ -171,6 +206,6 @@ def audit_log():
         stmt = stmt.where(AuditEntry.username == username)
     page = paginate(stmt, per_page=50)
     items = [(entry, describe(entry)) for entry in page.items]
-    entities = {name: getattr(model, "__audit_label__", name) for name, model in models.items()}
+    entities = {name: getattr(model, "__audit_label__", name) for name, model in models.items()} | EVENT_ENTITIES
     return render_template("auth/audit_log.html", page=page, items=items, entities=entities,
                            sources=SOURCES, entity=entity, source=source, username=username)

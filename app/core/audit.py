@@ -21,7 +21,8 @@ from app.core.models import Audited
 from app.extensions import db
 
 SOURCES = {"web": "网页", "cli": "命令行", "import": "导入", "api": "接口", "system": "系统"}
-ACTIONS = {"create": "新建", "update": "修改", "delete": "删除", "confirm": "核对金额"}
+ACTIONS = {"create": "新建", "update": "修改", "delete": "删除", "confirm": "核对金额", "login": "登录",
+           "login_failed": "登录失败", "logout": "退出登录", "export": "导出"}
 
 
 class AuditEntry(db.Model):
@@ -83,6 +84,25 @@ def clear_audit_context() -> None:
 
 def current_audit_context() -> dict:
     return _context.get() or {}
+
+
+def record_event(action: str, *, entity: str, record_id: int | None = None, field: str | None = None,
+                 old=None, new=None, username: str | None = None) -> None:
+    """Log what no ORM flush shows: a setting changed, a login (or failed one), an export.
+
+    Written on the caller's transaction (the caller commits). ``new``/``old`` may be dicts
+    (stored as JSON). ``username`` names the account tried when nobody is logged in.
+    """
+    ctx = current_audit_context()
+
+    def as_text(value):
+        return json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict) else serialize(value)
+
+    db.session.execute(sa.insert(AuditEntry.__table__), [{
+        "created_at": utcnow(), "user_id": ctx.get("user_id"), "username": ctx.get("username") or username,
+        "source": ctx.get("source", "system"), "batch_id": ctx.get("batch_id"), "entity": entity,
+        "record_id": record_id or 0, "action": action, "field": field, "old_value": as_text(old),
+        "new_value": as_text(new)}])
 
 
 def serialize(value) -> str | None:

@@ -31,6 +31,9 @@ class TimelineItem:
     entry_ids: list[int]
 
 
+EVENT_LABELS = {"address": "地址", "username": "账号", "path": "导出地址", "filter": "筛选条件", "filename": "文件名"}
+
+
 def _column(model, field):
     mapper = inspect(model)
     if field in mapper.columns:
@@ -115,6 +118,15 @@ def describe(entry: AuditEntry) -> TimelineItem:
     """One audit entry as a timeline item."""
     model = audited_models().get(entry.entity)
     changes: list[Change] = []
+    if model is None and entry.field:  # a setting: its key, old and new text
+        changes.append(Change(entry.field, entry.old_value or "（空）", entry.new_value or "（空）"))
+    elif model is None and entry.new_value:  # a login or export: what the event recorded
+        try:
+            payload = json.loads(entry.new_value)
+        except ValueError:
+            payload = {}
+        for key, raw in (payload.items() if isinstance(payload, dict) else ()):
+            changes.append(Change(EVENT_LABELS.get(key, key), "", str(raw)))
     if model is not None:
         record = db.session.get(model, entry.record_id) if hasattr(model, "audit_value") else None
         if entry.field:

@@ -16,6 +16,7 @@ must not be cached for others).
 
 import functools
 import hashlib
+import secrets
 from datetime import date
 
 import sqlalchemy as sa
@@ -89,8 +90,8 @@ def _bump_version(session: Session) -> None:
     connection = session.connection()
     bumped = connection.execute(
         sa.update(table).where(table.c.id == 1).values(value=table.c.value + 1)).rowcount
-    if not bumped:
-        connection.execute(sa.insert(table).values(id=1, value=1))
+    if not bumped:  # the row is gone (tables emptied, a partial restore): never reuse an earlier number
+        connection.execute(sa.insert(table).values(id=1, value=secrets.randbits(48) + 1))
 
 
 @event.listens_for(Session, "after_rollback")

@@ -19,6 +19,17 @@ _PATTERNS = [
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 ]
 _MIN_SERIAL, _MAX_SERIAL = 1, 2_958_465  # 1900-01-01 .. 9999-12-31
+# Every date this county records (signings, deadlines, ledger entries) falls in this century;
+# 0001-01-01 or 9999-12-31 is a typo, and far dates broke date arithmetic and PostgreSQL queries.
+MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def check_date_range(value: date, *, what: str = "日期", typed=None) -> date:
+    """Refuse dates outside 2000–2100 with a message naming the field."""
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise InputError(f"{what}“{typed if typed is not None else value.isoformat()}”超出范围，"
+                         f"须在{MIN_DATE.year}年至{MAX_DATE.year}年之间")
+    return value
 
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
@@ -83,13 +94,13 @@ def parse_date(value, *, what: str = "日期") -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.date()
+        return check_date_range(value.date(), what=what)
     if isinstance(value, date):
-        return value
+        return check_date_range(value, what=what)
     if isinstance(value, bool):
         raise InputError(f"{what}“{value}”不是日期")
     if isinstance(value, (int, float)):
-        return from_excel_serial(value, what=what)
+        return check_date_range(from_excel_serial(value, what=what), what=what, typed=value)
     text = normalize_text(str(value))
     if text == "":
         return None
@@ -100,11 +111,12 @@ def parse_date(value, *, what: str = "日期") -> date | None:
         if match:
             year, month, day = (int(part) for part in match.groups())
             try:
-                return date(year, month, day)
+                parsed = date(year, month, day)
             except ValueError as exc:
                 raise InputError(f"{what}“{value}”不存在（{year}年{month}月{day}日）") from exc
+            return check_date_range(parsed, what=what, typed=value)
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
-        return from_excel_serial(text, what=what)
+        return check_date_range(from_excel_serial(text, what=what), what=what, typed=value)
     raise InputError(f"{what}“{value}”无法识别，请写成 2025-03-15、2025/3/15、2025.3.15 或 2025年3月15日")
 
 

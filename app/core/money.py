@@ -9,6 +9,9 @@ from app.core.errors import InputError
 YUAN_PER_UNIT = {"元": 1, "万元": 10_000, "万": 10_000, "亿元": 100_000_000, "亿": 100_000_000}
 _SUFFIX = re.compile(r"(亿元|万元|亿|万|元)$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# The hard ceiling of any single amount: 10万亿元 (the county's yearly target is 180亿). Below it
+# a SUM over a million rows still fits a 64-bit integer (SQLite raised "integer overflow").
+MAX_YUAN = 10**13
 
 
 def normalize_text(value: str) -> str:
@@ -68,11 +71,11 @@ def parse_money(value, *, unit: str = "万元", allow_negative: bool = False, wh
         number = to_decimal(value, what=what)
     if unit not in YUAN_PER_UNIT:
         raise InputError(f"{what}的单位“{unit}”无法识别（可用：元、万元、亿元）")
-    yuan = (number * YUAN_PER_UNIT[unit]).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    if yuan < 0 and not allow_negative:
+    if number < 0 and not allow_negative:
         raise InputError(f"{what}不能为负数：{value}")
-    if abs(yuan) >= 10**16:
-        raise InputError(f"{what}过大：{value}")
+    if abs(number) * YUAN_PER_UNIT[unit] >= MAX_YUAN:  # before quantize, which fails past 28 digits
+        raise InputError(f"{what}过大：{value}（单笔金额须小于10万亿元）")
+    yuan = (number * YUAN_PER_UNIT[unit]).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return int(yuan)
 
 

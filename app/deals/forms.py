@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.core.fields import FlexibleDateField, MoneyField, options
-from app.core.forms import ChineseForm
+from app.core.forms import ChineseForm, VersionedForm
 from app.core.once import OneShot
 from app.core.plausibility import AmountCheck
 from app.deals.models import AGREEMENT_TYPES, FUNDS_KINDS, NEGOTIATION_KINDS, ORIGINS
@@ -38,7 +38,7 @@ class ContactForm(OneShot, ChineseForm):
     phone = StringField("电话", validators=[Optional(), Length(max=50)])
 
 
-class DealForm(OneShot, AmountCheck, ChineseForm):
+class DealForm(OneShot, AmountCheck, VersionedForm, ChineseForm):
     amount_checks = {"contract_amount_yuan": "deals.contract_amount_yuan"}
     name = StringField("项目名称", validators=[DataRequired("请填写项目名称"), Length(max=200)])
     investor_id = SelectField("投资方", coerce=int, choices=[], default=0)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dates import utcnow
-from app.core.models import Audited, TimestampMixin
+from app.core.models import Audited, TimestampMixin, Versioned
 from app.deals.stages import (  # noqa: F401 - stage names re-exported for the modules that import them from here
     ALL_STAGES,
     SIDE_STATES,
@@ -68,7 +68,7 @@ class InvestorContact(Audited, TimestampMixin, db.Model):
     investor: Mapped[Investor] = relationship(back_populates="contacts")
 
 
-class Deal(Audited, TimestampMixin, db.Model):
+class Deal(Versioned, Audited, TimestampMixin, db.Model):
     """A deal in the investment pipeline. Stage dates mirror the stage history rows."""
 
     __tablename__ = "deals"

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from app.core.dates import today
 from app.core.errors import InputError
+from app.core.locking import lock_key, lock_row
 from app.deals.credit_code import validate_credit_code
 from app.deals.models import (
     AGREEMENT_TYPES,
@@ -115,6 +116,7 @@ def move_deal_to_stage(deal: Deal, to_stage: str, *, effective_on: date, actor=N
     stage to resume; 终止 requires a reason and keeps all dates. The effective date
     may not precede the previous move, nor lie in the future.
     """
+    lock_row(deal)  # a concurrent move waits, then sees this one's stage and history
     note = (note or "").strip() or None
     reason = (reason or "").strip() or None
     from_stage = deal.stage
@@ -197,6 +199,7 @@ def mark_follow_up_done(negotiation: Negotiation) -> None:
 def add_funds_in_place(deal: Deal, *, received_on: date, amount_yuan: int, kind: str = "固定资产",
                        evidence: str | None = None) -> FundsInPlace:
     """Record money actually invested for a signed deal."""
+    lock_row(deal)
     if deal.signed_on is None:
         raise InputError("项目尚未签约，不能登记到位资金", field="received_on")
     if received_on is None or received_on > today():
@@ -263,6 +266,7 @@ def _validate_investor(investor: Investor) -> None:
         raise InputError("投资方名称不能为空", field="name")
     investor.credit_code = validate_credit_code(investor.credit_code)
     if investor.credit_code:
+        lock_key(Investor, investor.credit_code)  # a twin request waits here, then sees this one's row
         with db.session.no_autoflush:  # the edited row must not be flushed before the check
             clash = db.session.scalar(sa.select(Investor).where(Investor.credit_code == investor.credit_code,
                                                                 Investor.id != (investor.id or -1)))

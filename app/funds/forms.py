@@ -5,7 +5,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.fields import FlexibleDateField, MoneyField, options
-from app.core.forms import ChineseForm
+from app.core.forms import ChineseForm, VersionedForm
 from app.core.once import OneShot
 from app.core.plausibility import AmountCheck
 from app.funds.models import ALL_STATUSES, REVIEW_DECISIONS, REVIEW_LEVELS
@@ -16,7 +16,7 @@ LEDGER_KIND_LABELS = {"下达": "下达（批复/下达资金）", "发行": "�
 
 
 
-class ApplicationForm(AmountCheck, ChineseForm):
+class ApplicationForm(AmountCheck, VersionedForm, ChineseForm):
     amount_checks = {"requested_yuan": "fund_applications.requested_yuan"}
     channel_id = SelectField("资金渠道", coerce=int, choices=[])
     year = SelectField("申报年度", coerce=int, choices=[])

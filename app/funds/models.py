@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dates import utcnow
-from app.core.models import Audited, TimestampMixin
+from app.core.models import Audited, TimestampMixin, Versioned
 from app.extensions import db
 from app.people.models import FundChannel, Leader, Unit
 from app.projects.models import Project
@@ -26,7 +26,7 @@ fund_application_projects = sa.Table(
 )
 
 
-class FundApplication(Audited, TimestampMixin, db.Model):
+class FundApplication(Versioned, Audited, TimestampMixin, db.Model):
     """One application for superior funds through one channel."""
 
     __tablename__ = "fund_applications"

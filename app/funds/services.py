@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.core.dates import today
 from app.core.errors import InputError
+from app.core.locking import lock_key, lock_row
 from app.core.money import format_wan
 from app.extensions import db
 from app.funds.models import (
@@ -48,6 +49,8 @@ def _validate(app_: FundApplication) -> None:
         raise InputError("申请金额不能为空或为负数", field="requested_yuan")
     app_.batch = (app_.batch or "").strip() or None
     channel_id = app_.channel_id or app_.channel.id
+    # The unique (channel, year, title) check and the write must not interleave with a twin request.
+    lock_key(FundApplication, f"{channel_id}:{app_.year}:{app_.title}")
     with db.session.no_autoflush:  # the pending change would hit the unique constraint first
         clash = db.session.scalar(sa.select(FundApplication.id).where(
             FundApplication.channel_id == channel_id, FundApplication.year == app_.year,
@@ -96,9 +99,10 @@ def update_application(app_: FundApplication, data: dict) -> FundApplication:
     for key, value in data.items():
         setattr(app_, key, value)
     if "channel_id" in data:
-        app_.channel = db.session.get(FundChannel, data["channel_id"])
-        if app_.channel is None:
+        channel = db.session.get(FundChannel, data["channel_id"]) if data["channel_id"] else None
+        if channel is None:
             raise InputError("请选择资金渠道", field="channel_id")
+        app_.channel = channel
     _validate(app_)
     if not app_.channel.is_bond and any(e.kind == "发行" for e in app_.ledger):
         raise InputError("该申报已有“发行”记录，只能选择债券类资金渠道", field="channel_id")
@@ -115,6 +119,7 @@ def change_status(app_: FundApplication, to_status: str, *, effective_on: date, 
     """
     if to_status not in ALL_STATUSES:
         raise InputError(f"状态“{to_status}”不存在", field="to_status")
+    lock_row(app_)  # a concurrent move waits, then sees this one's status and history
     if effective_on is None or effective_on > today():
         raise InputError("生效日期不能为空或晚于今天", field="effective_on")
     current = app_.status
@@ -179,6 +184,7 @@ def add_ledger_entry(app_: FundApplication, *, kind: str, entry_on: date, amount
     with a reason. Nothing is added when refused."""
     if kind not in LEDGER_KINDS:
         raise InputError(f"台账类别“{kind}”无效（可选：下达、发行、拨付、支出）", field="kind")
+    lock_row(app_)  # a concurrent entry waits, then its ceiling check sees this one
     if kind == "发行" and not app_.channel.is_bond:
         raise InputError(f"“发行”只适用于债券类资金渠道，“{app_.channel.name}”不是债券类", field="kind")
     if entry_on is None or entry_on > today():

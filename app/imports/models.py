@@ -9,7 +9,8 @@ from app.core.dates import utcnow
 from app.extensions import db
 
 KINDS = {"deals": "招商项目", "projects": "项目库", "funds": "资金申报"}
-BATCH_STATUSES = {"preview": "待确认", "committed": "已导入", "undone": "已撤销"}
+# preview → committing (claimed by one conditional UPDATE, inside the writing transaction) → committed → undone
+BATCH_STATUSES = {"preview": "待确认", "committing": "导入中", "committed": "已导入", "undone": "已撤销"}
 
 
 class ImportBatch(db.Model):

@@ -7,6 +7,7 @@ by our own money and date parsers, never by pandas.
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -21,6 +22,12 @@ _UNIT_NOTE = re.compile(r"单位[:：]?\s*(亿元|万元|元)")
 _TOTAL_WORDS = ("合计", "总计", "小计", "累计")
 _FOOTER_WORDS = ("填表", "制表", "审核人", "负责人", "联系人", "注：", "注:", "说明：", "说明:")
 IGNORED_HEADERS = {"序号", "编号", "行号", "原行号", "错误说明"}
+DEFAULT_MAX_ROWS = 50_000  # IMPORT_MAX_ROWS overrides
+MAX_COLUMNS = 200  # a ledger has a few dozen columns; the reader allocates rows × columns cells
+MAX_SHEET_XML_BYTES = 400 * 1024 * 1024  # uncompressed worksheet XML (a zip bomb stops here)
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?r="([0-9]{1,7})"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s[^>]*?ref="([A-Z]{0,3})([0-9]{0,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"')
 
 
 @dataclass
@@ -64,17 +71,85 @@ def _alias_index(fields: list[Field]) -> dict[str, Field]:
     return index
 
 
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + char - 64
+    return number
+
+
+def _max_rows() -> int:
+    from flask import current_app, has_app_context
+
+    return int(current_app.config.get("IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)) if has_app_context() else DEFAULT_MAX_ROWS
+
+
+def check_xlsx_size(content: bytes, max_rows: int) -> None:
+    """Refuse an .xlsx whose sheets reach beyond ``max_rows`` rows or MAX_COLUMNS columns, before loading it.
+
+    The reader allocates a dense grid from A1 to the farthest cell: one cell at XFD1048576 in a
+    5 KB file means 17 billion cells. The sheet XML is scanned in chunks (memory stays bounded),
+    trusting neither the declared dimension nor the compressed size.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile:
+        return  # not a zip (.xls, or broken): the reader reports it
+    with archive:
+        for info in archive.infolist():
+            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
+                continue
+            if info.file_size > MAX_SHEET_XML_BYTES:
+                raise InputError("文件内容过大（解压后超过400MB），请拆分后再导入", field="file")
+            _scan_sheet(archive, info, max_rows)
+
+
+def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_rows: int) -> None:
+    last_row = last_column = 0
+    tail = b""
+    read = 0
+    with archive.open(info) as stream:
+        while chunk := stream.read(1 << 20):
+            read += len(chunk)
+            if read > MAX_SHEET_XML_BYTES:
+                raise InputError("文件内容过大（解压后超过400MB），请拆分后再导入", field="file")
+            text = tail + chunk
+            for match in _CELL_REF.finditer(text):
+                last_column = max(last_column, _column_number(match.group(1)))
+                last_row = max(last_row, int(match.group(2)))
+            for match in _ROW_REF.finditer(text):
+                last_row = max(last_row, int(match.group(1)))
+            if not tail:  # the declared dimension sits near the start
+                declared = _DIMENSION.search(text)
+                if declared and declared.group(3):
+                    last_column = max(last_column, _column_number(declared.group(3)))
+                    last_row = max(last_row, int(declared.group(4)))
+            tail = text[-256:]  # a tag cut between two chunks is seen whole in the next
+            if last_row > max_rows + HEADER_SCAN_ROWS or last_column > MAX_COLUMNS:
+                break
+    if last_row > max_rows + HEADER_SCAN_ROWS:
+        raise InputError(f"工作表行数过多（至少{last_row:,}行，上限{max_rows:,}行数据），请拆分后分批导入", field="file")
+    if last_column > MAX_COLUMNS:
+        raise InputError(f"工作表列数过多（第{last_column:,}列有内容，上限{MAX_COLUMNS}列），请删除多余的列后再导入",
+                         field="file")
+
+
 def load_sheets(content: bytes, filename: str) -> dict[str, list[list]]:
     """All sheets of an .xlsx/.xls as lists of rows of raw values (None for blank)."""
     name = (filename or "").lower()
     if not name.endswith((".xlsx", ".xls", ".xlsm")):
         raise InputError("只能导入 Excel 文件（.xlsx 或 .xls）", field="file")
+    max_rows = _max_rows()
+    check_xlsx_size(content, max_rows)
     try:
         frames = pd.read_excel(io.BytesIO(content), sheet_name=None, header=None, dtype=object, engine="calamine")
     except Exception as exc:  # calamine raises its own error types for broken files
         raise InputError("无法读取该文件：不是有效的 Excel 文件，或文件已损坏/加密", field="file") from exc
     sheets = {}
     for sheet, frame in frames.items():
+        if len(frame) > max_rows + HEADER_SCAN_ROWS or len(frame.columns) > MAX_COLUMNS:  # .xls: checked after reading
+            raise InputError(f"工作表“{sheet}”行数或列数过多（{len(frame):,}行、{len(frame.columns)}列；"
+                             f"上限{max_rows:,}行数据、{MAX_COLUMNS}列），请拆分后分批导入", field="file")
         frame = frame.astype(object).where(frame.notna(), None)
         sheets[str(sheet)] = frame.values.tolist()
     return sheets

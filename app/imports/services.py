@@ -25,6 +25,10 @@ from app.imports.reader import read_table
 PREVIEW_HOURS = 24
 
 
+class AlreadyCommitted(InputError):
+    """Another request claimed this preview first (a double click, a second tab): nothing more to do."""
+
+
 class ImportFailed(InputError):
     """Some rows cannot be imported; nothing was written. ``plan`` holds every row's outcome."""
 
@@ -92,10 +96,42 @@ def purge_stale_previews() -> int:
     return result.rowcount or 0
 
 
+def _claim(batch: ImportBatch) -> None:
+    """Move the batch preview → committing with one conditional UPDATE; the loser of a race gets AlreadyCommitted.
+
+    The UPDATE row-locks the batch until this transaction ends: a concurrent commit of the same
+    preview waits, then finds the status changed and does nothing.
+    """
+    claimed = db.session.execute(
+        sa.update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.status == "preview")
+        .values(status="committing").execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise AlreadyCommitted("该批次已经导入（或正在由另一个请求导入），未重复写入", field="file")
+
+
+def lock_kind(kind: str) -> None:
+    """Imports of one kind run one at a time, so two ledgers naming the same deal cannot both create it.
+
+    PostgreSQL: a transaction-scoped advisory lock per kind. SQLite: a write statement takes the
+    database's single write lock, held to the end of the transaction.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                           {"key": 160_000 + sorted(KINDS).index(kind)})
+    else:
+        db.session.execute(sa.update(ImportBatch).where(sa.false()).values(status=ImportBatch.status))
+
+
 def commit_batch(batch: ImportBatch, *, user, create_leaders) -> ImportBatch:
-    """Re-read the pending batch's file and write every row, or nothing (ImportFailed) when any row fails."""
+    """Re-read the pending batch's file and write every row, or nothing (ImportFailed) when any row fails.
+
+    The plan is rebuilt after the claim and the per-kind lock, so it sees what an import that
+    finished a moment ago wrote (its deals are then updates, not duplicates).
+    """
     if batch.status != "preview":
-        raise InputError("该批次已导入或已撤销，请重新上传", field="file")
+        raise AlreadyCommitted("该批次已导入或已撤销，未重复写入", field="file")
+    _claim(batch)
+    lock_kind(batch.kind)
     plan, lookups = build_plan(batch.kind, batch.file_data, batch.filename, create_leaders=create_leaders)
     return _apply(batch, plan, lookups, user)
 
@@ -103,6 +139,8 @@ def commit_batch(batch: ImportBatch, *, user, create_leaders) -> ImportBatch:
 def import_file(kind: str, filename: str, content: bytes, *, user=None, create_leaders: bool = False,
                 dry_run: bool = False) -> tuple[Plan, ImportBatch | None]:
     """The CLI path: plan, and unless ``dry_run`` or any row fails, write everything as one batch."""
+    if not dry_run:
+        lock_kind(kind)
     plan, lookups = build_plan(kind, content, filename, create_leaders=create_leaders)
     if dry_run or plan.has_errors:
         return plan, None

@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 
 from app.core.audit import audited_models
 from app.core.errors import InputError
@@ -102,6 +103,14 @@ def commit(token: str):
     try:
         with confirmed_rows(ticked):
             services.commit_batch(batch, user=current_user, create_leaders=leaders)
+    except services.AlreadyCommitted as exc:
+        db.session.rollback()
+        flash(exc.message, "info")
+        return redirect(url_for("imports.index"))
+    except OperationalError:  # SQLite: another import held the write lock past the busy timeout
+        db.session.rollback()
+        flash("另一个导入正在进行，请稍后再点击“确认导入”。", "warning")
+        return redirect(url_for("imports.preview", token=token))
     except services.ImportFailed as exc:
         db.session.rollback()
         batch = _pending(token)

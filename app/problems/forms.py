@@ -5,14 +5,14 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.fields import FlexibleDateField, options
-from app.core.forms import ChineseForm
+from app.core.forms import ChineseForm, VersionedForm
 from app.core.once import OneShot
 from app.problems.models import ESCALATION_LEVELS
 
 LEVEL_CHOICES = [(level, f"{level}级 · {label}") for level, label in ESCALATION_LEVELS.items()]
 
 
-class ProblemForm(OneShot, ChineseForm):
+class ProblemForm(OneShot, VersionedForm, ChineseForm):
     project_id = SelectField("关联项目", coerce=int, choices=[], default=0)
     deal_id = SelectField("关联招商项目", coerce=int, choices=[], default=0)
     description = TextAreaField("问题描述", validators=[DataRequired("请填写问题描述"), Length(max=4000)])
@@ -23,7 +23,7 @@ class ProblemForm(OneShot, ChineseForm):
     escalation_level = SelectField("督办层级", coerce=int, choices=options(LEVEL_CHOICES), default=1)
 
     def data_for_service(self) -> dict:
-        data = {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "once_token")}
+        data = {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "once_token", "version")}
         for name in ("project_id", "deal_id", "unit_id", "leader_id"):
             data[name] = data[name] or None
         return data

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dates import utcnow
-from app.core.models import Audited, TimestampMixin
+from app.core.models import Audited, TimestampMixin, Versioned
 from app.deals.models import Deal
 from app.extensions import db
 from app.people.models import Leader, Unit
@@ -22,7 +22,7 @@ def _level_label(raw: str) -> str:
     return f"{raw}级（{ESCALATION_LEVELS[int(raw)]}）" if raw.isdigit() and int(raw) in ESCALATION_LEVELS else raw
 
 
-class Problem(Audited, TimestampMixin, db.Model):
+class Problem(Versioned, Audited, TimestampMixin, db.Model):
     """A problem blocking a project or deal, assigned, supervised and closed (销号)."""
 
     __tablename__ = "problems"

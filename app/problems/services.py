@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.core.dates import today
 from app.core.errors import InputError
+from app.core.locking import lock_row
 from app.extensions import db
 from app.problems.models import ESCALATION_LEVELS, Problem, ProblemStatusChange
 
@@ -104,6 +105,7 @@ def move_problem(problem: Problem, to_status: str, *, effective_on: date | None 
     """Change status from the effective one: 交办 needs a unit and deadline, 销号 a resolution, 退回 a reason."""
     from app.problems.queries import status_of
 
+    lock_row(problem)  # a concurrent move waits, then sees this one's status
     effective_on = effective_on or today()
     if effective_on > today():
         raise InputError("日期不能晚于今天", field="effective_on")
@@ -148,6 +150,7 @@ def escalate(problem: Problem, level: int, *, actor=None, note: str | None = Non
     """
     from app.problems.queries import escalation_days, level_of, overdue_by
 
+    lock_row(problem)
     if level not in ESCALATION_LEVELS:
         raise InputError("督办层级须为1、2或3", field="escalation_level")
     if problem.status in ("已销号", "退回"):

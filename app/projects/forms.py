@@ -4,7 +4,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.fields import FlexibleDateField, MoneyField, options
-from app.core.forms import ChineseForm
+from app.core.forms import ChineseForm, VersionedForm
 from app.core.once import OneShot
 from app.core.plausibility import AmountCheck
 from app.projects.models import NATURES, RESERVE_STATUSES
@@ -16,7 +16,7 @@ KEY_VALUES = {"auto": None, "yes": True, "no": False}
 
 
 
-class ProjectForm(OneShot, AmountCheck, ChineseForm):
+class ProjectForm(OneShot, AmountCheck, VersionedForm, ChineseForm):
     amount_checks = {"total_investment_yuan": "projects.total_investment_yuan",
                      "annual_plan_yuan": "projects.annual_plan_yuan"}
     name = StringField("项目名称", validators=[DataRequired("请填写项目名称"), Length(max=200)])
@@ -40,7 +40,7 @@ class ProjectForm(OneShot, AmountCheck, ChineseForm):
 
     def data_for_service(self) -> dict:
         """Field values as model attributes (0 in a select means none)."""
-        data = {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "once_token", "confirm_amount", "key_choice")}
+        data = {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "once_token", "confirm_amount", "key_choice", "version")}
         for name in ("industry_id", "township_id", "lead_unit_id", "leader_id"):
             data[name] = data[name] or None
         data["key_override"] = KEY_VALUES.get(self.key_choice.data)

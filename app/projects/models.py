@@ -5,7 +5,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Audited, TimestampMixin
+from app.core.models import Audited, TimestampMixin, Versioned
 from app.extensions import db
 from app.people.models import Industry, Leader, Unit
 
@@ -14,7 +14,7 @@ RESERVE_STATUSES = ["储备", "前期", "实施", "完成"]
 KEY_PROJECT_THRESHOLD_YUAN = 50_000_000  # 年度计划投资 ≥ 5000万元
 
 
-class Project(Audited, TimestampMixin, db.Model):
+class Project(Versioned, Audited, TimestampMixin, db.Model):
     """A construction/investment project that deals and fund applications link to."""
 
     __tablename__ = "projects"

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.core.dates import month_end, today
 from app.core.errors import InputError
+from app.core.locking import lock_key
 from app.extensions import db
 from app.projects.models import NATURES, RESERVE_STATUSES, Project, ProjectInvestment
 
@@ -18,8 +19,10 @@ def _validate(project: Project) -> None:
     if project.reserve_status not in RESERVE_STATUSES:
         raise InputError(f"储备状态须为{'、'.join(RESERVE_STATUSES)}之一", field="reserve_status")
     if project.code:
-        clash = db.session.scalar(sa.select(Project.id).where(Project.code == project.code,
-                                                              Project.id != (project.id or -1)))
+        lock_key(Project, project.code)  # a twin request waits here, then sees this one's row
+        with db.session.no_autoflush:  # the edited row must not be written before it is validated
+            clash = db.session.scalar(sa.select(Project.id).where(Project.code == project.code,
+                                                                  Project.id != (project.id or -1)))
         if clash:
             raise InputError(f"统一项目代码“{project.code}”已被其他项目使用", field="code")
     if (project.planned_start_on and project.planned_completion_on

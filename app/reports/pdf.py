@@ -143,6 +143,13 @@ class Rich(str):
     """Cell text that already is Paragraph markup (e.g. a coloured gap), not to be escaped."""
 
 
+CELL_MAX_CHARS = 300  # a row taller than a page cannot be laid out (LayoutError): long texts are cut
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= CELL_MAX_CHARS else text[:CELL_MAX_CHARS] + "…"
+
+
 class _Builder:
     """Turns the figures into platypus flowables, section by section."""
 
@@ -166,7 +173,7 @@ class _Builder:
         widths = [w * scale for w in widths]
         data = [[self.p(escape(h), "head") for h in headers]]
         for row in rows:
-            data.append([self.p(v if isinstance(v, Rich) else escape(str(v)), "num" if i in numeric else "cell")
+            data.append([self.p(v if isinstance(v, Rich) else escape(_clip(str(v))), "num" if i in numeric else "cell")
                          for i, v in enumerate(row)])
         if not rows:
             data.append([self.p(escape(empty), "cell")] + [""] * (len(headers) - 1))

@@ -7,6 +7,7 @@ from flask import url_for
 from flask_login import current_user
 
 from app.core.fields import choices_from
+from app.core.input_guard import MAX_INT
 from app.core.permissions import visible
 from app.extensions import db
 
@@ -70,7 +71,7 @@ def search(kind: str, text: str, user, *, limit: int = LIMIT) -> list:
 def selected(kind: str, ids, user, *, keep=()) -> list:
     """The records of ``ids`` the user may see (the only options a remote picker renders), plus ``keep``
     (records already linked, shown even when outside the user's scope)."""
-    ids = [i for i in (ids or []) if isinstance(i, int) and i > 0]
+    ids = [i for i in (ids or []) if isinstance(i, int) and 0 < i <= MAX_INT]  # beyond: no such record
     rows = []
     if ids:
         spec = searches()[kind]

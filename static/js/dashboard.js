@@ -4,6 +4,13 @@
   var YI = 100000000;
   var COLORS = ["#1f4e79", "#2e86c1", "#48c9b0", "#f5b041", "#e74c3c", "#8e44ad"];
 
+  // Names (units, channels, stages) come from reference data that admins type: HTML formatters escape them.
+  function escapeHtml(text) {
+    return String(text === null || text === undefined ? "" : text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
   function yi(value) { return value === null || value === undefined ? null : Math.round(value / YI * 100) / 100; }
 
   var builders = {
@@ -28,7 +35,7 @@
     },
     funnel: function (data) {
       return {
-        tooltip: { trigger: "item", formatter: "{b}：{c} 个" },
+        tooltip: { trigger: "item", formatter: function (p) { return escapeHtml(p.name) + "：" + p.value + " 个"; } },
         color: COLORS,
         series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", top: 10, bottom: 10, minSize: "20%",
           label: { show: true, position: "inside", formatter: "{b}\n{c} 个" }, data: data.stages }]
@@ -57,7 +64,7 @@
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
           formatter: function (items) {
             var i = items[0].dataIndex;
-            return echarts.format.encodeHTML(units[i]) + "<br>目标完成率：" +
+            return escapeHtml(units[i]) + "<br>目标完成率：" +
               (rates[i] === null ? "未设目标" : rates[i].toFixed(1) + "%") + "<br>签约额：" + amounts[i].toFixed(2) + " 亿元";
           } },
         grid: { left: 100, right: 70, top: 28, bottom: 30 },

@@ -39,3 +39,11 @@ def test_months():
     assert month_end(2024, 2) == date(2024, 2, 29)
     with pytest.raises(InputError):
         parse_month("2025-13")
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "1999-12-31", "2101-01-01", "9999-12-31", date(1, 1, 1), 1,
+                                   2_958_465, "99999"])
+def test_dates_outside_2000_to_2100_are_refused(value):
+    with pytest.raises(InputError, match="超出范围"):
+        parse_date(value, what="签约日期")
+    assert parse_date("2000-01-01") == date(2000, 1, 1) and parse_date("2100-12-31") == date(2100, 12, 31)

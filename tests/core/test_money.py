@@ -63,3 +63,13 @@ def test_formatting():
     assert format_wan(50_000_001) == "5,000"  # rounds to a whole 万元 at two places
     assert format_wan(0) == "0" and format_wan(-5_000_000) == "-500"
     assert format_wan(None) == ""
+
+
+@pytest.mark.parametrize("value", ["9" * 25, "1" + "0" * 5000, 1e30, float("1e300"), "99999999亿", "1000000000万"])
+def test_huge_amounts_are_refused_not_crashed(value):
+    with pytest.raises(InputError, match="过大"):
+        parse_money(value, what="签约金额")
+
+
+def test_the_largest_amount_allowed_is_just_under_ten_trillion_yuan():
+    assert parse_money("99999.99亿") == 9_999_999_000_000

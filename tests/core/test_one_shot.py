@@ -140,7 +140,7 @@ def _cases(world):
         ("problems", "/problems/new", {"project_id": world["project"].id, "description": "用地手续未办",
                                        "found_on": "2025-06-01", "escalation_level": "1"}, Problem),
         ("users", "/admin/users/new", {"username": "twice", "role": "investment", "active": "y",
-                                       "password": "Zezhou2025x", "unit_id": "0", "leader_id": "0"}, None),
+                                       "password": "Quiet-Orchard-58", "unit_id": "0", "leader_id": "0"}, None),
         ("units", "/admin/reference/units/new", {"name": "双击测试单位", "kind": "乡镇", "sort_order": "0",
                                                   "is_active": "y"}, Unit),
         ("projects", "/projects/new", {"name": "双击测试库项目", "plan_year": "2025", "total_investment_yuan": "1000",

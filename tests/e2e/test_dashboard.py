@@ -57,3 +57,28 @@ def test_dashboard_draws_charts_and_lists_alerts(page, browser_login, make, seed
     page.wait_for_url("**/dashboard?year=2024")
     assert "截至 2024-12-31" in page.locator("h1").inner_text()
     page.locator("[data-chart=cumulative] canvas").first.wait_for(state="visible")
+
+
+def test_chart_tooltips_escape_names_typed_into_reference_data(page, browser_login, make, seeded):
+    """A unit's 简称 holding HTML is shown as text in the 赛马 and funnel tooltips, never parsed as markup."""
+    build_county(make)
+    hostile = '<img src=x data-x="1">甲'
+    from app.people.models import Unit
+
+    db.session.scalar(db.select(Unit).where(Unit.name == "甲镇")).short_name = hostile
+    user = make.user("taskforce", username="zhuanban")
+    db.session.commit()
+    browser_login(user)
+    page.goto("/dashboard?year=2025&as_of=2025-06-30")
+    page.locator("[data-chart=ranking] canvas").first.wait_for(state="visible")
+    texts = page.evaluate("""() => {
+        const option = name => echarts.getInstanceByDom(document.querySelector(`[data-chart=${name}]`)).getOption();
+        const ranking = option("ranking");
+        const units = ranking.yAxis[0].data;
+        const i = units.findIndex(u => String(u).includes("<img"));
+        const funnel = option("funnel");
+        return [ranking.tooltip[0].formatter([{dataIndex: i}]),
+                funnel.tooltip[0].formatter({name: "<b>x</b>", value: 1})];
+    }""")
+    assert "&lt;img src=x" in texts[0] and "<img" not in texts[0]
+    assert texts[1] == "&lt;b&gt;x&lt;/b&gt;：1 个"

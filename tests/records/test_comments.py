@@ -62,5 +62,8 @@ def test_control_characters_never_reach_the_database(client, login, make):
     deal = make.deal()
     db.session.commit()
     response = client.post(f"/records/deals/{deal.id}/comments", data={"body": "请\x00尽快\x07处理\n第二行"})
+    assert response.status_code == 400 and "控制字符" in response.get_data(as_text=True)  # the input gate
+    assert db.session.scalar(sa.select(Comment.body)) is None
+    response = client.post(f"/records/deals/{deal.id}/comments", data={"body": "请尽快处理\r\n第二行"})
     assert response.status_code == 302
-    assert db.session.scalar(sa.select(Comment.body)) == "请尽快处理\n第二行"
+    assert db.session.scalar(sa.select(Comment.body)) in ("请尽快处理\n第二行", "请尽快处理\r\n第二行")
