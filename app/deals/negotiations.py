@@ -14,7 +14,8 @@ EDITABLE = ("held_on", "kind", "our_participants", "their_participants", "conten
             "next_follow_up_on")
 
 
-def _check(data: dict) -> None:
+def check_negotiation(data: dict) -> None:
+    """The rules a logged or edited negotiation must meet (date not in the future, a kind, content, follow-up after it)."""
     held_on = data.get("held_on")
     if held_on is None:
         raise InputError("请填写洽谈日期", field="held_on")
@@ -41,7 +42,7 @@ def update_negotiation(negotiation: Negotiation, data: dict, *, actor=None) -> N
     if unknown:
         raise InputError(f"不能在此修改：{'、'.join(sorted(unknown))}")
     merged = {name: getattr(negotiation, name) for name in EDITABLE} | data
-    _check(merged)
+    check_negotiation(merged)
     if merged["next_follow_up_on"] != negotiation.next_follow_up_on:
         negotiation.follow_up_done = False
         negotiation.follow_up_done_at = None

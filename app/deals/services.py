@@ -17,7 +17,6 @@ from app.deals.credit_code import validate_credit_code
 from app.deals.models import (
     AGREEMENT_TYPES,
     FUNDS_KINDS,
-    NEGOTIATION_KINDS,
     ORIGINS,
     Deal,
     DealStageChange,
@@ -167,18 +166,9 @@ def sync_dates_from_history(deal: Deal) -> None:
 
 def add_negotiation(deal: Deal, data: dict, *, actor=None) -> Negotiation:
     """Log a negotiation; the next follow-up date feeds 我的跟进."""
-    held_on = data.get("held_on")
-    if held_on is None:
-        raise InputError("请填写洽谈日期", field="held_on")
-    if held_on > today():
-        raise InputError("洽谈日期不能晚于今天", field="held_on")
-    if data.get("kind") not in NEGOTIATION_KINDS:
-        raise InputError(f"洽谈方式须为{'、'.join(NEGOTIATION_KINDS)}之一", field="kind")
-    if not (data.get("content") or "").strip():
-        raise InputError("请填写洽谈内容", field="content")
-    follow = data.get("next_follow_up_on")
-    if follow is not None and follow < held_on:
-        raise InputError("下次跟进日期不能早于洽谈日期", field="next_follow_up_on")
+    from app.deals.negotiations import check_negotiation
+
+    check_negotiation(data)
     # A new negotiation settles earlier pending follow-ups of the same deal.
     for earlier in deal.negotiations:
         if earlier.next_follow_up_on and not earlier.follow_up_done:
@@ -187,13 +177,6 @@ def add_negotiation(deal: Deal, data: dict, *, actor=None) -> Negotiation:
     db.session.add(negotiation)
     deal.last_activity_on = today()
     return negotiation
-
-
-def mark_follow_up_done(negotiation: Negotiation) -> None:
-    """Tick off a pending follow-up without logging a new negotiation."""
-    if negotiation.next_follow_up_on is None:
-        raise InputError("该洽谈记录没有待跟进事项")
-    negotiation.follow_up_done = True
 
 
 def add_funds_in_place(deal: Deal, *, received_on: date, amount_yuan: int, kind: str = "固定资产",

@@ -7,6 +7,7 @@ import pytest
 from app.core.dates import today
 from app.core.errors import InputError
 from app.deals import queries
+from app.deals.negotiations import close_follow_up
 from app.deals.services import (
     add_funds_in_place,
     add_investor_contact,
@@ -15,7 +16,6 @@ from app.deals.services import (
     create_project_for_deal,
     delete_funds_in_place,
     link_deal_to_project,
-    mark_follow_up_done,
     update_investor,
 )
 from app.extensions import db
@@ -40,7 +40,7 @@ def test_negotiation_is_logged_and_settles_earlier_follow_ups(make):
     assert first.follow_up_done and not second.follow_up_done
     db.session.expire(deal, ["negotiations"])
     assert [n.held_on for n in deal.negotiations] == [D(2025, 3, 21), D(2025, 3, 5)]  # newest first
-    mark_follow_up_done(second)
+    close_follow_up(second)
     assert second.follow_up_done
 
 
