@@ -143,6 +143,9 @@ def _write(batch: ImportBatch, plan: Plan, lookups: Lookups, user) -> ImportBatc
                 row.errors.append(("", "—", f"写入时被拒绝：{exc.message}"))
                 raise ImportFailed(plan, f"第{row.number}行写入时被拒绝：{exc.message}。未导入任何数据。") from exc
             writer.row_done(row.number)
+            # The row's ORM objects (its deal, investor …) are pending in the session until the chunk's
+            # flush and needed by nothing after it: let them go, so memory stays one chunk deep.
+            row.release()
     if record.items:
         db.session.execute(sa.insert(ImportItem.__table__), [  # the table: one plain executemany
             {"batch_id": batch.id, "seq": seq, "action": action, "entity": entity, "record_id": record_id,
@@ -161,8 +164,8 @@ def undo_batch(batch: ImportBatch, *, user) -> None:
     """Take a committed batch back: its creations removed, its updates reverted to the exact prior rows."""
     if batch.status != "committed":
         raise InputError("只有“已导入”的批次可以撤销")
-    items = db.session.scalars(sa.select(ImportItem).where(ImportItem.batch_id == batch.id)
-                               .order_by(ImportItem.seq)).all()
+    items = db.session.execute(sa.select(ImportItem.__table__)  # plain rows: no ORM object per item
+                               .where(ImportItem.batch_id == batch.id).order_by(ImportItem.seq)).all()
     problems = recorder.conflicts(batch.id, items)
     if problems:
         more = f"等{len(problems)}处" if len(problems) > 5 else ""
