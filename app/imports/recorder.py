@@ -251,7 +251,7 @@ def undo(items) -> None:
     rank = {table.name: index for index, table in enumerate(db.metadata.sorted_tables)}
     for entity in sorted(created, key=lambda name: rank.get(name, -1), reverse=True):  # children first
         model = models[entity]
-        for chunk in _chunks(created[entity]):
+        for chunk in _chunks(sorted(created[entity], reverse=True)):  # newest first: a row may point at an older one
             with db.session.no_autoflush:  # one flush per chunk, so cascades and explicit deletes meet once
                 stmt = sa.select(model).where(model.id.in_(chunk)).options(*_delete_options(model))
                 for obj in db.session.scalars(stmt).all():
