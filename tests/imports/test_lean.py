@@ -75,3 +75,29 @@ def test_undo_in_chunks_deletes_children_first_and_audits_every_record(county, m
     deleted = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.batch_id == batch.id,
                                                              AuditEntry.action == "delete")).all()
     assert sorted((e.entity, e.record_id) for e in deleted) == sorted((e.entity, e.record_id) for e in created)
+
+
+@pytest.fixture
+def projects_county(seeded, make):
+    make.project("巴公园区污水处理厂", code="2501-140525-04-01-200001")
+    make.project("城区供水管网改造工程")
+    db.session.commit()
+
+
+def test_the_funds_and_projects_planners_load_no_orm_records(projects_county):
+    from app.funds.models import FundApplication, FundLedgerEntry, FundStatusChange
+    from app.projects.models import Project
+    from tests.imports.test_funds_import import funds_file
+    from tests.imports.test_projects_import import projects_file
+
+    services.import_file("funds", "争资台账.xlsx", funds_file())
+    services.import_file("projects", "项目台账.xlsx", projects_file())
+    db.session.commit()
+    db.session.expunge_all()
+    plan, _lookups = services.build_plan("funds", funds_file(), "争资台账.xlsx", create_leaders=False)
+    assert plan.summary()["unchanged"] == 4, [r.changes for r in plan.rows]
+    plan, _lookups = services.build_plan("projects", projects_file(), "项目台账.xlsx", create_leaders=False)
+    assert plan.summary()["unchanged"] == plan.summary()["total"] > 0
+    gc.collect()
+    kinds = (FundApplication, FundStatusChange, FundLedgerEntry, Project)
+    assert [o for o in db.session.identity_map.values() if isinstance(o, kinds)] == []
