@@ -5,6 +5,9 @@
     .venv/bin/python scripts/bench_import.py --kind all \
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test_perf
 
+Each phase runs in a fresh process and reports its wall and CPU time and how far the
+process's peak RSS (VmHWM) rose above its RSS at the start of the phase.
+
 Uses a throw-away SQLite file (never instance/crm.sqlite3), or with ``--database-url`` a
 throw-away database whose tables are dropped and re-created for each kind. Each row of the
 deals ledger is signed (and half of them started), so a commit writes the deal, its investor
@@ -74,76 +77,135 @@ def funds_ledger(count: int) -> bytes:
 BUILDERS = {"deals": deals_ledger, "projects": projects_ledger, "funds": funds_ledger}
 
 
-def run(kind: str, rows: int, database_url: str | None = None) -> dict:
+PHASES = ("preview", "commit", "reimport_preview", "undo")
+
+
+def _rss_kib(field: str) -> int:
+    """VmRSS / VmHWM (peak) of this process from /proc/self/status, in KiB (0 where there is no /proc)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _phase(kind: str, phase: str, database_url: str, ledger: str) -> dict:
+    """One phase in this (fresh) process: its wall/CPU time and how far the peak RSS rose above the start."""
     from app import create_app
     from app.extensions import db
     from app.imports import services
+    from app.imports.models import ImportBatch
     from app.people.seeds import seed_reference_data
     from config import DevelopmentConfig
-
-    path = None
-    if database_url is None:
-        handle, path = tempfile.mkstemp(prefix=f"bench_import_{kind}_", suffix=".sqlite3")
-        os.close(handle)
-        database_url = f"sqlite:///{path}"
 
     class BenchConfig(DevelopmentConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         CRM_TODAY = "2025-12-31"
         SECRET_KEY = __import__("secrets").token_hex(32)  # the app refuses weak keys outside testing
 
-    try:
-        app = create_app(BenchConfig)
-        with app.app_context():
+    app = create_app(BenchConfig)
+    with app.app_context():
+        if phase == "setup":
             db.drop_all()
             db.create_all()
             seed_reference_data()
             db.session.commit()
-            content = BUILDERS[kind](rows)
-            c0, t0 = time.process_time(), time.perf_counter()
+            Path(ledger).write_bytes(BUILDERS[kind](int(os.environ["BENCH_ROWS"])))
+            return {}
+        if phase == "drop":
+            db.drop_all()
+            return {}
+        content = Path(ledger).read_bytes()
+        batch = db.session.scalar(sa_select_last_batch(ImportBatch))
+        db.session.commit()
+        base = _rss_kib("VmRSS")
+        c0, t0 = time.process_time(), time.perf_counter()
+        if phase == "preview":
             batch = services.start_preview(kind, f"{kind}.xlsx", content, user=None)
             db.session.commit()
-            c1, t1 = time.process_time(), time.perf_counter()
             assert batch.error_count == 0, services.stored_preview(batch)["rows"][:3]
+        elif phase == "commit":
             services.commit_batch(batch, user=None, create_leaders=False)
             db.session.commit()
-            c2, t2 = time.process_time(), time.perf_counter()
+        elif phase == "reimport_preview":
             plan, _lookups = services.build_plan(kind, content, f"{kind}.xlsx", create_leaders=False)
-            t3 = time.perf_counter()
-            assert plan.count("unchanged") == rows
-            undo_batch = db.session.get(type(batch), batch.id)
-            services.undo_batch(undo_batch, user=None)
+            assert plan.count("unchanged") == plan.summary()["total"]
+        elif phase == "undo":
+            services.undo_batch(batch, user=None)
             db.session.commit()
-            t4 = time.perf_counter()
-            db.session.remove()
-            if path is None:
-                db.drop_all()
-            db.engine.dispose()
-        return {"kind": kind, "rows": rows, "file_kb": len(content) // 1024, "preview": t1 - t0,
-                "commit": t2 - t1, "reimport_preview": t3 - t2, "undo": t4 - t3,
-                "preview_cpu": c1 - c0, "commit_cpu": c2 - c1}
+        c1, t1 = time.process_time(), time.perf_counter()
+        db.session.remove()
+        db.engine.dispose()
+    return {"time": t1 - t0, "cpu": c1 - c0, "rss_start": base, "rss_peak": _rss_kib("VmHWM")}
+
+
+def sa_select_last_batch(model):
+    import sqlalchemy as sa
+
+    return sa.select(model).order_by(model.id.desc()).limit(1)
+
+
+def _run_phase(kind: str, phase: str, database_url: str, ledger: str, rows: int) -> dict:
+    import json
+    import subprocess
+
+    env = {**os.environ, "BENCH_ROWS": str(rows)}
+    out = subprocess.run([sys.executable, __file__, "--phase", phase, "--kind", kind, "--database-url", database_url,
+                          "--ledger", ledger], env=env, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(kind: str, rows: int, database_url: str | None = None) -> dict:
+    """Every phase in a fresh process, so each peak RSS is its own (a worker serving that one request)."""
+    path = None
+    if database_url is None:
+        handle, path = tempfile.mkstemp(prefix=f"bench_import_{kind}_", suffix=".sqlite3")
+        os.close(handle)
+        database_url = f"sqlite:///{path}"
+    handle, ledger = tempfile.mkstemp(prefix=f"bench_import_{kind}_", suffix=".xlsx")
+    os.close(handle)
+    try:
+        _run_phase(kind, "setup", database_url, ledger, rows)
+        result = {"kind": kind, "rows": rows, "file_kb": os.path.getsize(ledger) // 1024}
+        for phase in PHASES:
+            result[phase] = _run_phase(kind, phase, database_url, ledger, rows)
+        if path is None:
+            _run_phase(kind, "drop", database_url, ledger, rows)
+        return result
     finally:
+        os.remove(ledger)
         if path is not None:
             os.remove(path)
 
 
 def main() -> None:
+    import json
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kind", choices=[*BUILDERS, "all"], default="deals")
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--database-url", help="a throw-away database (its tables are dropped), e.g. "
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test_perf; default: a temporary SQLite file")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)  # internal: run one phase in this process
+    parser.add_argument("--ledger", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.database_url and args.database_url.rstrip("/").endswith("crm.sqlite3"):
         parser.error("refusing to benchmark on instance/crm.sqlite3")
+    if args.phase:
+        print(json.dumps(_phase(args.kind, args.phase, args.database_url, args.ledger)))
+        return
     kinds = list(BUILDERS) if args.kind == "all" else [args.kind]
-    print(f"{'kind':<9}{'rows':>7}{'file':>8}{'preview':>10}{'commit':>10}{'re-preview':>12}{'undo':>9}"
-          f"{'preview CPU':>13}{'commit CPU':>12}")
+    print("seconds (CPU) and peak RSS growth of the process above its start, MiB")
+    print(f"{'kind':<9}{'rows':>7}{'file':>8}" + "".join(f"{p:>24}" for p in PHASES))
     for kind in kinds:
         r = run(kind, args.rows, args.database_url)
-        print(f"{r['kind']:<9}{r['rows']:>7}{r['file_kb']:>6}KB{r['preview']:>9.1f}s{r['commit']:>9.1f}s"
-              f"{r['reimport_preview']:>11.1f}s{r['undo']:>8.1f}s{r['preview_cpu']:>12.1f}s{r['commit_cpu']:>11.1f}s",
-              flush=True)
+        cells = "".join(
+            f"{r[p]['time']:>8.1f}s ({r[p]['cpu']:>4.1f}) {(r[p]['rss_peak'] - r[p]['rss_start']) // 1024:>4} MiB"
+            for p in PHASES)
+        print(f"{r['kind']:<9}{r['rows']:>7}{r['file_kb']:>6}KB{cells}", flush=True)
 
 
 if __name__ == "__main__":

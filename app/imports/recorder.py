@@ -216,7 +216,12 @@ def _delete_options(model):
 
 
 def undo(items) -> None:
-    """Restore updated rows to their prior values, re-create deleted ones, delete created ones (latest first)."""
+    """Restore updated rows to their prior values, re-create deleted ones, delete created ones (latest first).
+
+    Memory stays one chunk deep: updates are flushed every ``CHUNK`` records, and created records
+    are deleted table by table, children before parents (so no flush nulls or cascades into a row
+    a later chunk loads), one chunk of ids per load, delete and flush.
+    """
     models = audited_models()
     ordered = sorted(items, key=lambda item: item.seq, reverse=True)
     for item in ordered:
@@ -226,28 +231,32 @@ def undo(items) -> None:
             db.session.add(obj)
             _restore(obj, json.loads(item.before))
     db.session.flush()
+    pending = 0
     for item in ordered:
         if item.action == "update":
             obj = db.session.get(models[item.entity], item.record_id)
             if obj is None:
                 raise InputError(f"{_label(item.entity, item.record_id)}已不存在，无法撤销")
             _restore(obj, json.loads(item.before))
+            pending += 1
+            if pending >= CHUNK:
+                db.session.flush()
+                pending = 0
     db.session.flush()
     created: dict[str, list[int]] = defaultdict(list)
     for item in ordered:
         if item.action == "create":
             created[item.entity].append(item.record_id)
-    doomed = []
     db.session.expire_all()  # reload below with fresh collections (no stale children of earlier loads)
-    with db.session.no_autoflush:  # one flush, so cascades and explicit deletes meet once
-        for entity, ids in created.items():
-            model = models[entity]
-            for chunk in _chunks(ids):
+    rank = {table.name: index for index, table in enumerate(db.metadata.sorted_tables)}
+    for entity in sorted(created, key=lambda name: rank.get(name, -1), reverse=True):  # children first
+        model = models[entity]
+        for chunk in _chunks(sorted(created[entity], reverse=True)):  # newest first: a row may point at an older one
+            with db.session.no_autoflush:  # one flush per chunk, so cascades and explicit deletes meet once
                 stmt = sa.select(model).where(model.id.in_(chunk)).options(*_delete_options(model))
-                doomed += db.session.scalars(stmt).all()
-        for obj in doomed:
-            db.session.delete(obj)
-    db.session.flush()
+                for obj in db.session.scalars(stmt).all():
+                    db.session.delete(obj)
+            db.session.flush()
 
 
 def _restore(obj, before: dict) -> None:

@@ -16,7 +16,7 @@ from app.core.dates import utcnow
 from app.core.errors import InputError
 from app.extensions import db
 from app.imports import recorder
-from app.imports.batching import ChunkFlushFailed, chunked_writes
+from app.imports.batching import CHUNK_ROWS, ChunkFlushFailed, chunked_writes
 from app.imports.mappers import MAPPERS
 from app.imports.mappers.base import Lookups, Plan
 from app.imports.models import KINDS, ImportBatch, ImportItem
@@ -168,7 +168,11 @@ def _write(batch: ImportBatch, plan: Plan, lookups: Lookups, user) -> ImportBatc
     mapper = MAPPERS[batch.kind]
     with (audit_context(source="import", user=user, batch_id=batch.id), recorder.recording() as record,
           chunked_writes(db.session()) as writer):  # one flush per chunk of rows, see batching.py
-        for row in plan.rows:
+        prefetch = getattr(mapper, "prefetch", None)
+        loaded: list = []
+        for index, row in enumerate(plan.rows):
+            if prefetch is not None and index % CHUNK_ROWS == 0:  # ORM targets of the next chunk, one load
+                loaded = prefetch([r for r in plan.rows[index:index + CHUNK_ROWS] if r.action == "update"])
             if row.action not in ("create", "update"):
                 continue
             record.row_number = row.number
@@ -181,6 +185,10 @@ def _write(batch: ImportBatch, plan: Plan, lookups: Lookups, user) -> ImportBatc
                 row.errors.append(("", "—", f"写入时被拒绝：{exc.message}"))
                 raise ImportFailed(plan, f"第{row.number}行写入时被拒绝：{exc.message}。未导入任何数据。") from exc
             writer.row_done(row.number)
+            # The row's ORM objects (its deal, investor …) are pending in the session until the chunk's
+            # flush and needed by nothing after it: let them go, so memory stays one chunk deep.
+            row.release()
+    del loaded
     if record.items:
         db.session.execute(sa.insert(ImportItem.__table__), [  # the table: one plain executemany
             {"batch_id": batch.id, "seq": seq, "action": action, "entity": entity, "record_id": record_id,
@@ -199,8 +207,8 @@ def undo_batch(batch: ImportBatch, *, user) -> None:
     """Take a committed batch back: its creations removed, its updates reverted to the exact prior rows."""
     if batch.status != "committed":
         raise InputError("只有“已导入”的批次可以撤销")
-    items = db.session.scalars(sa.select(ImportItem).where(ImportItem.batch_id == batch.id)
-                               .order_by(ImportItem.seq)).all()
+    items = db.session.execute(sa.select(ImportItem.__table__)  # plain rows: no ORM object per item
+                               .where(ImportItem.batch_id == batch.id).order_by(ImportItem.seq)).all()
     problems = recorder.conflicts(batch.id, items)
     if problems:
         more = f"等{len(problems)}处" if len(problems) > 5 else ""

@@ -37,6 +37,12 @@ class RowPlan:
     data: dict = field(default_factory=dict)
     steps: list = field(default_factory=list)
 
+    def release(self) -> None:
+        """Drop what applying the row needed (ORM objects); its outcome (``as_dict``) stays."""
+        self.target = None
+        self.data = {}
+        self.steps = []
+
     def as_dict(self) -> dict:
         return {"n": self.number, "a": self.action, "t": self.title, "e": [list(e) for e in self.errors],
                 "c": self.changes, "o": self.notes, "l": self.leaders, "w": [list(w) for w in self.warnings],

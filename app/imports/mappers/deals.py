@@ -10,7 +10,7 @@ from app.core.dates import today
 from app.core.errors import InputError
 from app.core.plausibility import expect_confirmation
 from app.deals.credit_code import validate_credit_code
-from app.deals.models import AGREEMENT_TYPES, Deal, Investor
+from app.deals.models import AGREEMENT_TYPES, Deal, DealStageChange, Investor
 from app.deals.services import (
     correct_stage_date,
     create_deal,
@@ -126,21 +126,41 @@ SCALARS = {  # row key → (Deal attribute, label, display)
 }
 
 
+class _DealRow:
+    """A stored deal as the planner reads it: its columns (a plain row), its investor's row and its
+    stage-history rows. No ORM objects: planning 10,000 rows against a county's deals stays small;
+    ``apply_row`` loads the ORM deal of a row that changes it (``prefetch`` loads a chunk at once)."""
+
+    __slots__ = ("_row", "investor", "stage_changes")
+
+    def __init__(self, row, investor, stage_changes: list):
+        self._row, self.investor, self.stage_changes = row, investor, stage_changes
+
+    def __getattr__(self, name):
+        return getattr(self._row, name)
+
+
+_CHANGE_COLUMNS = [c for c in DealStageChange.__table__.c if c.name != "note"]
+
+
 class _Index:
-    """Existing deals, investors and projects, loaded once."""
+    """Existing deals, investors and projects as plain rows, loaded once."""
 
     def __init__(self):
-        deals = db.session.scalars(sa.select(Deal).options(selectinload(Deal.investor),
-                                                           selectinload(Deal.stage_changes))).all()
-        self.by_name: dict[str, list[Deal]] = defaultdict(list)
-        self.by_code_name: dict[tuple[str, str], Deal] = {}
-        for deal in deals:
+        investors = db.session.execute(sa.select(Investor.__table__)).all()
+        investor_by_id = {i.id: i for i in investors}
+        changes: dict[int, list] = defaultdict(list)
+        for change in db.session.execute(sa.select(*_CHANGE_COLUMNS)):
+            changes[change.deal_id].append(change)
+        self.by_name: dict[str, list[_DealRow]] = defaultdict(list)
+        self.by_code_name: dict[tuple[str, str], _DealRow] = {}
+        for row in db.session.execute(sa.select(Deal.__table__)):
+            deal = _DealRow(row, investor_by_id.get(row.investor_id), changes.pop(row.id, []))
             self.by_name[deal.name].append(deal)
             if deal.investor is not None and deal.investor.credit_code:
                 self.by_code_name[(deal.investor.credit_code, deal.name)] = deal
-        investors = db.session.scalars(sa.select(Investor)).all()
         self.investor_by_code = {i.credit_code: i for i in investors if i.credit_code}
-        self.investor_by_name: dict[str, list[Investor]] = defaultdict(list)
+        self.investor_by_name: dict[str, list] = defaultdict(list)
         for investor in investors:
             self.investor_by_name[investor.name].append(investor)
         self.new_investors: dict[tuple, dict] = {}
@@ -149,6 +169,16 @@ class _Index:
         self.project_by_name: dict[str, list[int]] = defaultdict(list)
         for p in projects:
             self.project_by_name[p.name].append(p.id)
+
+
+def prefetch(rows: list[RowPlan]) -> list[Deal]:
+    """The ORM deals a chunk of planned rows updates, with their investors and history, in one load.
+    The caller keeps the list while it applies the chunk (the session holds them only weakly)."""
+    ids = [row.target.id for row in rows if row.target is not None]
+    if not ids:
+        return []
+    return db.session.scalars(sa.select(Deal).where(Deal.id.in_(ids))
+                              .options(selectinload(Deal.investor), selectinload(Deal.stage_changes))).all()
 
 
 def plan_rows(table: Table, lookups: Lookups) -> list[RowPlan]:
@@ -253,7 +283,7 @@ def _project(r: RowReader, index: _Index) -> int | None:
     return None
 
 
-def _find_deal(r: RowReader, index: _Index, name: str, code: str | None) -> Deal | None:
+def _find_deal(r: RowReader, index: _Index, name: str, code: str | None) -> _DealRow | None:
     if code and (code, name) in index.by_code_name:
         return index.by_code_name[(code, name)]
     candidates = index.by_name.get(name, [])
@@ -297,7 +327,7 @@ def _investor(r: RowReader, plan: RowPlan, index: _Index, code: str | None, code
     return spec
 
 
-def _stage_plan(r: RowReader, plan: RowPlan, deal: Deal | None) -> dict:
+def _stage_plan(r: RowReader, plan: RowPlan, deal: _DealRow | None) -> dict:
     """Moves (stage, date, reason) and date corrections that bring the deal to the row's stage and dates."""
     given = {f: r.get(f) for f in DATE_KEYS if r.get(f)}
     if r.get("stage") == Stage.NEGOTIATING and "negotiating_on" not in given and "lead_on" in given and (
@@ -399,7 +429,7 @@ def _stage_plan(r: RowReader, plan: RowPlan, deal: Deal | None) -> dict:
     return {"lead_on": lead_on, "corrections": ordered, "moves": moves, "unknown": unknown}
 
 
-def _check_move_dates(r: RowReader, deal: Deal | None, lead_on: date, moves: list) -> None:
+def _check_move_dates(r: RowReader, deal: _DealRow | None, lead_on: date, moves: list) -> None:
     """Each move may not precede the previous one (``stages.previous_move_problem``)."""
     previous = latest_change(deal.stage_changes) if deal is not None else None
     previous = previous or Move(None, Stage.LEAD, lead_on)
@@ -471,6 +501,8 @@ def _materialize_investor(spec) -> Investor | None:
     if spec is None:
         return None
     if "obj" in spec:
+        if not isinstance(spec["obj"], Investor):  # the planner's plain row: the ORM object to write
+            spec["obj"] = db.session.get(Investor, spec["obj"].id)
         if spec.get("changes"):
             update_investor(spec["obj"], spec["changes"])
             spec["changes"] = {}
@@ -491,7 +523,7 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> Deal:
     project_id = values.pop("project", None)
     attrs = {SCALARS[k][0]: v for k, v in values.items()}
     investor = _materialize_investor(data["investor"])
-    deal = plan.target
+    deal = db.session.get(Deal, plan.target.id) if plan.target is not None else None
     if deal is None:
         deal = create_deal({"name": plan.title, "investor": investor, **attrs}, actor=actor,
                            effective_on=data["lead_on"])

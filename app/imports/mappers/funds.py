@@ -10,7 +10,13 @@ from app.core.dates import today
 from app.core.money import format_wan
 from app.core.plausibility import expect_confirmation
 from app.extensions import db
-from app.funds.models import STATUSES, FundApplication
+from app.funds.models import (
+    STATUSES,
+    FundApplication,
+    FundLedgerEntry,
+    FundStatusChange,
+    fund_application_projects,
+)
 from app.funds.services import add_ledger_entry, change_status, create_application, update_application
 from app.imports.mappers.base import (
     Lookups,
@@ -90,13 +96,52 @@ def _idx(status: str | None) -> int:
     return STATUSES.index(status) if status in STATUSES else -1
 
 
-def plan_rows(table: Table, lookups: Lookups) -> list[RowPlan]:
-    """Every data row's outcome without writing anything."""
-    apps = db.session.scalars(sa.select(FundApplication).options(
+class _AppRow:
+    """A stored application as the planner reads it: its columns (a plain row), its status-history and
+    ledger rows and its projects' (id, name) rows. No ORM objects: ``apply_row`` loads the application
+    a row changes (``prefetch`` loads a chunk at once)."""
+
+    __slots__ = ("_row", "status_changes", "ledger", "projects")
+
+    def __init__(self, row):
+        self._row, self.status_changes, self.ledger, self.projects = row, [], [], []
+
+    def __getattr__(self, name):
+        return getattr(self._row, name)
+
+
+def _existing(projects) -> dict[tuple, _AppRow]:
+    """(channel id, year, title) → every stored application, from plain rows."""
+    apps = {row.id: _AppRow(row) for row in db.session.execute(sa.select(FundApplication.__table__))}
+    changes = FundStatusChange.__table__
+    for row in db.session.execute(sa.select(changes.c.id, changes.c.application_id, changes.c.effective_on)):
+        apps[row.application_id].status_changes.append(row)
+    entries = FundLedgerEntry.__table__
+    for row in db.session.execute(sa.select(entries.c.id, entries.c.application_id, entries.c.kind,
+                                            entries.c.entry_on, entries.c.amount_yuan)):
+        apps[row.application_id].ledger.append(row)
+    project_by_id = {p.id: p for p in projects}
+    for app_id, project_id in db.session.execute(sa.select(fund_application_projects.c.application_id,
+                                                           fund_application_projects.c.project_id)):
+        apps[app_id].projects.append(project_by_id[project_id])
+    return {(a.channel_id, a.year, a.title): a for a in apps.values()}
+
+
+def prefetch(rows: list[RowPlan]) -> list[FundApplication]:
+    """The ORM applications a chunk of planned rows updates, with what the services read, in one load.
+    The caller keeps the list while it applies the chunk (the session holds them only weakly)."""
+    ids = [row.target.id for row in rows if row.target is not None]
+    if not ids:
+        return []
+    return db.session.scalars(sa.select(FundApplication).where(FundApplication.id.in_(ids)).options(
         selectinload(FundApplication.status_changes), selectinload(FundApplication.ledger),
         selectinload(FundApplication.projects))).all()
-    existing = {(a.channel_id, a.year, a.title): a for a in apps}
+
+
+def plan_rows(table: Table, lookups: Lookups) -> list[RowPlan]:
+    """Every data row's outcome without writing anything."""
     projects = db.session.execute(sa.select(Project.id, Project.name, Project.code)).all()
+    existing = _existing(projects)
     by_code = {p.code: p.id for p in projects if p.code}
     by_name: dict[str, list[int]] = defaultdict(list)
     for p in projects:
@@ -330,7 +375,7 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> FundApplication:
     projects = None
     if data["projects"] is not None:
         projects = [db.session.get(Project, i) for i in data["projects"]]
-    app_ = plan.target
+    app_ = db.session.get(FundApplication, plan.target.id) if plan.target is not None else None
     if app_ is None:
         fields = {"title": plan.title, "channel_id": data["channel_id"], "year": data["year"], **attrs}
         if projects is not None:

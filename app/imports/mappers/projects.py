@@ -82,9 +82,9 @@ SCALARS = {  # row key → (Project attribute, label, display)
 
 def plan_rows(table: Table, lookups: Lookups) -> list[RowPlan]:
     """Every data row's outcome without writing anything."""
-    projects = db.session.scalars(sa.select(Project)).all()
+    projects = db.session.execute(sa.select(Project.__table__)).all()  # plain rows, no ORM object per project
     by_code = {p.code: p for p in projects if p.code}
-    by_name: dict[str, list[Project]] = defaultdict(list)
+    by_name: dict[str, list] = defaultdict(list)
     for project in projects:
         by_name[project.name].append(project)
     seen: dict[object, int] = {}
@@ -179,6 +179,13 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> Project:
     attrs = {SCALARS[k][0]: v for k, v in values.items()}
     if plan.target is None:
         return create_project({**attrs, "name": plan.title})
-    changed = {k: v for k, v in attrs.items() if getattr(plan.target, k) != v}
-    return update_project(plan.target, changed)
+    project = db.session.get(Project, plan.target.id)  # loaded by ``prefetch`` with its chunk
+    changed = {k: v for k, v in attrs.items() if getattr(project, k) != v}
+    return update_project(project, changed)
+
+
+def prefetch(rows: list[RowPlan]) -> list[Project]:
+    """The ORM projects a chunk of planned rows updates, in one load (the caller keeps the list)."""
+    ids = [row.target.id for row in rows if row.target is not None]
+    return db.session.scalars(sa.select(Project).where(Project.id.in_(ids))).all() if ids else []
 
