@@ -12,8 +12,18 @@ from config import Config, ProductionConfig, config_from_env
 # Every feature package registers its blueprint; these lists name, explicitly, which also
 # bring models (the schema) and command-line groups. A missing module is an error, not skipped.
 FEATURES = [
-    "auth", "people", "projects", "deals", "funds", "problems",
-    "portfolios", "dashboard", "reports", "imports", "records", "search",
+    "auth",
+    "people",
+    "projects",
+    "deals",
+    "funds",
+    "problems",
+    "portfolios",
+    "dashboard",
+    "reports",
+    "imports",
+    "records",
+    "search",
 ]
 MODEL_FEATURES = ["auth", "people", "projects", "deals", "funds", "problems", "reports", "imports", "records"]
 
@@ -184,7 +194,9 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(error):
-        return render_error(400, "请求有误", getattr(error, "description", None) or "提交的内容无法处理，请检查后重试。")
+        return render_error(
+            400, "请求有误", getattr(error, "description", None) or "提交的内容无法处理，请检查后重试。"
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -66,8 +66,9 @@ def create_user_command(username, role, unit_name, leader_name, password_stdin, 
         leader = find_by_name(Leader, leader_name)
         if leader is None:
             raise InputError(f"县级领导“{leader_name}”不存在，请先在基础数据中添加")
-    user = create_user(username=username, password=password, role=role, unit=unit, leader=leader,
-                       display_name=display_name)
+    user = create_user(
+        username=username, password=password, role=role, unit=unit, leader=leader, display_name=display_name
+    )
     click.echo(f"已创建用户 {user.username}（{user.role_label}）")
 
 
@@ -89,8 +90,10 @@ def seed_command():
     from app.people.seeds import seed_reference_data
 
     added = seed_reference_data()
-    click.echo("基础数据已就绪：新增单位 {units}、资金渠道 {channels}、产业类别 {industries}、"
-               "目标 {targets}、设置 {settings} 条".format(**added))
+    click.echo(
+        "基础数据已就绪：新增单位 {units}、资金渠道 {channels}、产业类别 {industries}、"
+        "目标 {targets}、设置 {settings} 条".format(**added)
+    )
 
 
 @click.command("demo", help="向空数据库加载演示数据（人名、企业均为虚构）")

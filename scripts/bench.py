@@ -56,9 +56,11 @@ def _cache():
     try:
         from app.core.cache import cache
     except ImportError:
+
         class NoCache:
             def clear(self):
                 return None
+
         return NoCache()
     return cache
 
@@ -80,8 +82,9 @@ def time_functions(app, repeat: int, counter: QueryCounter, today: date) -> list
     results = []
     with app.app_context():
         figures = collect_figures(month)
-        problems = check_against(metrics_uncached(today.year, today),
-                                 floor_figures(db.session.connection(), today.year, today))
+        problems = check_against(
+            metrics_uncached(today.year, today), floor_figures(db.session.connection(), today.year, today)
+        )
         if problems:
             raise SystemExit("the SQL floor and compute_metrics differ:\n" + "\n".join(problems))
 
@@ -89,12 +92,14 @@ def time_functions(app, repeat: int, counter: QueryCounter, today: date) -> list
             def run():
                 db.session.remove()  # no identity-map carry-over between runs
                 return fn()
+
             return run
 
         def cold(fn):
             def run():
                 cache.clear()  # a cache miss: the first read after a write
                 return fn()
+
             return run
 
         def report_total():
@@ -108,13 +113,17 @@ def time_functions(app, repeat: int, counter: QueryCounter, today: date) -> list
 
         cases = [
             ("SQL floor (hand-written, same headline figures)", floor),
-            (f"compute_metrics({today.year}, {today.isoformat()}) cache miss",
-             lambda: metrics_uncached(today.year, today)),
+            (
+                f"compute_metrics({today.year}, {today.isoformat()}) cache miss",
+                lambda: metrics_uncached(today.year, today),
+            ),
             ("compute_metrics cache hit", lambda: compute_metrics(today.year, today)),
             ("alerts() county-wide", lambda: alerts(today.year, today)),
             ("alert_counts() county-wide", lambda: alert_counts(today.year, today)),
-            ("alert_groups(50 per kind) county-wide, cache miss",
-             lambda: groups_uncached(today.year, today, limit_per_kind=50)),
+            (
+                "alert_groups(50 per kind) county-wide, cache miss",
+                lambda: groups_uncached(today.year, today, limit_per_kind=50),
+            ),
             ("signed_not_started()", lambda: signed_not_started(today.year, today)),
             (f"report collect_figures({month.key}) cache miss", cold(lambda: collect_figures(month))),
             ("report build_pdf", lambda: build_pdf(figures, Edition(today))),
@@ -135,17 +144,30 @@ def page_list(app) -> tuple[list[tuple[str, str | None, str | None]], dict]:
 
     with app.app_context():
         unit_id = db.session.scalar(sa.select(Unit.id).where(Unit.name == "巴公镇"))
-        busiest = (sa.select(Deal.id).join(Negotiation, Negotiation.deal_id == Deal.id)
-                   .where(Deal.stage == "已投产").group_by(Deal.id).order_by(sa.func.count(Negotiation.id).desc(), Deal.id))
+        busiest = (
+            sa.select(Deal.id)
+            .join(Negotiation, Negotiation.deal_id == Deal.id)
+            .where(Deal.stage == "已投产")
+            .group_by(Deal.id)
+            .order_by(sa.func.count(Negotiation.id).desc(), Deal.id)
+        )
         deal_id = db.session.scalar(busiest.limit(1))
-        unit_deal_id = (db.session.scalar(busiest.where(Deal.lead_unit_id == unit_id).limit(1))
-                        or db.session.scalar(sa.select(Deal.id).where(Deal.lead_unit_id == unit_id).order_by(Deal.id)))
-        leader_id = db.session.scalar(sa.select(Deal.leader_id).group_by(Deal.leader_id)
-                                      .order_by(sa.func.count().desc(), Deal.leader_id).limit(1))
-        project_id = db.session.scalar(sa.select(Deal.project_id).where(Deal.project_id.is_not(None))
-                                       .group_by(Deal.project_id).order_by(sa.func.count().desc(), Deal.project_id).limit(1))
-        unit_project_id = db.session.scalar(sa.select(Project.id).where(Project.township_id == unit_id)
-                                            .order_by(Project.id).limit(1))
+        unit_deal_id = db.session.scalar(busiest.where(Deal.lead_unit_id == unit_id).limit(1)) or db.session.scalar(
+            sa.select(Deal.id).where(Deal.lead_unit_id == unit_id).order_by(Deal.id)
+        )
+        leader_id = db.session.scalar(
+            sa.select(Deal.leader_id).group_by(Deal.leader_id).order_by(sa.func.count().desc(), Deal.leader_id).limit(1)
+        )
+        project_id = db.session.scalar(
+            sa.select(Deal.project_id)
+            .where(Deal.project_id.is_not(None))
+            .group_by(Deal.project_id)
+            .order_by(sa.func.count().desc(), Deal.project_id)
+            .limit(1)
+        )
+        unit_project_id = db.session.scalar(
+            sa.select(Project.id).where(Project.township_id == unit_id).order_by(Project.id).limit(1)
+        )
     pages = [
         ("/ (home)", "/", "/"),
         ("/dashboard", "/dashboard", "/dashboard"),
@@ -183,11 +205,13 @@ def _getter(app, client, url: str, role: str):
         response = client.get(url)
         assert response.status_code == 200, f"{url} as {role}: {response.status_code}"
         return len(response.data)
+
     return get
 
 
-def time_pages(app, users: dict, repeat: int, counter: QueryCounter, *, exports: bool = True
-               ) -> list[tuple[str, dict, dict | None]]:
+def time_pages(
+    app, users: dict, repeat: int, counter: QueryCounter, *, exports: bool = True
+) -> list[tuple[str, dict, dict | None]]:
     pages, _ = page_list(app)
     if not exports:
         pages = [page for page in pages if "export" not in page[0]]
@@ -235,10 +259,13 @@ def run_scale(database_url: str, args, today: date, n_deals: int, *, small: bool
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         db.create_all()
         started = time.perf_counter()
-        users = build_dataset(n_deals, today,
-                              negotiations=args.negotiations and int(args.negotiations * scale),
-                              projects=args.projects and int(args.projects * scale),
-                              applications=args.applications and int(args.applications * scale))
+        users = build_dataset(
+            n_deals,
+            today,
+            negotiations=args.negotiations and int(args.negotiations * scale),
+            projects=args.projects and int(args.projects * scale),
+            applications=args.applications and int(args.applications * scale),
+        )
         build_seconds = time.perf_counter() - started
         check_consistency()
         sizes = dataset_sizes()
@@ -250,8 +277,14 @@ def run_scale(database_url: str, args, today: date, n_deals: int, *, small: bool
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    return {"deals": n_deals, "backend": backend.strip(), "build": build_seconds, "sizes": sizes,
-            "functions": functions, "pages": pages}
+    return {
+        "deals": n_deals,
+        "backend": backend.strip(),
+        "build": build_seconds,
+        "sizes": sizes,
+        "functions": functions,
+        "pages": pages,
+    }
 
 
 def _median(rows, label, column=1):
@@ -267,8 +300,11 @@ def print_ratios(main_run: dict, small_run: dict | None) -> None:
     print("\n### Ratios (same run)\n")
     print("| figure | goal | measured |\n|---|---|---:|")
     pairs = [
-        ("compute_metrics cache miss ÷ SQL floor", "≤ 2×",
-         functions[next(k for k in functions if k.startswith("compute_metrics(") and k.endswith("miss"))]["median"]),
+        (
+            "compute_metrics cache miss ÷ SQL floor",
+            "≤ 2×",
+            functions[next(k for k in functions if k.startswith("compute_metrics(") and k.endswith("miss"))]["median"],
+        ),
         ("compute_metrics cache hit ÷ SQL floor", "≤ 2×", functions["compute_metrics cache hit"]["median"]),
         ("GET /dashboard (taskforce) ÷ SQL floor", "≤ 2×", _median(main_run["pages"], "/dashboard")),
         ("GET /dashboard cache miss (taskforce) ÷ SQL floor", "—", _median(main_run["pages"], "/dashboard cache miss")),
@@ -279,18 +315,34 @@ def print_ratios(main_run: dict, small_run: dict | None) -> None:
     total = functions["report figures + PDF + Excel (cache miss)"]["median"]
     print(f"| monthly report figures + PDF + Excel | < 2 s | {total / 1000:.2f} s |")
     if small_run:
-        for label in ("/funds/", "/deals/", "/deals/?q= (search)", "/api/search/projects?q=", "/deals/board (kanban)",
-                      "/projects/"):
+        for label in (
+            "/funds/",
+            "/deals/",
+            "/deals/?q= (search)",
+            "/api/search/projects?q=",
+            "/deals/board (kanban)",
+            "/projects/",
+        ):
             big, little = _median(main_run["pages"], label), _median(small_run["pages"], label)
             if big and little:
-                print(f"| {label} at {main_run['deals']:,} vs {small_run['deals']:,} deals (taskforce) | flat | "
-                      f"{big / little:.1f}× ({big:.0f} / {little:.0f} ms) |")
+                print(
+                    f"| {label} at {main_run['deals']:,} vs {small_run['deals']:,} deals (taskforce) | flat | "
+                    f"{big / little:.1f}× ({big:.0f} / {little:.0f} ms) |"
+                )
 
 
 def print_run(run: dict, args, today: date, load_before: float) -> None:
-    print(f"## {run['backend']}: {run['deals']:,} deals, today {today.isoformat()}, {args.repeat} runs after a warm-up\n")
-    print(f"1-minute load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (`nproc` {os.cpu_count()})\n")
-    print(f"Dataset built in {run['build']:.1f} s: " + ", ".join(f"{name} {count:,}" for name, count in run["sizes"]) + "\n")
+    print(
+        f"## {run['backend']}: {run['deals']:,} deals, today {today.isoformat()}, {args.repeat} runs after a warm-up\n"
+    )
+    print(
+        f"1-minute load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (`nproc` {os.cpu_count()})\n"
+    )
+    print(
+        f"Dataset built in {run['build']:.1f} s: "
+        + ", ".join(f"{name} {count:,}" for name, count in run["sizes"])
+        + "\n"
+    )
     if run["functions"]:
         print("| function | median ms | max ms | queries |\n|---|---:|---:|---:|")
         for label, m in run["functions"]:
@@ -303,16 +355,23 @@ def print_run(run: dict, args, today: date, load_before: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="PostgreSQL URL of a database to EMPTY and fill (name must contain 'bench')")
+    parser.add_argument(
+        "--database-url", help="PostgreSQL URL of a database to EMPTY and fill (name must contain 'bench')"
+    )
     parser.add_argument("--deals", type=int, default=20_000)
     parser.add_argument("--negotiations", type=int, help="洽谈记录 in all (default 1–4 a deal); e.g. 200000")
     parser.add_argument("--projects", type=int, help="projects (default deals/10); e.g. 3000")
     parser.add_argument("--applications", type=int, help="fund applications (default deals×3/20); e.g. 5000")
-    parser.add_argument("--compare-deals", type=int,
-                        help="also time the pages on a smaller county first (same proportions), for the 'flat' ratios")
+    parser.add_argument(
+        "--compare-deals",
+        type=int,
+        help="also time the pages on a smaller county first (same proportions), for the 'flat' ratios",
+    )
     parser.add_argument("--no-exports", dest="exports", action="store_false", help="skip the full Excel exports")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--today", default="2025-11-20", help="pinned 'today' (CRM_TODAY); the year measured is its year")
+    parser.add_argument(
+        "--today", default="2025-11-20", help="pinned 'today' (CRM_TODAY); the year measured is its year"
+    )
     args = parser.parse_args()
     today = date.fromisoformat(args.today)
 
@@ -338,8 +397,10 @@ def main() -> None:
             os.remove(path)
     print_run(main_run, args, today, load_before)
     if small_run:
-        print(f"\nSmaller county for the scale ratios: {small_run['deals']:,} deals, built in {small_run['build']:.1f} s: "
-              + ", ".join(f"{name} {count:,}" for name, count in small_run["sizes"]))
+        print(
+            f"\nSmaller county for the scale ratios: {small_run['deals']:,} deals, built in {small_run['build']:.1f} s: "
+            + ", ".join(f"{name} {count:,}" for name, count in small_run["sizes"])
+        )
         print("\n| page | taskforce median ms | max ms | queries | unit (巴公镇) median ms | max ms | queries |")
         print("|---|---:|---:|---:|---:|---:|---:|")
         for label, tf, unit in small_run["pages"]:

@@ -45,32 +45,97 @@ def _write(headers: list[str], rows: list[list]) -> bytes:
 
 
 def deals_ledger(count: int) -> bytes:
-    headers = ["序号", "项目名称", "投资方", "产业类别", "签约额(亿元)", "当前阶段", "线索日期", "签约日期", "开工日期",
-               "所在乡镇", "责任单位"]
+    headers = [
+        "序号",
+        "项目名称",
+        "投资方",
+        "产业类别",
+        "签约额(亿元)",
+        "当前阶段",
+        "线索日期",
+        "签约日期",
+        "开工日期",
+        "所在乡镇",
+        "责任单位",
+    ]
     start = date(2025, 1, 2)
     rows = []
     for i in range(count):
         signed = start + timedelta(days=i % 150)
         started = signed + timedelta(days=30) if i % 2 else None
-        rows.append([i + 1, f"基准招商项目{i:05d}", f"基准投资公司{i:05d}", INDUSTRIES[i % 4], f"{(i % 50 + 1) / 10}",
-                     "开工" if started else "签约", (signed - timedelta(days=20)).isoformat(), f"{signed:%Y年%m月%d日}",
-                     started.isoformat() if started else None, TOWNSHIPS[i % 6], "投促中心"])
+        rows.append(
+            [
+                i + 1,
+                f"基准招商项目{i:05d}",
+                f"基准投资公司{i:05d}",
+                INDUSTRIES[i % 4],
+                f"{(i % 50 + 1) / 10}",
+                "开工" if started else "签约",
+                (signed - timedelta(days=20)).isoformat(),
+                f"{signed:%Y年%m月%d日}",
+                started.isoformat() if started else None,
+                TOWNSHIPS[i % 6],
+                "投促中心",
+            ]
+        )
     return _write(headers, rows)
 
 
 def projects_ledger(count: int) -> bytes:
-    headers = ["项目名称", "统一项目代码", "建设性质", "所在乡镇", "总投资（万元）", "年度计划投资（万元）", "计划开工日期",
-               "储备状态"]
-    rows = [[f"基准项目{i:05d}", f"2501-140525-04-01-{i:06d}", "新建" if i % 3 else "续建", TOWNSHIPS[i % 6],
-             10000 + i, 2000 + i % 5000, "2025-03-01", "实施"] for i in range(count)]
+    headers = [
+        "项目名称",
+        "统一项目代码",
+        "建设性质",
+        "所在乡镇",
+        "总投资（万元）",
+        "年度计划投资（万元）",
+        "计划开工日期",
+        "储备状态",
+    ]
+    rows = [
+        [
+            f"基准项目{i:05d}",
+            f"2501-140525-04-01-{i:06d}",
+            "新建" if i % 3 else "续建",
+            TOWNSHIPS[i % 6],
+            10000 + i,
+            2000 + i % 5000,
+            "2025-03-01",
+            "实施",
+        ]
+        for i in range(count)
+    ]
     return _write(headers, rows)
 
 
 def funds_ledger(count: int) -> bytes:
-    headers = ["申报项目名称", "资金渠道", "申报年度", "申请金额（万元）", "当前状态", "申报日期", "下达金额（万元）", "下达日期",
-               "拨付金额（万元）", "拨付日期"]
-    rows = [[f"基准申报{i:05d}", ["专项债", "中央预算内", "两重"][i % 3], 2025, 1000, "执行中", "2025-02-01", 800,
-             "2025-04-01", 500, "2025-05-01"] for i in range(count)]
+    headers = [
+        "申报项目名称",
+        "资金渠道",
+        "申报年度",
+        "申请金额（万元）",
+        "当前状态",
+        "申报日期",
+        "下达金额（万元）",
+        "下达日期",
+        "拨付金额（万元）",
+        "拨付日期",
+    ]
+    rows = [
+        [
+            f"基准申报{i:05d}",
+            ["专项债", "中央预算内", "两重"][i % 3],
+            2025,
+            1000,
+            "执行中",
+            "2025-02-01",
+            800,
+            "2025-04-01",
+            500,
+            "2025-05-01",
+        ]
+        for i in range(count)
+    ]
     return _write(headers, rows)
 
 
@@ -153,8 +218,24 @@ def _run_phase(kind: str, phase: str, database_url: str, ledger: str, rows: int)
     import subprocess
 
     env = {**os.environ, "BENCH_ROWS": str(rows)}
-    out = subprocess.run([sys.executable, __file__, "--phase", phase, "--kind", kind, "--database-url", database_url,
-                          "--ledger", ledger], env=env, check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--phase",
+            phase,
+            "--kind",
+            kind,
+            "--database-url",
+            database_url,
+            "--ledger",
+            ledger,
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -187,8 +268,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kind", choices=[*BUILDERS, "all"], default="deals")
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--database-url", help="a throw-away database (its tables are dropped), e.g. "
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test_perf; default: a temporary SQLite file")
+    parser.add_argument(
+        "--database-url",
+        help="a throw-away database (its tables are dropped), e.g. "
+        "postgresql+psycopg://postgres@127.0.0.1:5432/test_perf; default: a temporary SQLite file",
+    )
     parser.add_argument("--phase", help=argparse.SUPPRESS)  # internal: run one phase in this process
     parser.add_argument("--ledger", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -204,7 +288,8 @@ def main() -> None:
         r = run(kind, args.rows, args.database_url)
         cells = "".join(
             f"{r[p]['time']:>8.1f}s ({r[p]['cpu']:>4.1f}) {(r[p]['rss_peak'] - r[p]['rss_start']) // 1024:>4} MiB"
-            for p in PHASES)
+            for p in PHASES
+        )
         print(f"{r['kind']:<9}{r['rows']:>7}{r['file_kb']:>6}KB{cells}", flush=True)
 
 

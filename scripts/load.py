@@ -47,8 +47,9 @@ class CountyUser(HttpUser):
         name = random.choice(USERS)
         page = self.client.get("/login", name="GET /login")
         data = {**hidden_fields(page.text), "username": name, "password": PASSWORD}
-        with self.client.post("/login", data=data, name="POST /login", allow_redirects=False,
-                              catch_response=True) as response:
+        with self.client.post(
+            "/login", data=data, name="POST /login", allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code != 302:
                 response.failure(f"login as {name}: {response.status_code}")
         self._read_deal_list(random.randint(1, 5))
@@ -88,10 +89,22 @@ class CountyUser(HttpUser):
             return
         deal_id = random.choice(self.deal_ids)
         form = self.client.get(f"/deals/{deal_id}/negotiations/new", name="GET /deals/{id}/negotiations/new")
-        data = {**hidden_fields(form.text), "held_on": TODAY, "kind": "电话视频", "content": "负载测试洽谈记录",
-                "our_participants": "投促中心", "next_step": "跟进", "next_follow_up_on": str(date.fromisoformat(TODAY))}
-        with self.client.post(f"/deals/{deal_id}/negotiations/new", data=data, allow_redirects=False,
-                              name="POST /deals/{id}/negotiations/new", catch_response=True) as response:
+        data = {
+            **hidden_fields(form.text),
+            "held_on": TODAY,
+            "kind": "电话视频",
+            "content": "负载测试洽谈记录",
+            "our_participants": "投促中心",
+            "next_step": "跟进",
+            "next_follow_up_on": str(date.fromisoformat(TODAY)),
+        }
+        with self.client.post(
+            f"/deals/{deal_id}/negotiations/new",
+            data=data,
+            allow_redirects=False,
+            name="POST /deals/{id}/negotiations/new",
+            catch_response=True,
+        ) as response:
             if response.status_code != 302:
                 response.failure(f"negotiation not saved: {response.status_code}")
 
@@ -101,9 +114,13 @@ def print_percentiles(environment, **_kwargs):
     stats = environment.stats
     print("\n| endpoint | requests | errors | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|")
     for entry in sorted(stats.entries.values(), key=lambda e: e.name):
-        print(f"| {entry.method} {entry.name.removeprefix(entry.method + ' ')} | {entry.num_requests} | "
-              f"{entry.num_failures} | {entry.get_response_time_percentile(0.5):.0f} | "
-              f"{entry.get_response_time_percentile(0.95):.0f} | {entry.get_response_time_percentile(0.99):.0f} |")
+        print(
+            f"| {entry.method} {entry.name.removeprefix(entry.method + ' ')} | {entry.num_requests} | "
+            f"{entry.num_failures} | {entry.get_response_time_percentile(0.5):.0f} | "
+            f"{entry.get_response_time_percentile(0.95):.0f} | {entry.get_response_time_percentile(0.99):.0f} |"
+        )
     total = stats.total
-    print(f"| all | {total.num_requests} | {total.num_failures} | {total.get_response_time_percentile(0.5):.0f} | "
-          f"{total.get_response_time_percentile(0.95):.0f} | {total.get_response_time_percentile(0.99):.0f} |")
+    print(
+        f"| all | {total.num_requests} | {total.num_failures} | {total.get_response_time_percentile(0.5):.0f} | "
+        f"{total.get_response_time_percentile(0.95):.0f} | {total.get_response_time_percentile(0.99):.0f} |"
+    )

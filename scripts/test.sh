@@ -29,6 +29,7 @@ scripts/setup.sh --dev
 
 echo "== ruff =="
 .venv/bin/ruff check app tests scripts config.py
+.venv/bin/ruff format --check app tests scripts config.py
 
 PG_URL=${PG_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
 pg_ready() { .venv/bin/python - "$PG_URL" <<'PY' 2>/dev/null

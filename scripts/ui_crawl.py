@@ -39,8 +39,12 @@ def crawl(browser, role: str) -> dict:
     context = browser.new_context(base_url=BASE, locale="zh-CN", viewport={"width": 1400, "height": 900})
     page = context.new_page()
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text} @ {page.url}")
-            if m.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"console {m.type}: {m.text} @ {page.url}") if m.type in ("error", "warning") else None
+        ),
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e} @ {page.url}"))
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
     page.on("response", lambda r: problems.append(f"status {r.status}: {r.url}") if r.status >= 400 else None)
@@ -83,13 +87,16 @@ def crawl(browser, role: str) -> dict:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--headless", "--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
         report = {role: crawl(browser, role) for role in ROLES}
         browser.close()
     (OUT / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     for role, result in report.items():
-        print(f"== {role}: {len(result['pages'])} pages, {len(result['problems'])} problems, {len(result['slow'])} slow")
+        print(
+            f"== {role}: {len(result['pages'])} pages, {len(result['problems'])} problems, {len(result['slow'])} slow"
+        )
         for line in result["problems"] + [f"slow {s}" for s in result["slow"]]:
             print("  ", line)
 

@@ -32,7 +32,8 @@ def post_together(app, username: str, requests: list[tuple[str, dict]]) -> list[
             return
         body = response.data.decode()
         messages = re.findall(r'role="alert">\s*([^<]*?)\s*<', body) + re.findall(
-            r'class="invalid-feedback[^"]*">\s*([^<]*?)\s*<', body)
+            r'class="invalid-feedback[^"]*">\s*([^<]*?)\s*<', body
+        )
         results[index] = (response.status_code, " ".join(messages))
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(requests))]

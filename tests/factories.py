@@ -61,8 +61,9 @@ def user(role: str = "admin", *, username: str | None = None, unit=None, leader=
         unit = globals()["unit"]()
     if role == "leader" and leader is None:
         leader = globals()["leader"]()
-    return create_user(username=username or f"{role}{next(_seq)}", password=password, role=role,
-                       unit=unit, leader=leader)
+    return create_user(
+        username=username or f"{role}{next(_seq)}", password=password, role=role, unit=unit, leader=leader
+    )
 
 
 def project(name: str | None = None, **kw):
@@ -75,16 +76,22 @@ def project(name: str | None = None, **kw):
     return obj
 
 
-def deal(name: str | None = None, *, stage: str = "线索", lead_on: date = date(2025, 1, 10),
-         dates: dict | None = None, **kw):
+def deal(
+    name: str | None = None, *, stage: str = "线索", lead_on: date = date(2025, 1, 10), dates: dict | None = None, **kw
+):
     """A deal walked to ``stage``; ``dates`` maps stage → effective date (defaults spaced in 2025)."""
     from app.deals.services import create_deal, move_deal_to_stage
 
     data = {"name": name or f"测试招商项目{next(_seq)}", "contract_amount_yuan": kw.pop("amount", 100_000_000)}
     data.update(kw)
     obj = create_deal(data, effective_on=lead_on)
-    defaults = {"在谈": date(2025, 2, 1), "已签约": date(2025, 3, 1), "已注册": date(2025, 3, 15),
-                "已开工": date(2025, 5, 1), "已投产": date(2025, 9, 1)}
+    defaults = {
+        "在谈": date(2025, 2, 1),
+        "已签约": date(2025, 3, 1),
+        "已注册": date(2025, 3, 15),
+        "已开工": date(2025, 5, 1),
+        "已投产": date(2025, 9, 1),
+    }
     defaults.update(dates or {})
     order = ["在谈", "已签约", "已注册", "已开工", "已投产"]
     if stage in order:
@@ -99,8 +106,12 @@ def application(title: str | None = None, *, channel_obj=None, year: int = 2025,
 
     ch = channel_obj or channel()
     start_on = kw.pop("start_on", None) or date(2025, 2, 1)
-    data = {"title": title or f"测试申报{next(_seq)}", "channel_id": ch.id, "year": year,
-            "requested_yuan": kw.pop("requested", 10_000_000)}
+    data = {
+        "title": title or f"测试申报{next(_seq)}",
+        "channel_id": ch.id,
+        "year": year,
+        "requested_yuan": kw.pop("requested", 10_000_000),
+    }
     data.update(kw)
     obj = create_application(data, effective_on=start_on)
     db.session.flush()
@@ -110,22 +121,41 @@ def application(title: str | None = None, *, channel_obj=None, year: int = 2025,
 def problem(**kw):
     from app.problems.services import create_problem
 
-    data = {"description": kw.pop("description", f"测试问题{next(_seq)}"), "found_on": kw.pop("found_on", date(2025, 4, 1))}
+    data = {
+        "description": kw.pop("description", f"测试问题{next(_seq)}"),
+        "found_on": kw.pop("found_on", date(2025, 4, 1)),
+    }
     if "project" not in kw and "deal" not in kw and "project_id" not in kw:
         data["project"] = project()
     data.update(kw)
     return create_problem(data)
 
 
-def fund_application(title: str | None = None, *, channel_obj=None, year: int = 2025, requested: int = 10_000_000,
-                     start_on: date = date(2025, 2, 1), steps=(), ledger=(), projects=(), **kw):
+def fund_application(
+    title: str | None = None,
+    *,
+    channel_obj=None,
+    year: int = 2025,
+    requested: int = 10_000_000,
+    start_on: date = date(2025, 2, 1),
+    steps=(),
+    ledger=(),
+    projects=(),
+    **kw,
+):
     """A fund application registered on ``start_on``, moved through ``steps`` [(status, date)] and
     given ``ledger`` entries [(kind, date, amount_yuan) or dict of add_ledger_entry arguments]."""
     from app.funds.services import add_ledger_entry, change_status, create_application
 
     ch = channel_obj or channel()
-    data = {"title": title or f"测试申报{next(_seq)}", "channel_id": ch.id, "year": year,
-            "requested_yuan": requested, "projects": list(projects), **kw}
+    data = {
+        "title": title or f"测试申报{next(_seq)}",
+        "channel_id": ch.id,
+        "year": year,
+        "requested_yuan": requested,
+        "projects": list(projects),
+        **kw,
+    }
     obj = create_application(data, effective_on=start_on)
     for status, on in steps:
         change_status(obj, status, effective_on=on)

@@ -15,10 +15,14 @@ class LoginForm(ChineseForm):
 
 
 class UserForm(OneShot, ChineseForm):
-    username = StringField("用户名", validators=[
-        DataRequired("请输入用户名"), Length(max=64, message="用户名不超过64个字符"),
-        Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和短横线"),
-    ])
+    username = StringField(
+        "用户名",
+        validators=[
+            DataRequired("请输入用户名"),
+            Length(max=64, message="用户名不超过64个字符"),
+            Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和短横线"),
+        ],
+    )
     display_name = StringField("姓名", validators=[Optional(), Length(max=64)])
     role = SelectField("角色", choices=options(ROLES.items()))
     unit_id = SelectField("所属单位（乡镇/部门账号必填）", coerce=int, choices=[])
@@ -35,5 +39,6 @@ class ChangeOwnPasswordForm(ChineseForm):
     current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码")])
     password = PasswordField("新密码", validators=[DataRequired("请输入新密码")])
     # A typo in a password nobody else knows would lock the user out: type it twice.
-    confirm = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码"),
-                                                    EqualTo("password", "两次输入的新密码不一致")])
+    confirm = PasswordField(
+        "再次输入新密码", validators=[DataRequired("请再次输入新密码"), EqualTo("password", "两次输入的新密码不一致")]
+    )

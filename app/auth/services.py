@@ -35,8 +35,16 @@ def _check_binding(role: str, unit: Unit | None, leader: Leader | None) -> None:
         raise InputError("县级领导账号必须指定对应的领导", field="leader_id")
 
 
-def create_user(*, username: str, password: str, role: str, unit: Unit | None = None,
-                leader: Leader | None = None, display_name: str | None = None, enforce_rule: bool = True) -> User:
+def create_user(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    unit: Unit | None = None,
+    leader: Leader | None = None,
+    display_name: str | None = None,
+    enforce_rule: bool = True,
+) -> User:
     """Create an account after checking name, role binding and password strength.
 
     ``enforce_rule=False`` is for the demo accounts only (their published password is the point).
@@ -49,16 +57,30 @@ def create_user(*, username: str, password: str, role: str, unit: Unit | None = 
     _check_binding(role, unit, leader)
     if enforce_rule:
         check_password_strength(password, username)
-    user = User(username=username, role=role, unit=unit if role == UNIT_ROLE else None,
-                leader=leader if role == LEADER_ROLE else None, display_name=display_name, active=True)
+    user = User(
+        username=username,
+        role=role,
+        unit=unit if role == UNIT_ROLE else None,
+        leader=leader if role == LEADER_ROLE else None,
+        display_name=display_name,
+        active=True,
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def update_user(user: User, *, role: str, unit: Unit | None, leader: Leader | None,
-                display_name: str | None, active: bool, password: str | None = None) -> User:
+def update_user(
+    user: User,
+    *,
+    role: str,
+    unit: Unit | None,
+    leader: Leader | None,
+    display_name: str | None,
+    active: bool,
+    password: str | None = None,
+) -> User:
     """Change role, binding, name, active flag and optionally the password."""
     _check_binding(role, unit, leader)
     user.role = role
@@ -104,8 +126,10 @@ def login_state(config, username: str, address: str) -> tuple[bool, bool]:
     """
     lock_after, slow_after = config["LOGIN_LOCK_AFTER"], config["LOGIN_SLOW_AFTER"]
     locked = _recent_failures(config, username=username, address=address) >= lock_after
-    slow = (_recent_failures(config, username=username) >= slow_after
-            or _recent_failures(config, address=address) >= slow_after * ADDRESS_FACTOR)
+    slow = (
+        _recent_failures(config, username=username) >= slow_after
+        or _recent_failures(config, address=address) >= slow_after * ADDRESS_FACTOR
+    )
     return locked, slow
 
 

@@ -38,8 +38,13 @@ def _safe_next(target: str | None) -> str:
     and ``/\\evil.example`` would leave the site: anything but a plain same-site path is refused.
     """
     home = url_for("dashboard.home")
-    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
-            or any(ord(c) < 0x20 or c == "\x7f" for c in target)):
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(c) < 0x20 or c == "\x7f" for c in target)
+    ):
         return home
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or parts.path.startswith("//"):
@@ -58,8 +63,9 @@ def login():
             user = services.authenticate(current_app.config, form.username.data, form.password.data, address)
         except InputError as exc:
             attempted = (form.username.data or "").strip()[:64]
-            record_event("login_failed", entity="users", username=attempted,
-                         new={"username": attempted, "address": address})
+            record_event(
+                "login_failed", entity="users", username=attempted, new={"username": attempted, "address": address}
+            )
             db.session.commit()  # keep the failure record for throttling
             flash(exc.message, "danger")
         else:
@@ -130,13 +136,24 @@ def _save_user(form: UserForm, user: User | None):
     leader = db.session.get(Leader, form.leader_id.data) if form.leader_id.data else None
     try:
         if user is None:
-            user = services.create_user(username=form.username.data, password=form.password.data or "",
-                                        role=form.role.data, unit=unit, leader=leader,
-                                        display_name=form.display_name.data or None)
+            user = services.create_user(
+                username=form.username.data,
+                password=form.password.data or "",
+                role=form.role.data,
+                unit=unit,
+                leader=leader,
+                display_name=form.display_name.data or None,
+            )
         else:
-            services.update_user(user, role=form.role.data, unit=unit, leader=leader,
-                                 display_name=form.display_name.data or None, active=form.active.data,
-                                 password=form.password.data or None)
+            services.update_user(
+                user,
+                role=form.role.data,
+                unit=unit,
+                leader=leader,
+                display_name=form.display_name.data or None,
+                active=form.active.data,
+                password=form.password.data or None,
+            )
     except InputError as exc:
         db.session.rollback()
         show_input_error(form, exc, "username")
@@ -167,8 +184,7 @@ def edit_user(user_id: int):
         elif _save_user(form, user):
             flash(f"用户“{user.username}”已保存。", "success")
             return redirect(url_for("auth.list_users"))
-    return render_template("auth/user_form.html", form=form, user=user,
-                           reset_form=PasswordResetForm(prefix="reset"))
+    return render_template("auth/user_form.html", form=form, user=user, reset_form=PasswordResetForm(prefix="reset"))
 
 
 @bp.route("/admin/users/<int:user_id>/password", methods=["POST"])
@@ -207,5 +223,13 @@ def audit_log():
     page = paginate(stmt, per_page=50)
     items = [(entry, describe(entry)) for entry in page.items]
     entities = {name: getattr(model, "__audit_label__", name) for name, model in models.items()} | EVENT_ENTITIES
-    return render_template("auth/audit_log.html", page=page, items=items, entities=entities,
-                           sources=SOURCES, entity=entity, source=source, username=username)
+    return render_template(
+        "auth/audit_log.html",
+        page=page,
+        items=items,
+        entities=entities,
+        sources=SOURCES,
+        entity=entity,
+        source=source,
+        username=username,
+    )

@@ -21,8 +21,16 @@ from app.core.models import Audited
 from app.extensions import db
 
 SOURCES = {"web": "网页", "cli": "命令行", "import": "导入", "api": "接口", "system": "系统"}
-ACTIONS = {"create": "新建", "update": "修改", "delete": "删除", "confirm": "核对金额", "login": "登录",
-           "login_failed": "登录失败", "logout": "退出登录", "export": "导出"}
+ACTIONS = {
+    "create": "新建",
+    "update": "修改",
+    "delete": "删除",
+    "confirm": "核对金额",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "logout": "退出登录",
+    "export": "导出",
+}
 
 
 class AuditEntry(db.Model):
@@ -86,8 +94,16 @@ def current_audit_context() -> dict:
     return _context.get() or {}
 
 
-def record_event(action: str, *, entity: str, record_id: int | None = None, field: str | None = None,
-                 old=None, new=None, username: str | None = None) -> None:
+def record_event(
+    action: str,
+    *,
+    entity: str,
+    record_id: int | None = None,
+    field: str | None = None,
+    old=None,
+    new=None,
+    username: str | None = None,
+) -> None:
     """Log what no ORM flush shows: a setting changed, a login (or failed one), an export.
 
     Written on the caller's transaction (the caller commits). ``new``/``old`` may be dicts
@@ -98,11 +114,24 @@ def record_event(action: str, *, entity: str, record_id: int | None = None, fiel
     def as_text(value):
         return json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict) else serialize(value)
 
-    db.session.execute(sa.insert(AuditEntry.__table__), [{
-        "created_at": utcnow(), "user_id": ctx.get("user_id"), "username": ctx.get("username") or username,
-        "source": ctx.get("source", "system"), "batch_id": ctx.get("batch_id"), "entity": entity,
-        "record_id": record_id or 0, "action": action, "field": field, "old_value": as_text(old),
-        "new_value": as_text(new)}])
+    db.session.execute(
+        sa.insert(AuditEntry.__table__),
+        [
+            {
+                "created_at": utcnow(),
+                "user_id": ctx.get("user_id"),
+                "username": ctx.get("username") or username,
+                "source": ctx.get("source", "system"),
+                "batch_id": ctx.get("batch_id"),
+                "entity": entity,
+                "record_id": record_id or 0,
+                "action": action,
+                "field": field,
+                "old_value": as_text(old),
+                "new_value": as_text(new),
+            }
+        ],
+    )
 
 
 def serialize(value) -> str | None:
@@ -126,8 +155,10 @@ def _audited_columns(mapper) -> tuple:
     columns = _COLUMNS.get(mapper)
     if columns is None:
         columns = _COLUMNS[mapper] = tuple(
-            (prop.key, prop.columns[0]) for prop in mapper.column_attrs
-            if not prop.columns[0].primary_key and prop.columns[0].info.get("audit") is not False)
+            (prop.key, prop.columns[0])
+            for prop in mapper.column_attrs
+            if not prop.columns[0].primary_key and prop.columns[0].info.get("audit") is not False
+        )
     return columns
 
 
@@ -135,8 +166,10 @@ def _collections(mapper) -> tuple:
     rels = _COLLECTIONS.get(mapper)
     if rels is None:
         rels = _COLLECTIONS[mapper] = tuple(
-            rel for rel in mapper.relationships
-            if rel.secondary is not None and rel.info.get("audit", True) and not rel.viewonly)
+            rel
+            for rel in mapper.relationships
+            if rel.secondary is not None and rel.info.get("audit", True) and not rel.viewonly
+        )
     return rels
 
 
@@ -169,18 +202,32 @@ def _rows_for(session: Session) -> list[dict]:
                 related = getattr(obj, rel.key)
                 if related:
                     values[rel.key] = _ids(related)
-            rows.append({"entity": entity, "record_id": obj.id, "action": "create",
-                         "field": None, "old_value": None,
-                         "new_value": json.dumps(values, ensure_ascii=False)})
+            rows.append(
+                {
+                    "entity": entity,
+                    "record_id": obj.id,
+                    "action": "create",
+                    "field": None,
+                    "old_value": None,
+                    "new_value": json.dumps(values, ensure_ascii=False),
+                }
+            )
         elif obj in removed:
             values = {}
             for key, column in _audited_columns(mapper):
                 value = _value(column, state.committed_state.get(key, getattr(obj, key, None)))
                 if value is not None:
                     values[key] = value
-            rows.append({"entity": entity, "record_id": obj.id, "action": "delete",
-                         "field": None, "old_value": json.dumps(values, ensure_ascii=False),
-                         "new_value": None})
+            rows.append(
+                {
+                    "entity": entity,
+                    "record_id": obj.id,
+                    "action": "delete",
+                    "field": None,
+                    "old_value": json.dumps(values, ensure_ascii=False),
+                    "new_value": None,
+                }
+            )
         else:
             for key, column in _audited_columns(mapper):
                 history = state.attrs[key].history
@@ -190,9 +237,16 @@ def _rows_for(session: Session) -> list[dict]:
                 new = history.added[0] if history.added else None
                 if serialize(old) == serialize(new):
                     continue
-                rows.append({"entity": entity, "record_id": obj.id, "action": "update",
-                             "field": key, "old_value": _value(column, old),
-                             "new_value": _value(column, new)})
+                rows.append(
+                    {
+                        "entity": entity,
+                        "record_id": obj.id,
+                        "action": "update",
+                        "field": key,
+                        "old_value": _value(column, old),
+                        "new_value": _value(column, new),
+                    }
+                )
             for rel in _collections(mapper):
                 history = state.attrs[rel.key].history
                 if not (history.added or history.deleted):
@@ -200,8 +254,16 @@ def _rows_for(session: Session) -> list[dict]:
                 after = list(history.unchanged) + list(history.added)
                 before = list(history.unchanged) + list(history.deleted)
                 if _ids(before) != _ids(after):
-                    rows.append({"entity": entity, "record_id": obj.id, "action": "update",
-                                 "field": rel.key, "old_value": _ids(before), "new_value": _ids(after)})
+                    rows.append(
+                        {
+                            "entity": entity,
+                            "record_id": obj.id,
+                            "action": "update",
+                            "field": rel.key,
+                            "old_value": _ids(before),
+                            "new_value": _ids(after),
+                        }
+                    )
     return rows
 
 

@@ -125,14 +125,18 @@ def describe(entry: AuditEntry) -> TimelineItem:
             payload = json.loads(entry.new_value)
         except ValueError:
             payload = {}
-        for key, raw in (payload.items() if isinstance(payload, dict) else ()):
+        for key, raw in payload.items() if isinstance(payload, dict) else ():
             changes.append(Change(EVENT_LABELS.get(key, key), "", str(raw)))
     if model is not None:
         record = db.session.get(model, entry.record_id) if hasattr(model, "audit_value") else None
         if entry.field:
-            changes.append(Change(field_label(model, entry.field),
-                                  display_value(model, entry.field, entry.old_value, record),
-                                  display_value(model, entry.field, entry.new_value, record)))
+            changes.append(
+                Change(
+                    field_label(model, entry.field),
+                    display_value(model, entry.field, entry.old_value, record),
+                    display_value(model, entry.field, entry.new_value, record),
+                )
+            )
         else:
             payload = json.loads(entry.new_value or entry.old_value or "{}")
             for key, raw in payload.items():
@@ -165,8 +169,14 @@ def timeline_for(obj, *, related: list | None = None, limit: int = 200) -> list[
         item = describe(entry)
         last = items[-1] if items else None
         # Merge the field rows of one update (same flush: same time, who, record).
-        if (last and entry.action == "update" and last.action == item.action and last.at == item.at
-                and last.who == item.who and last.entity_label == item.entity_label):
+        if (
+            last
+            and entry.action == "update"
+            and last.action == item.action
+            and last.at == item.at
+            and last.who == item.who
+            and last.entity_label == item.entity_label
+        ):
             last.changes.extend(item.changes)
             last.entry_ids.append(entry.id)
         else:

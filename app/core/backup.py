@@ -39,7 +39,9 @@ def _sqlite_path(url) -> str:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise InputError(f"找不到 {name}：请安装与数据库服务器同版本的 PostgreSQL 客户端（apt-get install postgresql-client）")
+        raise InputError(
+            f"找不到 {name}：请安装与数据库服务器同版本的 PostgreSQL 客户端（apt-get install postgresql-client）"
+        )
     return path
 
 
@@ -72,8 +74,9 @@ def backup(out: str | Path) -> Path:
     if url.get_backend_name() == "postgresql":
         tool = _tool("pg_dump")
         _check_client_version(tool)
-        result = subprocess.run([tool, "-Fc", "--no-owner", "-f", str(out), "-d", _libpq_url(url)],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [tool, "-Fc", "--no-owner", "-f", str(out), "-d", _libpq_url(url)], capture_output=True, text=True
+        )
         if result.returncode != 0:
             out.unlink(missing_ok=True)
             raise InputError(f"pg_dump 失败：{result.stderr.strip()[:500]}")
@@ -84,8 +87,10 @@ def backup(out: str | Path) -> Path:
 def _ensure_empty() -> None:
     tables = sa.inspect(db.engine).get_table_names()
     if tables:
-        raise InputError(f"目标数据库不是空的（已有 {len(tables)} 张表，如 {tables[0]}）。"
-                         "恢复只能写入新建的空数据库，以免覆盖现有数据")
+        raise InputError(
+            f"目标数据库不是空的（已有 {len(tables)} 张表，如 {tables[0]}）。"
+            "恢复只能写入新建的空数据库，以免覆盖现有数据"
+        )
 
 
 def restore(file: str | Path) -> None:
@@ -115,8 +120,9 @@ def restore(file: str | Path) -> None:
         if not head.startswith(PG_MAGIC):
             raise InputError(f"{file} 不是 pg_dump -Fc 备份文件")
         tool = _tool("pg_restore")
-        result = subprocess.run([tool, "--no-owner", "--exit-on-error", "-d", _libpq_url(url), str(file)],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [tool, "--no-owner", "--exit-on-error", "-d", _libpq_url(url), str(file)], capture_output=True, text=True
+        )
         if result.returncode != 0:
             raise InputError(f"pg_restore 失败：{result.stderr.strip()[:500]}")
         db.engine.dispose()

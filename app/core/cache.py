@@ -57,6 +57,7 @@ def init_cache(app) -> None:
 
 # --- the version ------------------------------------------------------------------------------------
 
+
 def _table_of(obj) -> str | None:
     table = getattr(type(obj), "__table__", None)
     return getattr(table, "name", None)
@@ -88,8 +89,7 @@ def _bump_version(session: Session) -> None:
         return
     table = DataVersion.__table__
     connection = session.connection()
-    bumped = connection.execute(
-        sa.update(table).where(table.c.id == 1).values(value=table.c.value + 1)).rowcount
+    bumped = connection.execute(sa.update(table).where(table.c.id == 1).values(value=table.c.value + 1)).rowcount
     if not bumped:  # the row is gone (tables emptied, a partial restore): never reuse an earlier number
         connection.execute(sa.insert(table).values(id=1, value=secrets.randbits(48) + 1))
 
@@ -110,6 +110,7 @@ def has_uncommitted_writes() -> bool:
 
 
 # --- cached figures -------------------------------------------------------------------------------
+
 
 def scope_key(user) -> str:
     """What limits a user's figures: nothing for county-wide roles, else role + unit + leader."""
@@ -149,8 +150,7 @@ def cached_figures(name: str, *, ignore: tuple[str, ...] = ()):
     def decorator(func):
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            if not has_app_context() or current_app.config.get("CACHE_TYPE") == "NullCache" \
-                    or has_uncommitted_writes():
+            if not has_app_context() or current_app.config.get("CACHE_TYPE") == "NullCache" or has_uncommitted_writes():
                 return func(*args, **kwargs)
             keyed = {k: v for k, v in kwargs.items() if k not in ignore}
             key = _key(name, args, keyed, data_version())

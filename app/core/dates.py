@@ -27,8 +27,10 @@ MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
 def check_date_range(value: date, *, what: str = "日期", typed=None) -> date:
     """Refuse dates outside 2000–2100 with a message naming the field."""
     if not MIN_DATE <= value <= MAX_DATE:
-        raise InputError(f"{what}“{typed if typed is not None else value.isoformat()}”超出范围，"
-                         f"须在{MIN_DATE.year}年至{MAX_DATE.year}年之间")
+        raise InputError(
+            f"{what}“{typed if typed is not None else value.isoformat()}”超出范围，"
+            f"须在{MIN_DATE.year}年至{MAX_DATE.year}年之间"
+        )
     return value
 
 

@@ -48,8 +48,9 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "default_date_format": "yyyy-mm-dd"})
     title_fmt = book.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
-    head_fmt = book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True,
-                                "align": "center", "valign": "vcenter"})
+    head_fmt = book.add_format(
+        {"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "align": "center", "valign": "vcenter"}
+    )
     formats = {
         "text": book.add_format({"border": 1, "text_wrap": True, "valign": "top"}),
         "wan": book.add_format({"border": 1, "num_format": "#,##0.00"}),

@@ -37,8 +37,9 @@ class MoneyField(_ParsedField):
         self.data = None
         if valuelist:
             try:
-                self.data = parse_money(valuelist[0], unit=self.unit, allow_negative=self.allow_negative,
-                                        what=str(self.label.text))
+                self.data = parse_money(
+                    valuelist[0], unit=self.unit, allow_negative=self.allow_negative, what=str(self.label.text)
+                )
             except InputError as exc:
                 raise ValueError(exc.message) from exc
 

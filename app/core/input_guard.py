@@ -49,8 +49,7 @@ class GuardedRequest(Request):
 
     @cached_property
     def args(self) -> QueryArgs:
-        return QueryArgs(parse_qsl(self.query_string.decode(), keep_blank_values=True,
-                                   errors="werkzeug.url_quote"))
+        return QueryArgs(parse_qsl(self.query_string.decode(), keep_blank_values=True, errors="werkzeug.url_quote"))
 
 
 def _has_control(pattern: re.Pattern, pairs) -> bool:

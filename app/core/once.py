@@ -123,7 +123,7 @@ def register_one_shot(app) -> None:
             return response
         location = response.headers.get("Location", "")
         if location.startswith(request.host_url):
-            location = "/" + location[len(request.host_url):]
+            location = "/" + location[len(request.host_url) :]
         try:
             claim.result_url = (_safe_local(location) or "/")[:500]
             db.session.commit()

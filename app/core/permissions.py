@@ -70,6 +70,7 @@ def is_scoped(user) -> bool:
 # --- the scoped roles: what a unit or leader account is tied to ----------------------------------
 # ``user`` defaults to the logged-in user; code that may run without one passes it explicitly.
 
+
 def is_unit_account(user=None) -> bool:
     """A 乡镇/部门 account: sees and edits its own unit's records only."""
     return getattr(user or current_user, "role", None) == UNIT_ROLE

@@ -46,8 +46,9 @@ def implausible(label: str, amount: int | None, ceiling: int | None, *, what: st
     if amount is None or ceiling is None or amount <= ceiling:
         return None
     limit = what or f"合理上限 {format_wan(ceiling)} 万元（{format_yi(ceiling)} 亿元）"
-    return (f"{label}为 {_amount_text(amount)}，超过{limit}，可能多输了位数。"
-            "请核对；如确属实，请勾选“我已核对金额”后再保存")
+    return (
+        f"{label}为 {_amount_text(amount)}，超过{limit}，可能多输了位数。请核对；如确属实，请勾选“我已核对金额”后再保存"
+    )
 
 
 # ---- forms ------------------------------------------------------------------------------------
@@ -126,8 +127,16 @@ def _audit_confirmations(session: Session, flush_context) -> None:
         for key, amount in list(left):
             entity, column = key.split(".", 1)
             if entity == table and getattr(obj, column, None) == amount and obj.id is not None:
-                rows.append({"entity": table, "record_id": obj.id, "action": "confirm", "field": column,
-                             "old_value": None, "new_value": str(amount)})
+                rows.append(
+                    {
+                        "entity": table,
+                        "record_id": obj.id,
+                        "action": "confirm",
+                        "field": column,
+                        "old_value": None,
+                        "new_value": str(amount),
+                    }
+                )
                 left.remove((key, amount))
     if not rows:
         return
@@ -135,6 +144,11 @@ def _audit_confirmations(session: Session, flush_context) -> None:
     ctx = current_audit_context()
     now = utcnow()
     for row in rows:
-        row.update(created_at=now, user_id=ctx.get("user_id"), username=ctx.get("username"),
-                   source=ctx.get("source", "system"), batch_id=ctx.get("batch_id"))
+        row.update(
+            created_at=now,
+            user_id=ctx.get("user_id"),
+            username=ctx.get("username"),
+            source=ctx.get("source", "system"),
+            batch_id=ctx.get("batch_id"),
+        )
     session.connection().execute(sa.insert(AuditEntry.__table__), rows)

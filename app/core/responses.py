@@ -30,9 +30,15 @@ def _audit_export(response) -> None:
     from app.core.audit import record_event
 
     try:
-        record_event("export", entity="exports", new={
-            "path": request.path, "filter": unquote(request.query_string.decode("utf-8", "replace"))[:1000] or "（无）",
-            "filename": _filename(response.headers.get("Content-Disposition", ""))})
+        record_event(
+            "export",
+            entity="exports",
+            new={
+                "path": request.path,
+                "filter": unquote(request.query_string.decode("utf-8", "replace"))[:1000] or "（无）",
+                "filename": _filename(response.headers.get("Content-Disposition", "")),
+            },
+        )
         db.session.commit()
     except Exception:  # the download itself must not fail because its log line did
         db.session.rollback()
@@ -43,8 +49,11 @@ def apply_response_policy(response):
     if request.endpoint == "static":
         return response
     response.headers["Cache-Control"] = "no-store"
-    if ("attachment" in response.headers.get("Content-Disposition", "") and response.status_code == 200
-            and current_user.is_authenticated):
+    if (
+        "attachment" in response.headers.get("Content-Disposition", "")
+        and response.status_code == 200
+        and current_user.is_authenticated
+    ):
         _audit_export(response)
     return response
 

@@ -28,8 +28,9 @@ def register_trigram_indexes(database_uri: str) -> None:
         target = tables.get(table)
         if target is None or any(index.name == name for index in target.indexes):
             continue
-        sa.Index(name, target.c[column], postgresql_using="gin",
-                 postgresql_ops={column: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+        sa.Index(name, target.c[column], postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"}).ddl_if(
+            dialect="postgresql"
+        )
     if not sa.event.contains(db.metadata, "before_create", _create_extension):
         sa.event.listen(db.metadata, "before_create", _create_extension)
 

@@ -64,8 +64,13 @@ def _differences(record, form) -> list[tuple[str, str, str]]:
             continue
         stored, submitted = _raw(column, getattr(record, field.name)), _raw(column, field.data)
         if stored != submitted:
-            rows.append((column.info.get("label", field.label.text), display_value(type(record), field.name, stored),
-                         _submitted_text(record, column, submitted)))
+            rows.append(
+                (
+                    column.info.get("label", field.label.text),
+                    display_value(type(record), field.name, stored),
+                    _submitted_text(record, column, submitted),
+                )
+            )
     return rows
 
 
@@ -82,11 +87,11 @@ def register(app: Flask) -> None:
             error.form.process(formdata=request.form)  # the stale form's values, for the comparison
         differences = _differences(record, error.form) if record is not None else []
         changes = timeline_for(record, limit=10) if record is not None else []
-        return render_template("errors/stale.html", record=record, differences=differences, changes=changes,
-                               back=request.path), 409
+        return render_template(
+            "errors/stale.html", record=record, differences=differences, changes=changes, back=request.path
+        ), 409
 
     @app.errorhandler(StaleDataError)
     def stale_update(error):
         db.session.rollback()
-        return render_template("errors/stale.html", record=None, differences=[], changes=[],
-                               back=request.path), 409
+        return render_template("errors/stale.html", record=None, differences=[], changes=[], back=request.path), 409

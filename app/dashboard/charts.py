@@ -85,5 +85,9 @@ def gap_class(gap: float | None, level: str | None) -> str:
 
 
 def chart_data(figures: dict) -> dict:
-    return {"cumulative": cumulative_chart(figures), "funnel": funnel_chart(figures),
-            "funds": funds_chart(figures), "ranking": ranking_chart(figures)}
+    return {
+        "cumulative": cumulative_chart(figures),
+        "funnel": funnel_chart(figures),
+        "funds": funds_chart(figures),
+        "ranking": ranking_chart(figures),
+    }

@@ -45,8 +45,9 @@ def _period_from_args(args) -> tuple[int, date, str | None]:
 def _year_choices() -> list[int]:
     current = today().year
     target_years = db.session.scalars(sa.select(Target.year).distinct()).all()
-    return sorted({*range(current - 4, current + 1), *(y for y in target_years if MIN_YEAR <= y <= current)},
-                  reverse=True)
+    return sorted(
+        {*range(current - 4, current + 1), *(y for y in target_years if MIN_YEAR <= y <= current)}, reverse=True
+    )
 
 
 SHOWN_ALERTS = 50  # alerts listed per kind on the dashboard; the rest are counted
@@ -59,8 +60,15 @@ def cockpit():
     figures = compute_metrics(year, as_of)
     groups = alert_groups(year, as_of, user=current_user, figures=figures, limit_per_kind=SHOWN_ALERTS)
     return render_template(
-        "dashboard/cockpit.html", m=figures, year=year, as_of=as_of, notice=notice, years=_year_choices(),
-        charts=chart_data(figures), channel_short=channel_short_names(), alert_groups=groups,
+        "dashboard/cockpit.html",
+        m=figures,
+        year=year,
+        as_of=as_of,
+        notice=notice,
+        years=_year_choices(),
+        charts=chart_data(figures),
+        channel_short=channel_short_names(),
+        alert_groups=groups,
         alert_count=sum(g["count"] for g in groups),
         is_current=(as_of == default_as_of(year)),
     )
@@ -78,8 +86,9 @@ def metrics_api():
 
 def _json(payload: dict, status: int = 200):
     # Our own dumps: keep key order (channel order is meaningful) and readable Chinese.
-    return current_app.response_class(json.dumps(payload, ensure_ascii=False), status=status,
-                                      mimetype="application/json")
+    return current_app.response_class(
+        json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json"
+    )
 
 
 def _settings_form(formdata=None) -> AlertSettingsForm:
@@ -93,8 +102,9 @@ def _settings_form(formdata=None) -> AlertSettingsForm:
 @bp.route("/dashboard/alert-settings")
 @require("reference")
 def alert_settings():
-    return render_template("dashboard/alert_settings.html", form=_settings_form(), thresholds=THRESHOLDS,
-                           field_name=field_name)
+    return render_template(
+        "dashboard/alert_settings.html", form=_settings_form(), thresholds=THRESHOLDS, field_name=field_name
+    )
 
 
 @bp.route("/dashboard/alert-settings", methods=["POST"])
@@ -111,8 +121,7 @@ def save_alert_settings():
             db.session.commit()
             flash("预警阈值已保存。", "success")
             return redirect(url_for("dashboard.alert_settings"))
-    return render_template("dashboard/alert_settings.html", form=form, thresholds=THRESHOLDS,
-                           field_name=field_name)
+    return render_template("dashboard/alert_settings.html", form=form, thresholds=THRESHOLDS, field_name=field_name)
 
 
 @panel("home", order=5)
@@ -126,5 +135,6 @@ def home_alerts(user):
     return "dashboard/_home_panel.html", {
         "signed": figures["signed"],
         "start": figures["same_year_start"],
-        "groups": groups, "as_of": as_of,
+        "groups": groups,
+        "as_of": as_of,
     }

@@ -35,8 +35,9 @@ def validate_credit_code(value: str | None, *, what: str = "统一社会信用�
         raise InputError(f"{what}“{value}”应为18位，实际{len(code)}位", field="credit_code")
     bad = sorted({ch for ch in code if ch not in ALPHABET})
     if bad:
-        raise InputError(f"{what}“{value}”含有不允许的字符：{'、'.join(bad)}（不使用 I、O、S、V、Z）",
-                         field="credit_code")
+        raise InputError(
+            f"{what}“{value}”含有不允许的字符：{'、'.join(bad)}（不使用 I、O、S、V、Z）", field="credit_code"
+        )
     if not code[2:8].isdigit():
         raise InputError(f"{what}“{value}”第3至8位应为行政区划代码（6位数字）", field="credit_code")
     # The expected character is not shown: a typo elsewhere would otherwise be "fixed" by editing it.

@@ -100,8 +100,9 @@ class DealProjectForm(OneShot, ChineseForm):
     name = StringField("项目名称", validators=[DataRequired("请填写项目名称"), Length(max=200)])
     code = StringField("统一项目代码", validators=[Optional(), Length(max=50)])
     nature = SelectField("建设性质", choices=options(NATURES))
-    plan_year = IntegerField("计划年度", validators=[DataRequired("请填写计划年度"),
-                                                  NumberRange(2000, 2100, "年度须在2000至2100之间")])
+    plan_year = IntegerField(
+        "计划年度", validators=[DataRequired("请填写计划年度"), NumberRange(2000, 2100, "年度须在2000至2100之间")]
+    )
     industry_id = SelectField("产业类别", coerce=int, choices=[], default=0)
     township_id = SelectField("所在乡镇", coerce=int, choices=[], default=0)
     lead_unit_id = SelectField("责任单位", coerce=int, choices=[], default=0)

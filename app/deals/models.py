@@ -79,11 +79,15 @@ class Deal(Versioned, Audited, TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(200), index=True, info={"label": "项目名称"})
     investor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("investors.id"), index=True, info={"label": "投资方"})
     industry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("industries.id"), info={"label": "产业类别"})
-    contract_amount_yuan: Mapped[int] = mapped_column(sa.BigInteger, default=0, info={"label": "签约金额", "money": True})
+    contract_amount_yuan: Mapped[int] = mapped_column(
+        sa.BigInteger, default=0, info={"label": "签约金额", "money": True}
+    )
     agreement_type: Mapped[str | None] = mapped_column(sa.String(10), info={"label": "协议类型"})
     is_counted: Mapped[bool] = mapped_column(default=True, info={"label": "计入考核"})
     exclusion_reason: Mapped[str | None] = mapped_column(sa.String(500), info={"label": "不计入原因"})
-    lead_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True, info={"label": "招商责任单位"})
+    lead_unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("units.id"), index=True, info={"label": "招商责任单位"}
+    )
     township_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True, info={"label": "所在乡镇"})
     leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leaders.id"), index=True, info={"label": "包联领导"})
     project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"), index=True, info={"label": "关联项目"})
@@ -112,7 +116,8 @@ class Deal(Versioned, Audited, TimestampMixin, db.Model):
     owner = relationship("User", foreign_keys=[owner_id])
     co_units: Mapped[list[Unit]] = relationship(secondary=deal_co_units, info={"label": "协同单位"})
     stage_changes: Mapped[list["DealStageChange"]] = relationship(
-        back_populates="deal", cascade="all, delete-orphan",
+        back_populates="deal",
+        cascade="all, delete-orphan",
         order_by="(DealStageChange.effective_on, DealStageChange.id)",
     )
     negotiations: Mapped[list["Negotiation"]] = relationship(
@@ -218,8 +223,12 @@ class Negotiation(Audited, TimestampMixin, db.Model):
     __table_args__ = (
         sa.Index("ix_negotiations_follow_up", "follow_up_done", "next_follow_up_on"),
         # Open follow-ups by date: a small partial index instead of all 洽谈记录.
-        sa.Index("ix_negotiations_open_follow_up", "next_follow_up_on",
-                 postgresql_where=sa.text("follow_up_done IS false"), sqlite_where=sa.text("follow_up_done IS 0")),
+        sa.Index(
+            "ix_negotiations_open_follow_up",
+            "next_follow_up_on",
+            postgresql_where=sa.text("follow_up_done IS false"),
+            sqlite_where=sa.text("follow_up_done IS 0"),
+        ),
     )
 
     def audit_title(self) -> str:

@@ -10,8 +10,16 @@ from app.core.text import clean_text
 from app.deals.models import NEGOTIATION_KINDS, Negotiation
 from app.extensions import db
 
-EDITABLE = ("held_on", "kind", "our_participants", "their_participants", "content", "result", "next_step",
-            "next_follow_up_on")
+EDITABLE = (
+    "held_on",
+    "kind",
+    "our_participants",
+    "their_participants",
+    "content",
+    "result",
+    "next_step",
+    "next_follow_up_on",
+)
 
 
 def check_negotiation(data: dict) -> None:

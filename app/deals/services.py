@@ -37,13 +37,30 @@ from app.extensions import db
 
 # Deal columns a plain edit may change; stage and its dates only move through the stage services.
 EDITABLE_FIELDS = {
-    "name", "investor", "investor_id", "industry", "industry_id", "contract_amount_yuan", "agreement_type",
-    "is_counted", "exclusion_reason", "lead_unit", "lead_unit_id", "township", "township_id", "leader",
-    "leader_id", "co_units", "contact_name", "contact_phone", "notes",
+    "name",
+    "investor",
+    "investor_id",
+    "industry",
+    "industry_id",
+    "contract_amount_yuan",
+    "agreement_type",
+    "is_counted",
+    "exclusion_reason",
+    "lead_unit",
+    "lead_unit_id",
+    "township",
+    "township_id",
+    "leader",
+    "leader_id",
+    "co_units",
+    "contact_name",
+    "contact_phone",
+    "notes",
 }
 
 
 # --- deals -------------------------------------------------------------------------------------
+
 
 def _validate_deal(deal: Deal) -> None:
     if not (deal.name or "").strip():
@@ -84,8 +101,11 @@ def create_deal(data: dict, *, actor=None, effective_on: date | None = None) -> 
     deal.lead_on = start_on
     deal.last_activity_on = today()
     db.session.add(deal)
-    db.session.add(DealStageChange(deal=deal, from_stage=None, to_stage=Stage.LEAD, effective_on=start_on,
-                                   actor_id=getattr(actor, "id", None)))
+    db.session.add(
+        DealStageChange(
+            deal=deal, from_stage=None, to_stage=Stage.LEAD, effective_on=start_on, actor_id=getattr(actor, "id", None)
+        )
+    )
     if stage != Stage.LEAD:
         move_deal_to_stage(deal, stage, effective_on=start_on, actor=actor)
     return deal
@@ -105,8 +125,10 @@ def update_deal(deal: Deal, data: dict) -> Deal:
 
 # --- stage history -----------------------------------------------------------------------------
 
-def move_deal_to_stage(deal: Deal, to_stage: str, *, effective_on: date, actor=None,
-                       note: str | None = None, reason: str | None = None) -> DealStageChange:
+
+def move_deal_to_stage(
+    deal: Deal, to_stage: str, *, effective_on: date, actor=None, note: str | None = None, reason: str | None = None
+) -> DealStageChange:
     """Move a deal to ``to_stage`` effective on ``effective_on``, enforcing the date rules.
 
     Forward moves may skip stages: each skipped stage gets its own history row with
@@ -130,11 +152,25 @@ def move_deal_to_stage(deal: Deal, to_stage: str, *, effective_on: date, actor=N
     actor_id = getattr(actor, "id", None)
     step_from = from_stage
     for stage in skipped:
-        db.session.add(DealStageChange(deal=deal, from_stage=step_from, to_stage=stage, effective_on=effective_on,
-                                       note=f"随“{to_stage}”一并登记", actor_id=actor_id))
+        db.session.add(
+            DealStageChange(
+                deal=deal,
+                from_stage=step_from,
+                to_stage=stage,
+                effective_on=effective_on,
+                note=f"随“{to_stage}”一并登记",
+                actor_id=actor_id,
+            )
+        )
         step_from = stage
-    change = DealStageChange(deal=deal, from_stage=step_from, to_stage=to_stage, effective_on=effective_on,
-                             note="；".join(filter(None, [reason, note])) or None, actor_id=actor_id)
+    change = DealStageChange(
+        deal=deal,
+        from_stage=step_from,
+        to_stage=to_stage,
+        effective_on=effective_on,
+        note="；".join(filter(None, [reason, note])) or None,
+        actor_id=actor_id,
+    )
     db.session.add(change)
     deal.last_activity_on = today()
     return change
@@ -148,7 +184,9 @@ def correct_stage_date(change: DealStageChange, new_date: date, *, note: str | N
     change.effective_on = new_date
     change.date_unknown = False
     note = (note or "").strip()
-    change.note = "".join(filter(None, [change.note, f"（{old} 更正为 {new_date}{'：' + note if note else ''}）"]))[:1000]
+    change.note = "".join(filter(None, [change.note, f"（{old} 更正为 {new_date}{'：' + note if note else ''}）"]))[
+        :1000
+    ]
     for column, value in state.dates.items():
         setattr(deal, column, value)
     deal.last_activity_on = today()
@@ -163,6 +201,7 @@ def sync_dates_from_history(deal: Deal) -> None:
 
 
 # --- negotiations and funds ------------------------------------------------------------------
+
 
 def add_negotiation(deal: Deal, data: dict, *, actor=None) -> Negotiation:
     """Log a negotiation; the next follow-up date feeds 我的跟进."""
@@ -179,8 +218,9 @@ def add_negotiation(deal: Deal, data: dict, *, actor=None) -> Negotiation:
     return negotiation
 
 
-def add_funds_in_place(deal: Deal, *, received_on: date, amount_yuan: int, kind: str = "固定资产",
-                       evidence: str | None = None) -> FundsInPlace:
+def add_funds_in_place(
+    deal: Deal, *, received_on: date, amount_yuan: int, kind: str = "固定资产", evidence: str | None = None
+) -> FundsInPlace:
     """Record money actually invested for a signed deal."""
     lock_row(deal)
     if deal.signed_on is None:
@@ -193,8 +233,13 @@ def add_funds_in_place(deal: Deal, *, received_on: date, amount_yuan: int, kind:
         raise InputError("到位金额须大于0", field="amount_yuan")
     if kind not in FUNDS_KINDS:
         raise InputError(f"资金类别须为{'或'.join(FUNDS_KINDS)}", field="kind")
-    entry = FundsInPlace(deal=deal, received_on=received_on, amount_yuan=amount_yuan, kind=kind,
-                         evidence=(evidence or "").strip() or None)
+    entry = FundsInPlace(
+        deal=deal,
+        received_on=received_on,
+        amount_yuan=amount_yuan,
+        kind=kind,
+        evidence=(evidence or "").strip() or None,
+    )
     db.session.add(entry)
     deal.last_activity_on = today()
     return entry
@@ -210,6 +255,7 @@ def delete_funds_in_place(entry: FundsInPlace) -> None:
 
 # --- linking to projects ---------------------------------------------------------------------
 
+
 def link_deal_to_project(deal: Deal, project) -> None:
     """Link a signed deal to a project (None unlinks)."""
     if project is not None and deal.signed_on is None:
@@ -222,9 +268,15 @@ def project_defaults(deal: Deal) -> dict:
     """Project fields prefilled from a deal."""
     year = (deal.signed_on or today()).year
     return {
-        "name": deal.name, "plan_year": year, "nature": "新建", "industry_id": deal.industry_id,
-        "township_id": deal.township_id, "lead_unit_id": deal.lead_unit_id, "leader_id": deal.leader_id,
-        "total_investment_yuan": deal.contract_amount_yuan or 0, "planned_start_on": deal.started_on,
+        "name": deal.name,
+        "plan_year": year,
+        "nature": "新建",
+        "industry_id": deal.industry_id,
+        "township_id": deal.township_id,
+        "lead_unit_id": deal.lead_unit_id,
+        "leader_id": deal.leader_id,
+        "total_investment_yuan": deal.contract_amount_yuan or 0,
+        "planned_start_on": deal.started_on,
         "actual_start_on": deal.started_on,
     }
 
@@ -243,6 +295,7 @@ def create_project_for_deal(deal: Deal, data: dict):
 
 # --- investors -------------------------------------------------------------------------------
 
+
 def _validate_investor(investor: Investor) -> None:
     investor.name = (investor.name or "").strip()
     if not investor.name:
@@ -251,10 +304,15 @@ def _validate_investor(investor: Investor) -> None:
     if investor.credit_code:
         lock_key(Investor, investor.credit_code)  # a twin request waits here, then sees this one's row
         with db.session.no_autoflush:  # the edited row must not be flushed before the check
-            clash = db.session.scalar(sa.select(Investor).where(Investor.credit_code == investor.credit_code,
-                                                                Investor.id != (investor.id or -1)))
+            clash = db.session.scalar(
+                sa.select(Investor).where(
+                    Investor.credit_code == investor.credit_code, Investor.id != (investor.id or -1)
+                )
+            )
         if clash is not None:
-            raise InputError(f"统一社会信用代码 {investor.credit_code} 已登记为投资方“{clash.name}”", field="credit_code")
+            raise InputError(
+                f"统一社会信用代码 {investor.credit_code} 已登记为投资方“{clash.name}”", field="credit_code"
+            )
     if investor.origin and investor.origin not in ORIGINS:
         raise InputError(f"来源须为{'、'.join(ORIGINS)}之一", field="origin")
     investor.origin = investor.origin or None
@@ -283,8 +341,12 @@ def add_investor_contact(investor: Investor, data: dict) -> InvestorContact:
     name = (data.get("name") or "").strip()
     if not name:
         raise InputError("联系人姓名不能为空", field="name")
-    contact = InvestorContact(investor=investor, name=name, title=(data.get("title") or "").strip() or None,
-                              phone=(data.get("phone") or "").strip() or None)
+    contact = InvestorContact(
+        investor=investor,
+        name=name,
+        title=(data.get("title") or "").strip() or None,
+        phone=(data.get("phone") or "").strip() or None,
+    )
     db.session.add(contact)
     return contact
 

@@ -81,7 +81,7 @@ def offered_stage(stage: str, before_hold: str | None) -> str | None:
 def stages_before(stage: str, before_hold: str | None) -> list[str]:
     """Main stages a move back to needs a reason."""
     current = main_stage(stage, before_hold)
-    return STAGES[:stage_index(current)] if current in STAGES else []
+    return STAGES[: stage_index(current)] if current in STAGES else []
 
 
 def key_date_column(stage: str) -> str | None:
@@ -90,6 +90,7 @@ def key_date_column(stage: str) -> str | None:
 
 
 # --- stage state and moves ---------------------------------------------------------------------
+
 
 @dataclass
 class StageState:
@@ -102,8 +103,11 @@ class StageState:
     @classmethod
     def of(cls, deal) -> "StageState":
         """The state a deal stores."""
-        return cls(stage=deal.stage, before_hold=deal.stage_before_hold,
-                   dates={column: getattr(deal, column) for column in DATE_COLUMNS})
+        return cls(
+            stage=deal.stage,
+            before_hold=deal.stage_before_hold,
+            dates={column: getattr(deal, column) for column in DATE_COLUMNS},
+        )
 
 
 @dataclass
@@ -130,10 +134,10 @@ def apply_move(state: StageState, to_stage: str, effective_on: date) -> list[str
     else:
         target, here = stage_index(to_stage), stage_index(current)
         if target < here:
-            for stage in STAGES[target + 1:]:
+            for stage in STAGES[target + 1 :]:
                 state.dates[STAGE_DATE_FIELDS[stage][0]] = None
         else:
-            for stage in STAGES[here + 1:target + 1]:
+            for stage in STAGES[here + 1 : target + 1]:
                 column = STAGE_DATE_FIELDS[stage][0]
                 if stage == to_stage:
                     state.dates[column] = effective_on
@@ -183,7 +187,7 @@ def date_order_problem(dates: dict, *, focus: str | None = None, first=()) -> tu
         for earlier in reversed(MAIN_DATE_COLUMNS[:index]):
             if dates.get(earlier) and dates[earlier] > value:
                 return focus, f"{DATE_LABELS[focus]}（{value}）不能早于{DATE_LABELS[earlier]}（{dates[earlier]}）"
-        for later in MAIN_DATE_COLUMNS[index + 1:]:
+        for later in MAIN_DATE_COLUMNS[index + 1 :]:
             if dates.get(later) and dates[later] < value:
                 return later, f"{DATE_LABELS[later]}（{dates[later]}）不能早于{DATE_LABELS[focus]}（{value}）"
     if first:
@@ -192,7 +196,7 @@ def date_order_problem(dates: dict, *, focus: str | None = None, first=()) -> tu
             return problem
     known = [(dates[column], column) for column in MAIN_DATE_COLUMNS if dates.get(column)]
     for index, (value, column) in enumerate(known):
-        for later_value, later in known[index + 1:]:
+        for later_value, later in known[index + 1 :]:
             if later_value < value:
                 return later, f"{DATE_LABELS[later]}（{later_value}）不能早于{DATE_LABELS[column]}（{value}）"
     terminated = dates.get("terminated_on")
@@ -211,13 +215,16 @@ def check_date_order(dates: dict, *, focus: str | None = None) -> None:
 def previous_move_problem(previous, effective_on: date) -> str | None:
     """A move may not precede the last move recorded (``previous``: a history row or a ``Move``)."""
     if previous is not None and effective_on < previous.effective_on:
-        return (f"生效日期（{effective_on}）不能早于上一次阶段变更“{previous.from_stage or '新建'}→"
-                f"{previous.to_stage}”的日期（{previous.effective_on}）")
+        return (
+            f"生效日期（{effective_on}）不能早于上一次阶段变更“{previous.from_stage or '新建'}→"
+            f"{previous.to_stage}”的日期（{previous.effective_on}）"
+        )
     return None
 
 
-def plan_move(state: StageState, to_stage: str, effective_on: date, *, reason: str | None = None,
-              previous=None) -> list[str]:
+def plan_move(
+    state: StageState, to_stage: str, effective_on: date, *, reason: str | None = None, previous=None
+) -> list[str]:
     """Check a move against every rule and apply it to ``state``; return the main stages it skips.
 
     Forward moves may skip stages; moving backwards and 终止 require a reason; a terminated deal
@@ -249,11 +256,13 @@ def plan_move(state: StageState, to_stage: str, effective_on: date, *, reason: s
 
 # --- corrections -------------------------------------------------------------------------------
 
+
 def neighbour_problem(ordered: list, change, new_date: date, dates: dict | None = None) -> str | None:
     """A corrected date may not precede the move before it nor follow the move after it.
 
     ``ordered``: the history rows in recording order; ``dates``: corrections already planned (row id → date).
     """
+
     def on(row):
         return (dates or {}).get(_key(row), row.effective_on)
 

@@ -31,8 +31,7 @@ def derive_status_dates(app_: FundApplication) -> None:
     app_.declared_on, app_.decided_on = declared, decided
 
 
-def correct_status_date(change: FundStatusChange, new_date: date | None, *, reason: str | None,
-                        actor=None) -> None:
+def correct_status_date(change: FundStatusChange, new_date: date | None, *, reason: str | None, actor=None) -> None:
     """Correct the effective date of a recorded status change (the first one is the 登记日期).
 
     A reason is required; the date stays between the neighbouring changes and not in the
@@ -52,11 +51,13 @@ def correct_status_date(change: FundStatusChange, new_date: date | None, *, reas
     before = ordered[position - 1] if position > 0 else None
     after = ordered[position + 1] if position + 1 < len(ordered) else None
     if before is not None and new_date < before.effective_on:
-        raise InputError(f"更正后的日期不能早于前一次变更“{before.to_status}”的日期（{before.effective_on}）",
-                         field="effective_on")
+        raise InputError(
+            f"更正后的日期不能早于前一次变更“{before.to_status}”的日期（{before.effective_on}）", field="effective_on"
+        )
     if after is not None and new_date > after.effective_on and not after.date_unknown:
-        raise InputError(f"更正后的日期不能晚于后一次变更“{after.to_status}”的日期（{after.effective_on}）",
-                         field="effective_on")
+        raise InputError(
+            f"更正后的日期不能晚于后一次变更“{after.to_status}”的日期（{after.effective_on}）", field="effective_on"
+        )
     old = "日期未填" if change.date_unknown else str(change.effective_on)
     change.effective_on = new_date
     change.date_unknown = False
@@ -65,13 +66,13 @@ def correct_status_date(change: FundStatusChange, new_date: date | None, *, reas
     db.session.flush()
 
 
-def register_application(data: dict, *, registered_on: date | None, status: str = "谋划储备",
-                         status_on: date | None = None, actor=None) -> FundApplication:
+def register_application(
+    data: dict, *, registered_on: date | None, status: str = "谋划储备", status_on: date | None = None, actor=None
+) -> FundApplication:
     """Create an application registered on ``registered_on`` (may be months ago) and, when its
     current status is further along, moved there on ``status_on`` (default the registration date)."""
     registered_on = registered_on or today()
-    app_ = create_application({k: v for k, v in data.items() if k != "status"}, actor=actor,
-                              effective_on=registered_on)
+    app_ = create_application({k: v for k, v in data.items() if k != "status"}, actor=actor, effective_on=registered_on)
     if status and status != "谋划储备":
         status_on = status_on or registered_on
         if status_on < registered_on:
@@ -101,10 +102,16 @@ def void_ledger_entry(entry: FundLedgerEntry, *, voided_on: date | None, reason:
         raise InputError(f"作废日期（{voided_on}）不能晚于今天（{today()}）", field="voided_on")
     if voided_on < entry.entry_on:
         raise InputError(f"作废日期不能早于原记录日期（{entry.entry_on}）", field="voided_on")
-    void = FundLedgerEntry(application=entry.application, kind=entry.kind, entry_on=voided_on,
-                           amount_yuan=-entry.amount_yuan, is_adjustment=True, void_of=entry,
-                           reason=f"作废 {entry.entry_on} {entry.kind} {format_wan(entry.amount_yuan)} 万元：{reason}",
-                           note=None)
+    void = FundLedgerEntry(
+        application=entry.application,
+        kind=entry.kind,
+        entry_on=voided_on,
+        amount_yuan=-entry.amount_yuan,
+        is_adjustment=True,
+        void_of=entry,
+        reason=f"作废 {entry.entry_on} {entry.kind} {format_wan(entry.amount_yuan)} 万元：{reason}",
+        note=None,
+    )
     db.session.add(void)
     db.session.flush()
     return void

@@ -35,15 +35,17 @@ def refresh_current_status(connection, application_ids=None) -> None:
     """Recompute the two columns for ``application_ids`` (every application when None)."""
     apps = FundApplication.__table__
     changes = FundStatusChange.__table__
-    stmt = sa.update(apps).values(current_status=_latest(changes.c.to_status, apps),
-                                  current_status_on=_latest(changes.c.effective_on, apps),
-                                  updated_at=apps.c.updated_at)  # derived data: not an edit of the row
+    stmt = sa.update(apps).values(
+        current_status=_latest(changes.c.to_status, apps),
+        current_status_on=_latest(changes.c.effective_on, apps),
+        updated_at=apps.c.updated_at,
+    )  # derived data: not an edit of the row
     if application_ids is None:
         connection.execute(stmt)
         return
     ids = sorted(set(application_ids))
     for start in range(0, len(ids), CHUNK):
-        connection.execute(stmt.where(apps.c.id.in_(ids[start:start + CHUNK])))
+        connection.execute(stmt.where(apps.c.id.in_(ids[start : start + CHUNK])))
 
 
 @event.listens_for(Session, "before_flush")

@@ -10,10 +10,12 @@ from app.core.once import OneShot
 from app.core.plausibility import AmountCheck
 from app.funds.models import ALL_STATUSES, REVIEW_DECISIONS, REVIEW_LEVELS
 
-LEDGER_KIND_LABELS = {"下达": "下达（批复/下达资金）", "发行": "发行（债券发行，仅债券类）",
-                      "拨付": "拨付（资金拨付到项目单位）", "支出": "支出（实际支出）"}
-
-
+LEDGER_KIND_LABELS = {
+    "下达": "下达（批复/下达资金）",
+    "发行": "发行（债券发行，仅债券类）",
+    "拨付": "拨付（资金拨付到项目单位）",
+    "支出": "支出（实际支出）",
+}
 
 
 class ApplicationForm(AmountCheck, VersionedForm, ChineseForm):
@@ -21,10 +23,13 @@ class ApplicationForm(AmountCheck, VersionedForm, ChineseForm):
     channel_id = SelectField("资金渠道", coerce=int, choices=[])
     year = SelectField("申报年度", coerce=int, choices=[])
     batch = StringField("申报批次", validators=[Optional(), Length(max=50, message="申报批次不能超过50字")])
-    title = StringField("申报项目名称", validators=[DataRequired("请填写申报项目名称"),
-                                                Length(max=200, message="申报项目名称不能超过200字")])
-    project_ids = SelectMultipleField("关联项目（可多选）", coerce=int, choices=[],
-                                      invalid_choice_message="所选项目不存在或不在您的查看范围内")
+    title = StringField(
+        "申报项目名称",
+        validators=[DataRequired("请填写申报项目名称"), Length(max=200, message="申报项目名称不能超过200字")],
+    )
+    project_ids = SelectMultipleField(
+        "关联项目（可多选）", coerce=int, choices=[], invalid_choice_message="所选项目不存在或不在您的查看范围内"
+    )
     applicant_unit_id = SelectField("申报单位", coerce=int, choices=[])
     leader_id = SelectField("包联领导", coerce=int, choices=[])
     requested_yuan = MoneyField("申请金额（万元）", validators=[InputRequired("请填写申请金额")])
@@ -48,8 +53,7 @@ class ApplicationForm(AmountCheck, VersionedForm, ChineseForm):
 
 class NewApplicationForm(OneShot, ApplicationForm):
     status = SelectField("当前状态", choices=options(["谋划储备", "已申报", "审核中"]))
-    effective_on = FlexibleDateField("登记日期", not_future=True,
-                                     validators=[DataRequired("请填写登记日期")])
+    effective_on = FlexibleDateField("登记日期", not_future=True, validators=[DataRequired("请填写登记日期")])
     status_on = FlexibleDateField("当前状态生效日期（选填，默认同登记日期）", not_future=True)
 
 
@@ -78,17 +82,25 @@ class LedgerForm(OneShot, AmountCheck, ChineseForm):
     files = MultipleFileField("批复/下达文件（选填，可多选）", validators=[Optional()])
 
     def data_for_service(self) -> dict:
-        return {"kind": self.kind.data, "entry_on": self.entry_on.data, "amount_yuan": self.amount_yuan.data,
-                "is_adjustment": bool(self.is_adjustment.data), "reason": self.reason.data,
-                "note": self.note.data}
-
+        return {
+            "kind": self.kind.data,
+            "entry_on": self.entry_on.data,
+            "amount_yuan": self.amount_yuan.data,
+            "is_adjustment": bool(self.is_adjustment.data),
+            "reason": self.reason.data,
+            "note": self.note.data,
+        }
 
 
 class CorrectStatusDateForm(ChineseForm):
     effective_on = FlexibleDateField("更正后的日期", not_future=True, validators=[DataRequired("请填写更正后的日期")])
-    note = StringField("更正原因", validators=[DataRequired("请填写更正原因"), Length(max=200, message="更正原因不能超过200字")])
+    note = StringField(
+        "更正原因", validators=[DataRequired("请填写更正原因"), Length(max=200, message="更正原因不能超过200字")]
+    )
 
 
 class VoidLedgerForm(ChineseForm):
     voided_on = FlexibleDateField("作废日期", not_future=True, validators=[DataRequired("请填写作废日期")])
-    reason = StringField("作废原因", validators=[DataRequired("请填写作废原因"), Length(max=400, message="作废原因不能超过400字")])
+    reason = StringField(
+        "作废原因", validators=[DataRequired("请填写作废原因"), Length(max=400, message="作废原因不能超过400字")]
+    )

@@ -39,7 +39,9 @@ class FundApplication(Versioned, Audited, TimestampMixin, db.Model):
     year: Mapped[int] = mapped_column(index=True, info={"label": "申报年度"})
     batch: Mapped[str | None] = mapped_column(sa.String(50), info={"label": "申报批次"})
     title: Mapped[str] = mapped_column(sa.String(200), info={"label": "申报项目名称"})
-    applicant_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True, info={"label": "申报单位"})
+    applicant_unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("units.id"), index=True, info={"label": "申报单位"}
+    )
     leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leaders.id"), index=True, info={"label": "包联领导"})
     requested_yuan: Mapped[int] = mapped_column(sa.BigInteger, default=0, info={"label": "申请金额", "money": True})
     deadline_on: Mapped[date | None] = mapped_column(info={"label": "申报截止日期"})
@@ -58,14 +60,16 @@ class FundApplication(Versioned, Audited, TimestampMixin, db.Model):
     leader: Mapped[Leader | None] = relationship()
     projects: Mapped[list[Project]] = relationship(secondary=fund_application_projects, info={"label": "关联项目"})
     status_changes: Mapped[list["FundStatusChange"]] = relationship(
-        back_populates="application", cascade="all, delete-orphan",
+        back_populates="application",
+        cascade="all, delete-orphan",
         order_by="(FundStatusChange.effective_on, FundStatusChange.id)",
     )
     reviews: Mapped[list["FundReview"]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="FundReview.decided_on"
     )
     ledger: Mapped[list["FundLedgerEntry"]] = relationship(
-        back_populates="application", cascade="all, delete-orphan",
+        back_populates="application",
+        cascade="all, delete-orphan",
         order_by="(FundLedgerEntry.entry_on, FundLedgerEntry.id)",
     )
 
@@ -90,7 +94,9 @@ class FundStatusChange(Audited, db.Model):
     __tablename__ = "fund_status_changes"
     __audit_label__ = "状态变更"
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_applications.id"), index=True, info={"label": "资金申报"})
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("fund_applications.id"), index=True, info={"label": "资金申报"}
+    )
     from_status: Mapped[str | None] = mapped_column(sa.String(10), info={"label": "原状态"})
     to_status: Mapped[str] = mapped_column(sa.String(10), info={"label": "新状态"})
     effective_on: Mapped[date] = mapped_column(info={"label": "生效日期"})
@@ -116,7 +122,9 @@ class FundReview(Audited, TimestampMixin, db.Model):
     __tablename__ = "fund_reviews"
     __audit_label__ = "审核环节"
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_applications.id"), index=True, info={"label": "资金申报"})
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("fund_applications.id"), index=True, info={"label": "资金申报"}
+    )
     level: Mapped[str] = mapped_column(sa.String(10), info={"label": "审核层级"})
     decision: Mapped[str] = mapped_column(sa.String(10), info={"label": "审核结果"})
     decided_on: Mapped[date] = mapped_column(info={"label": "审核日期"})
@@ -134,7 +142,9 @@ class FundLedgerEntry(Audited, TimestampMixin, db.Model):
     __tablename__ = "fund_ledger_entries"
     __audit_label__ = "资金台账"
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_applications.id"), index=True, info={"label": "资金申报"})
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("fund_applications.id"), index=True, info={"label": "资金申报"}
+    )
     kind: Mapped[str] = mapped_column(sa.String(10), info={"label": "类别"})
     entry_on: Mapped[date] = mapped_column(index=True, info={"label": "日期"})
     amount_yuan: Mapped[int] = mapped_column(sa.BigInteger, info={"label": "金额", "money": True})
@@ -142,8 +152,9 @@ class FundLedgerEntry(Audited, TimestampMixin, db.Model):
     reason: Mapped[str | None] = mapped_column(sa.String(500), info={"label": "调整原因"})
     note: Mapped[str | None] = mapped_column(sa.String(500), info={"label": "说明"})
     # A void is its own row: the opposite amount on the void's date, pointing at the entry voided.
-    void_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fund_ledger_entries.id"), unique=True,
-                                                   info={"label": "作废的记录"})
+    void_of_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("fund_ledger_entries.id"), unique=True, info={"label": "作废的记录"}
+    )
 
     application: Mapped[FundApplication] = relationship(back_populates="ledger")
     void_of: Mapped["FundLedgerEntry | None"] = relationship(remote_side=[id], back_populates="voided_by")

@@ -23,8 +23,15 @@ from app.people.models import FundChannel
 
 AMOUNT_KEYS = ("approved_yuan", "issued_yuan", "disbursed_yuan", "spent_yuan")
 _KIND_KEYS = {"下达": "approved_yuan", "发行": "issued_yuan", "拨付": "disbursed_yuan", "支出": "spent_yuan"}
-FIGURE_KEYS = ("count", "requested_yuan", "reserve_count", "reserve_yuan", "decided_count", "approved_count",
-               *AMOUNT_KEYS)
+FIGURE_KEYS = (
+    "count",
+    "requested_yuan",
+    "reserve_count",
+    "reserve_yuan",
+    "decided_count",
+    "approved_count",
+    *AMOUNT_KEYS,
+)
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -49,10 +56,12 @@ def status_as_of(as_of: date):
         sa.select(
             FundStatusChange.application_id,
             FundStatusChange.to_status.label("status"),
-            sa.func.row_number().over(
+            sa.func.row_number()
+            .over(
                 partition_by=FundStatusChange.application_id,
                 order_by=(FundStatusChange.effective_on.desc(), FundStatusChange.id.desc()),
-            ).label("rn"),
+            )
+            .label("rn"),
         )
         .where(FundStatusChange.effective_on <= as_of)
         .subquery()
@@ -64,8 +73,10 @@ def ledger_by_application(as_of: date | None = None):
     """Subquery (application_id, approved_yuan, issued_yuan, disbursed_yuan, spent_yuan) up to ``as_of``."""
     stmt = sa.select(
         FundLedgerEntry.application_id,
-        *[_sum_if(FundLedgerEntry.kind == kind, FundLedgerEntry.amount_yuan).label(key)
-          for kind, key in _KIND_KEYS.items()],
+        *[
+            _sum_if(FundLedgerEntry.kind == kind, FundLedgerEntry.amount_yuan).label(key)
+            for kind, key in _KIND_KEYS.items()
+        ],
     ).group_by(FundLedgerEntry.application_id)
     if as_of is not None:
         stmt = stmt.where(FundLedgerEntry.entry_on <= as_of)
@@ -149,8 +160,9 @@ def figures_total(figures: dict[str, dict]) -> dict:
 
 def channel_id_for_short_name(short: str) -> int | None:
     """Channel id by short name (专项债) or full name."""
-    return db.session.scalar(sa.select(FundChannel.id).where(
-        sa.or_(FundChannel.short_name == short, FundChannel.name == short)))
+    return db.session.scalar(
+        sa.select(FundChannel.id).where(sa.or_(FundChannel.short_name == short, FundChannel.name == short))
+    )
 
 
 # ---- lists ---------------------------------------------------------------------------------
@@ -191,15 +203,34 @@ class Filters:
         year = positive("year")
         sort = args.get("sort") if args.get("sort") in SORTS else "id"
         direction = "asc" if args.get("dir") == "asc" else "desc"
-        filters = cls(channel_id=positive("channel"), status=status if status in ALL_STATUSES else None,
-                      year=year if year and 2000 <= year <= 2100 else None, unit_id=positive("unit"),
-                      leader_id=positive("leader"), project_id=positive("project"), owner_id=positive("owner"),
-                      q=(args.get("q") or "").strip()[:100], due=args.get("due") == "1",
-                      sort=sort, direction=direction)
-        filters.args = {k: v for k, v in {
-            "channel": filters.channel_id, "status": filters.status, "year": filters.year,
-            "unit": filters.unit_id, "leader": filters.leader_id, "project": filters.project_id,
-            "owner": filters.owner_id, "q": filters.q or None, "due": "1" if filters.due else None}.items() if v is not None}
+        filters = cls(
+            channel_id=positive("channel"),
+            status=status if status in ALL_STATUSES else None,
+            year=year if year and 2000 <= year <= 2100 else None,
+            unit_id=positive("unit"),
+            leader_id=positive("leader"),
+            project_id=positive("project"),
+            owner_id=positive("owner"),
+            q=(args.get("q") or "").strip()[:100],
+            due=args.get("due") == "1",
+            sort=sort,
+            direction=direction,
+        )
+        filters.args = {
+            k: v
+            for k, v in {
+                "channel": filters.channel_id,
+                "status": filters.status,
+                "year": filters.year,
+                "unit": filters.unit_id,
+                "leader": filters.leader_id,
+                "project": filters.project_id,
+                "owner": filters.owner_id,
+                "q": filters.q or None,
+                "due": "1" if filters.due else None,
+            }.items()
+            if v is not None
+        }
         return filters
 
     @property
@@ -213,8 +244,11 @@ def deadline_days() -> int:
 
 
 def _due_clause(as_of: date, days: int):
-    return sa.and_(FundApplication.status == "谋划储备", FundApplication.deadline_on.is_not(None),
-                   FundApplication.deadline_on <= as_of + timedelta(days=days))
+    return sa.and_(
+        FundApplication.status == "谋划储备",
+        FundApplication.deadline_on.is_not(None),
+        FundApplication.deadline_on <= as_of + timedelta(days=days),
+    )
 
 
 def filtered(filters: Filters, user=None):
@@ -234,7 +268,8 @@ def filtered(filters: Filters, user=None):
         stmt = stmt.where(FundApplication.owner_id == filters.owner_id)
     if filters.project_id:
         linked = sa.select(fund_application_projects.c.application_id).where(
-            fund_application_projects.c.project_id == filters.project_id)
+            fund_application_projects.c.project_id == filters.project_id
+        )
         stmt = stmt.where(FundApplication.id.in_(linked))
     if filters.q:
         stmt = stmt.where(FundApplication.title.contains(filters.q, autoescape=True))
@@ -252,8 +287,9 @@ def list_statement(filters: Filters, user=None):
     if filters.sort == "deadline":
         order = order.nulls_last()
     ids = filtered(filters, user).subquery()
-    return (sa.select(FundApplication).join(ids, ids.c.id == FundApplication.id)
-            .order_by(order, FundApplication.id.desc()))
+    return (
+        sa.select(FundApplication).join(ids, ids.c.id == FundApplication.id).order_by(order, FundApplication.id.desc())
+    )
 
 
 def sums_by_application(ids) -> dict[int, dict]:
@@ -273,9 +309,11 @@ def list_totals(filters: Filters, user=None) -> dict:
     ledger = ledger_by_application()
     ids = filtered(filters, user).subquery()
     row = db.session.execute(
-        sa.select(sa.func.count(FundApplication.id).label("count"),
-                  sa.func.coalesce(sa.func.sum(FundApplication.requested_yuan), 0).label("requested_yuan"),
-                  *[sa.func.coalesce(sa.func.sum(ledger.c[key]), 0).label(key) for key in AMOUNT_KEYS])
+        sa.select(
+            sa.func.count(FundApplication.id).label("count"),
+            sa.func.coalesce(sa.func.sum(FundApplication.requested_yuan), 0).label("requested_yuan"),
+            *[sa.func.coalesce(sa.func.sum(ledger.c[key]), 0).label(key) for key in AMOUNT_KEYS],
+        )
         .join(ids, ids.c.id == FundApplication.id)
         .outerjoin(ledger, ledger.c.application_id == FundApplication.id)
     ).one()
@@ -294,8 +332,11 @@ def due_applications(user, as_of: date, days: int | None = None) -> list[FundApp
     the latest deadline first (the coming ones, then the most recently missed)."""
     days = deadline_days() if days is None else days
     mine = mine_clause(FundApplication, user)  # the owner's own, unless the user oversees more
-    stmt = (sa.select(FundApplication).where(_due_clause(as_of, days), *([mine] if mine is not None else []))
-            .order_by(FundApplication.deadline_on.desc(), FundApplication.id))
+    stmt = (
+        sa.select(FundApplication)
+        .where(_due_clause(as_of, days), *([mine] if mine is not None else []))
+        .order_by(FundApplication.deadline_on.desc(), FundApplication.id)
+    )
     return list(db.session.scalars(visible(stmt, FundApplication, user)))
 
 
@@ -314,7 +355,8 @@ def applications_with_sums(condition, user) -> list:
 def for_project(project_id: int, user) -> list:
     """The applications linked to a project, with ledger sums."""
     linked = sa.select(fund_application_projects.c.application_id).where(
-        fund_application_projects.c.project_id == project_id)
+        fund_application_projects.c.project_id == project_id
+    )
     return applications_with_sums(FundApplication.id.in_(linked), user)
 
 

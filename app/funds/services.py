@@ -30,8 +30,17 @@ _SIDE_FROM = {"未通过": {"谋划储备"}, "已撤回": {"谋划储备"}}
 APPROVED_STATUSES = ("已下达", "执行中", "已完成")
 DECIDED_STATUSES = (*APPROVED_STATUSES, "未通过")
 # Fields of FundApplication a form may set directly (status goes through change_status).
-EDITABLE_FIELDS = ("channel_id", "year", "batch", "title", "applicant_unit_id", "leader_id",
-                   "requested_yuan", "deadline_on", "notes")
+EDITABLE_FIELDS = (
+    "channel_id",
+    "year",
+    "batch",
+    "title",
+    "applicant_unit_id",
+    "leader_id",
+    "requested_yuan",
+    "deadline_on",
+    "notes",
+)
 
 
 def _validate(app_: FundApplication) -> None:
@@ -52,9 +61,14 @@ def _validate(app_: FundApplication) -> None:
     # The unique (channel, year, title) check and the write must not interleave with a twin request.
     lock_key(FundApplication, f"{channel_id}:{app_.year}:{app_.title}")
     with db.session.no_autoflush:  # the pending change would hit the unique constraint first
-        clash = db.session.scalar(sa.select(FundApplication.id).where(
-            FundApplication.channel_id == channel_id, FundApplication.year == app_.year,
-            FundApplication.title == app_.title, FundApplication.id != (app_.id or -1)))
+        clash = db.session.scalar(
+            sa.select(FundApplication.id).where(
+                FundApplication.channel_id == channel_id,
+                FundApplication.year == app_.year,
+                FundApplication.title == app_.title,
+                FundApplication.id != (app_.id or -1),
+            )
+        )
     if clash:
         raise InputError(f"同一渠道、年度已有名为“{app_.title}”的申报", field="title")
 
@@ -84,8 +98,15 @@ def create_application(data: dict, *, actor=None, effective_on: date | None = No
     app_ = FundApplication(**{"owner_id": getattr(actor, "id", None), **data, "status": "谋划储备"})
     _validate(app_)
     db.session.add(app_)
-    db.session.add(FundStatusChange(application=app_, from_status=None, to_status="谋划储备",
-                                    effective_on=start, actor_id=getattr(actor, "id", None)))
+    db.session.add(
+        FundStatusChange(
+            application=app_,
+            from_status=None,
+            to_status="谋划储备",
+            effective_on=start,
+            actor_id=getattr(actor, "id", None),
+        )
+    )
     if status != "谋划储备":
         change_status(app_, status, effective_on=start, actor=actor)
     return app_
@@ -109,8 +130,9 @@ def update_application(app_: FundApplication, data: dict) -> FundApplication:
     return app_
 
 
-def change_status(app_: FundApplication, to_status: str, *, effective_on: date, actor=None,
-                  note: str | None = None) -> FundStatusChange:
+def change_status(
+    app_: FundApplication, to_status: str, *, effective_on: date, actor=None, note: str | None = None
+) -> FundStatusChange:
     """Move an application along its workflow with an effective date.
 
     Forward moves may skip steps; 未通过/已撤回 end a round and may only be reopened to
@@ -145,15 +167,21 @@ def change_status(app_: FundApplication, to_status: str, *, effective_on: date, 
     if to_status == "未通过" or (to_status in APPROVED_STATUSES and current not in APPROVED_STATUSES):
         app_.decided_on = effective_on
     app_.status = to_status
-    change = FundStatusChange(application=app_, from_status=current, to_status=to_status,
-                              effective_on=effective_on, note=(note or "").strip() or None,
-                              actor_id=getattr(actor, "id", None))
+    change = FundStatusChange(
+        application=app_,
+        from_status=current,
+        to_status=to_status,
+        effective_on=effective_on,
+        note=(note or "").strip() or None,
+        actor_id=getattr(actor, "id", None),
+    )
     db.session.add(change)
     return change
 
 
-def add_review(app_: FundApplication, *, level: str, decision: str, decided_on: date,
-               opinion: str | None = None) -> FundReview:
+def add_review(
+    app_: FundApplication, *, level: str, decision: str, decided_on: date, opinion: str | None = None
+) -> FundReview:
     """Record one review step (县/市/省/国家)."""
     if level not in REVIEW_LEVELS:
         raise InputError(f"审核层级“{level}”无效", field="level")
@@ -161,8 +189,9 @@ def add_review(app_: FundApplication, *, level: str, decision: str, decided_on: 
         raise InputError(f"审核结果“{decision}”无效", field="decision")
     if decided_on is None or decided_on > today():
         raise InputError("审核日期不能为空或晚于今天", field="decided_on")
-    review = FundReview(application=app_, level=level, decision=decision, decided_on=decided_on,
-                        opinion=(opinion or "").strip() or None)
+    review = FundReview(
+        application=app_, level=level, decision=decision, decided_on=decided_on, opinion=(opinion or "").strip() or None
+    )
     db.session.add(review)
     return review
 
@@ -177,8 +206,16 @@ def ledger_sums(app_: FundApplication, as_of: date | None = None, *, exclude: Fu
     return sums
 
 
-def add_ledger_entry(app_: FundApplication, *, kind: str, entry_on: date, amount_yuan: int,
-                     is_adjustment: bool = False, reason: str | None = None, note: str | None = None) -> FundLedgerEntry:
+def add_ledger_entry(
+    app_: FundApplication,
+    *,
+    kind: str,
+    entry_on: date,
+    amount_yuan: int,
+    is_adjustment: bool = False,
+    reason: str | None = None,
+    note: str | None = None,
+) -> FundLedgerEntry:
     """Add a dated amount. Disbursed may not exceed approved, nor spent exceed disbursed, nor
     issued exceed approved, at that date or any later one, unless recorded as an adjustment
     with a reason. Nothing is added when refused."""
@@ -197,19 +234,30 @@ def add_ledger_entry(app_: FundApplication, *, kind: str, entry_on: date, amount
     if amount_yuan < 0 and not is_adjustment:
         raise InputError("负数金额（冲减）只能作为调整记录录入，并填写原因", field="amount_yuan")
     if app_.status in SIDE_STATUSES and not is_adjustment:
-        raise InputError(f"申报已“{app_.status}”，不能再登记{kind}金额；如确需冲减或更正，请作为调整记录并填写原因",
-                         field="kind")
+        raise InputError(
+            f"申报已“{app_.status}”，不能再登记{kind}金额；如确需冲减或更正，请作为调整记录并填写原因", field="kind"
+        )
     if not is_adjustment:
         _check_ledger(app_, kind, entry_on, amount_yuan)
-    entry = FundLedgerEntry(application=app_, kind=kind, entry_on=entry_on, amount_yuan=amount_yuan,
-                            is_adjustment=is_adjustment, reason=reason, note=(note or "").strip() or None)
+    entry = FundLedgerEntry(
+        application=app_,
+        kind=kind,
+        entry_on=entry_on,
+        amount_yuan=amount_yuan,
+        is_adjustment=is_adjustment,
+        reason=reason,
+        note=(note or "").strip() or None,
+    )
     db.session.add(entry)
     return entry
 
 
 # kind added -> (its sum, the sum it may not exceed, Chinese names) for the rule it could break.
-_CEILINGS = {"拨付": ("disbursed", "approved", "拨付", "下达"), "发行": ("issued", "approved", "发行", "下达"),
-             "支出": ("spent", "disbursed", "支出", "拨付")}
+_CEILINGS = {
+    "拨付": ("disbursed", "approved", "拨付", "下达"),
+    "发行": ("issued", "approved", "发行", "下达"),
+    "支出": ("spent", "disbursed", "支出", "拨付"),
+}
 
 
 def _is_bond(app_: FundApplication) -> bool:
@@ -252,15 +300,20 @@ def _check_ledger(app_: FundApplication, kind: str, entry_on: date, amount_yuan:
             sums = ledger_sums(app_, day)
             if sums[field] + amount_yuan <= sums[ceiling]:
                 continue
-            raise InputError(f"截至{day}{name}金额将超过{ceiling_name}金额（{ceiling_name}累计 {format_wan(sums[ceiling])} 万元，"
-                             f"{name}累计将达 {format_wan(sums[field] + amount_yuan)} 万元）；"
-                             "如确需登记请勾选“调整记录”并填写原因", field="amount_yuan")
+            raise InputError(
+                f"截至{day}{name}金额将超过{ceiling_name}金额（{ceiling_name}累计 {format_wan(sums[ceiling])} 万元，"
+                f"{name}累计将达 {format_wan(sums[field] + amount_yuan)} 万元）；"
+                "如确需登记请勾选“调整记录”并填写原因",
+                field="amount_yuan",
+            )
     overrun = _bond_overrun(app_, kind, entry_on, amount_yuan)
     if overrun:
         day, issued, disbursed = overrun
-        raise InputError(f"截至{day}债券拨付金额将超过发行金额（发行累计 {format_wan(issued)} 万元，"
-                         f"拨付累计将达 {format_wan(disbursed)} 万元）；如确需登记请勾选“调整记录”并填写原因",
-                         field="amount_yuan")
+        raise InputError(
+            f"截至{day}债券拨付金额将超过发行金额（发行累计 {format_wan(issued)} 万元，"
+            f"拨付累计将达 {format_wan(disbursed)} 万元）；如确需登记请勾选“调整记录”并填写原因",
+            field="amount_yuan",
+        )
 
 
 # Ledger kinds that move the status along when recorded (下达 → 已下达, 拨付 → 执行中).
@@ -273,6 +326,5 @@ def record_ledger_entry(app_: FundApplication, data: dict, *, actor=None, sync_s
     entry = add_ledger_entry(app_, **data)
     target = _STATUS_AFTER.get(entry.kind)
     if sync_status and target and app_.status in STATUSES and STATUSES.index(app_.status) < STATUSES.index(target):
-        change_status(app_, target, effective_on=entry.entry_on, actor=actor,
-                      note=f"登记{entry.kind}金额时同步更新")
+        change_status(app_, target, effective_on=entry.entry_on, actor=actor, note=f"登记{entry.kind}金额时同步更新")
     return entry

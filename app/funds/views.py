@@ -50,6 +50,7 @@ EXPORT_LIMIT = 20_000
 
 # ---- lists -----------------------------------------------------------------------------------
 
+
 def _years(selected: int | None = None) -> list[int]:
     """Batch years to choose from, newest first, always including this year and the one shown."""
     return sorted(set(queries.years()) | {today().year} | ({selected} if selected else set()), reverse=True)
@@ -58,9 +59,15 @@ def _years(selected: int | None = None) -> list[int]:
 def _filter_context(filters: queries.Filters) -> dict:
     project = selected("projects", [filters.project_id] if filters.project_id else [], current_user)
     units = [own_unit()] if own_unit() else people.units()
-    return {"filters": filters, "channels": people.channels(), "statuses": ALL_STATUSES, "units": units,
-            "leaders": people.leaders(), "projects": project,  # the chosen one; the rest by remote search
-            "years": _years(filters.year)}
+    return {
+        "filters": filters,
+        "channels": people.channels(),
+        "statuses": ALL_STATUSES,
+        "units": units,
+        "leaders": people.leaders(),
+        "projects": project,  # the chosen one; the rest by remote search
+        "years": _years(filters.year),
+    }
 
 
 @bp.route("/")
@@ -68,9 +75,14 @@ def _filter_context(filters: queries.Filters) -> dict:
 def list_applications():
     filters = queries.Filters.from_args(request.args)
     page = paginate(queries.list_statement(filters, current_user), per_page=current_app.config["PAGE_SIZE"])
-    return render_template("funds/list.html", page=page, sums=queries.sums_by_application(a.id for a in page.items),
-                           totals=queries.list_totals(filters, current_user), deadline_days=queries.deadline_days(),
-                           **_filter_context(filters))
+    return render_template(
+        "funds/list.html",
+        page=page,
+        sums=queries.sums_by_application(a.id for a in page.items),
+        totals=queries.list_totals(filters, current_user),
+        deadline_days=queries.deadline_days(),
+        **_filter_context(filters),
+    )
 
 
 @bp.route("/export")
@@ -103,11 +115,21 @@ def export_applications():
         Column("结果日期", lambda r: r[0].decided_on, "date", 12),
     ]
     title = f"{filters.year}年资金申报" if filters.year else "资金申报（全部年度）"
-    sheet = Sheet("资金申报", f"{title}（导出日期 {today().isoformat()}）", columns, rows, totals={
-        "申报项目名称": f"合计 {totals['count']} 项", "申请金额（万元）": totals["requested_yuan"],
-        "下达（万元）": totals["approved_yuan"], "发行（万元）": totals["issued_yuan"],
-        "拨付（万元）": totals["disbursed_yuan"], "支出（万元）": totals["spent_yuan"],
-        "未拨付（万元）": totals["remaining_yuan"]})
+    sheet = Sheet(
+        "资金申报",
+        f"{title}（导出日期 {today().isoformat()}）",
+        columns,
+        rows,
+        totals={
+            "申报项目名称": f"合计 {totals['count']} 项",
+            "申请金额（万元）": totals["requested_yuan"],
+            "下达（万元）": totals["approved_yuan"],
+            "发行（万元）": totals["issued_yuan"],
+            "拨付（万元）": totals["disbursed_yuan"],
+            "支出（万元）": totals["spent_yuan"],
+            "未拨付（万元）": totals["remaining_yuan"],
+        },
+    )
     return xlsx_response(write_workbook([sheet]), f"{title}_{today().isoformat()}.xlsx")
 
 
@@ -129,10 +151,16 @@ def _summary_period() -> tuple[int, date]:
 def channel_summary():
     year, as_of = _summary_period()
     figures = queries.channel_figures(year, as_of, user=current_user)
-    return render_template("funds/summary.html", year=year, as_of=as_of, figures=figures,
-                           total=queries.figures_total(figures), scoped=is_scoped(current_user),
-                           channel_ids={c.name: c.id for c in db.session.scalars(sa.select(FundChannel))},
-                           years=_years(year))
+    return render_template(
+        "funds/summary.html",
+        year=year,
+        as_of=as_of,
+        figures=figures,
+        total=queries.figures_total(figures),
+        scoped=is_scoped(current_user),
+        channel_ids={c.name: c.id for c in db.session.scalars(sa.select(FundChannel))},
+        years=_years(year),
+    )
 
 
 @bp.route("/summary/export")
@@ -142,12 +170,18 @@ def export_summary():
     figures = queries.channel_figures(year, as_of, user=current_user)
     rows = [{"name": name, **values} for name, values in figures.items()]
     columns = [
-        Column("资金渠道", "name", width=26), Column("申报数", "count", "int", 9),
-        Column("申请金额（万元）", "requested_yuan", "wan"), Column("储备数", "reserve_count", "int", 9),
-        Column("储备金额（万元）", "reserve_yuan", "wan"), Column("已决数", "decided_count", "int", 9),
-        Column("获批数", "approved_count", "int", 9), Column("获批率", "approval_rate", "rate", 10),
-        Column("下达（万元）", "approved_yuan", "wan"), Column("发行（万元）", "issued_yuan", "wan"),
-        Column("拨付（万元）", "disbursed_yuan", "wan"), Column("支出（万元）", "spent_yuan", "wan"),
+        Column("资金渠道", "name", width=26),
+        Column("申报数", "count", "int", 9),
+        Column("申请金额（万元）", "requested_yuan", "wan"),
+        Column("储备数", "reserve_count", "int", 9),
+        Column("储备金额（万元）", "reserve_yuan", "wan"),
+        Column("已决数", "decided_count", "int", 9),
+        Column("获批数", "approved_count", "int", 9),
+        Column("获批率", "approval_rate", "rate", 10),
+        Column("下达（万元）", "approved_yuan", "wan"),
+        Column("发行（万元）", "issued_yuan", "wan"),
+        Column("拨付（万元）", "disbursed_yuan", "wan"),
+        Column("支出（万元）", "spent_yuan", "wan"),
         Column("支出进度", "spend_progress", "rate", 10),
     ]
     total = queries.figures_total(figures)
@@ -158,6 +192,7 @@ def export_summary():
 
 
 # ---- the application form and detail -----------------------------------------------------------
+
 
 def _fill_choices(form: ApplicationForm, app_: FundApplication | None) -> None:
     form.channel_id.choices = choices_from(people.active(FundChannel, include_id=app_ and app_.channel_id))
@@ -213,9 +248,13 @@ def create_application():
         _prefill_from_project(form, request.args.get("project", type=int))
     if form.validate_on_submit():
         try:
-            app_ = corrections.register_application(_form_data(form), registered_on=form.effective_on.data,
-                                                    status=form.status.data, status_on=form.status_on.data,
-                                                    actor=current_user)
+            app_ = corrections.register_application(
+                _form_data(form),
+                registered_on=form.effective_on.data,
+                status=form.status.data,
+                status_on=form.status_on.data,
+                actor=current_user,
+            )
         except InputError as exc:
             db.session.rollback()
             show_input_error(form, exc, "title", aliases={"to_status": "status"})
@@ -253,14 +292,26 @@ def application_detail(app_id: int):
 
     app_ = get_visible_or_404(FundApplication, app_id)
     sums = services.ledger_sums(app_)
-    history = timeline_for(app_, related=[("fund_status_changes", [c.id for c in app_.status_changes]),
-                                          ("fund_reviews", [r.id for r in app_.reviews]),
-                                          ("fund_ledger_entries", [e.id for e in app_.ledger]),
-                                          *audit_related(app_)])
+    history = timeline_for(
+        app_,
+        related=[
+            ("fund_status_changes", [c.id for c in app_.status_changes]),
+            ("fund_reviews", [r.id for r in app_.reviews]),
+            ("fund_ledger_entries", [e.id for e in app_.ledger]),
+            *audit_related(app_),
+        ],
+    )
     from app.records.views import record_extras
 
-    return render_template("funds/detail.html", app_=app_, sums=sums, history=history, extras=record_extras(app_),
-                           project_links=_project_links(app_.projects), can_edit=can(current_user, "funds", "edit"))
+    return render_template(
+        "funds/detail.html",
+        app_=app_,
+        sums=sums,
+        history=history,
+        extras=record_extras(app_),
+        project_links=_project_links(app_.projects),
+        can_edit=can(current_user, "funds", "edit"),
+    )
 
 
 def _project_links(projects) -> dict[int, str]:
@@ -274,8 +325,18 @@ def _project_links(projects) -> dict[int, str]:
 
 # ---- status, review, ledger --------------------------------------------------------------------
 
-def _sub_form(app_id: int, form_class, template: str, save, success: str, default_field: str, prepare=None,
-              keep_dates: bool = False, **context):
+
+def _sub_form(
+    app_id: int,
+    form_class,
+    template: str,
+    save,
+    success: str,
+    default_field: str,
+    prepare=None,
+    keep_dates: bool = False,
+    **context,
+):
     """Shared body of the small forms: load, check, validate, call the service, commit."""
     app_ = get_visible_or_404(FundApplication, app_id)
     ensure_can_edit("funds", app_)
@@ -305,8 +366,9 @@ def _sub_form(app_id: int, form_class, template: str, save, success: str, defaul
 @require("funds", "edit")
 def change_status(app_id: int):
     def save(app_, form):
-        services.change_status(app_, form.to_status.data, effective_on=form.effective_on.data,
-                               actor=current_user, note=form.note.data)
+        services.change_status(
+            app_, form.to_status.data, effective_on=form.effective_on.data, actor=current_user, note=form.note.data
+        )
 
     return _sub_form(app_id, StatusForm, "funds/status_form.html", save, "状态已变更。", "to_status")
 
@@ -315,8 +377,13 @@ def change_status(app_id: int):
 @require("funds", "edit")
 def add_review(app_id: int):
     def save(app_, form):
-        services.add_review(app_, level=form.level.data, decision=form.decision.data,
-                            decided_on=form.decided_on.data, opinion=form.opinion.data)
+        services.add_review(
+            app_,
+            level=form.level.data,
+            decision=form.decision.data,
+            decided_on=form.decided_on.data,
+            opinion=form.opinion.data,
+        )
 
     return _sub_form(app_id, ReviewForm, "funds/review_form.html", save, "审核环节已登记。", "decided_on")
 
@@ -327,19 +394,20 @@ def add_ledger_entry(app_id: int):
     def save(app_, form):
         from app.records.services import attach_uploads
 
-        entry = services.record_ledger_entry(app_, form.data_for_service(), actor=current_user,
-                                             sync_status=bool(form.sync_status.data))
+        entry = services.record_ledger_entry(
+            app_, form.data_for_service(), actor=current_user, sync_status=bool(form.sync_status.data)
+        )
         attach_uploads(entry, request.files.getlist(form.files.name), actor=current_user)
 
     def prepare(app_, form):
         if not app_.channel.is_bond:  # 发行 is for bonds only
             form.kind.choices = [c for c in form.kind.choices if c.value != "发行"]
         if app_.requested_yuan:  # one entry above the whole request is most likely a slip
-            form.amount_ceilings = {"amount_yuan": (app_.requested_yuan,
-                                                    f"申请金额 {format_wan(app_.requested_yuan)} 万元")}
+            form.amount_ceilings = {
+                "amount_yuan": (app_.requested_yuan, f"申请金额 {format_wan(app_.requested_yuan)} 万元")
+            }
 
-    return _sub_form(app_id, LedgerForm, "funds/ledger_form.html", save, "资金台账已登记。", "amount_yuan",
-                     prepare)
+    return _sub_form(app_id, LedgerForm, "funds/ledger_form.html", save, "资金台账已登记。", "amount_yuan", prepare)
 
 
 @bp.route("/<int:app_id>/status-changes/<int:change_id>/correct", methods=["GET", "POST"])
@@ -357,8 +425,17 @@ def correct_status_date(app_id: int, change_id: int):
     def save(app_, form):
         corrections.correct_status_date(change, form.effective_on.data, reason=form.note.data, actor=current_user)
 
-    return _sub_form(app_id, CorrectStatusDateForm, "funds/correct_form.html", save,
-                     "日期已更正，修改已记入操作日志。", "effective_on", prepare, keep_dates=True, change=change)
+    return _sub_form(
+        app_id,
+        CorrectStatusDateForm,
+        "funds/correct_form.html",
+        save,
+        "日期已更正，修改已记入操作日志。",
+        "effective_on",
+        prepare,
+        keep_dates=True,
+        change=change,
+    )
 
 
 @bp.route("/<int:app_id>/ledger/<int:entry_id>/void", methods=["GET", "POST"])
@@ -376,11 +453,21 @@ def void_ledger_entry(app_id: int, entry_id: int):
         if request.method == "GET":
             form.voided_on.data = today()
 
-    return _sub_form(app_id, VoidLedgerForm, "funds/void_form.html", save, "台账记录已作废，修改已记入操作日志。",
-                     "reason", prepare, keep_dates=True, entry=entry)
+    return _sub_form(
+        app_id,
+        VoidLedgerForm,
+        "funds/void_form.html",
+        save,
+        "台账记录已作废，修改已记入操作日志。",
+        "reason",
+        prepare,
+        keep_dates=True,
+        entry=entry,
+    )
 
 
 # ---- panels on other pages ---------------------------------------------------------------------
+
 
 @panel("home", order=20)
 def home_deadlines(user):
@@ -394,8 +481,13 @@ def home_deadlines(user):
 
 
 def _amounts_panel(rows, title: str, more_url: str | None, new_url: str | None = None):
-    return "funds/_records_panel.html", {"rows": rows, "title": title, "totals": queries.sums_of(rows),
-                                         "more_url": more_url, "new_url": new_url}
+    return "funds/_records_panel.html", {
+        "rows": rows,
+        "title": title,
+        "totals": queries.sums_of(rows),
+        "more_url": more_url,
+        "new_url": new_url,
+    }
 
 
 @panel("project", order=30)
@@ -404,8 +496,9 @@ def project_applications(project, user):
         return None
     rows = queries.for_project(project.id, user)
     new_url = url_for("funds.create_application", project=project.id) if can(user, "funds", "edit") else None
-    return _amounts_panel(rows, "争资争项", url_for("funds.list_applications", project=project.id) if rows else None,
-                          new_url)
+    return _amounts_panel(
+        rows, "争资争项", url_for("funds.list_applications", project=project.id) if rows else None, new_url
+    )
 
 
 @panel("leader", order=30)
@@ -413,7 +506,9 @@ def leader_applications(leader, user):
     if not can(user, "funds"):
         return None
     rows = queries.applications_with_sums(FundApplication.leader_id == leader.id, user)
-    return _amounts_panel(rows, "包联的资金申报", url_for("funds.list_applications", leader=leader.id) if rows else None)
+    return _amounts_panel(
+        rows, "包联的资金申报", url_for("funds.list_applications", leader=leader.id) if rows else None
+    )
 
 
 @panel("unit", order=30)

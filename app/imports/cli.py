@@ -21,8 +21,10 @@ def echo_plan(plan: Plan, filename: str) -> None:
     table = plan.table
     counts = plan.summary()
     click.echo(f"{KINDS[plan.kind]}台账：{filename}（工作表“{table.sheet}”，表头在第{table.header_row}行）")
-    click.echo(f"共 {counts['total']} 行：新建 {counts['create']}，更新 {counts['update']}，"
-               f"未变 {counts['unchanged']}，错误 {counts['error']}")
+    click.echo(
+        f"共 {counts['total']} 行：新建 {counts['create']}，更新 {counts['update']}，"
+        f"未变 {counts['unchanged']}，错误 {counts['error']}"
+    )
     if table.skipped:
         click.echo("已忽略合计/说明行：第" + "、".join(map(str, table.skipped)) + "行")
     if table.unknown_headers:
@@ -67,8 +69,9 @@ def register(app: Flask) -> None:
                     raise click.ClickException(f"用户“{username}”不存在")
             try:
                 with confirmed_rows(ALL if confirm_amounts else ()):
-                    plan, batch = services.import_file(kind, path.name, path.read_bytes(), user=user,
-                                                       create_leaders=create_leaders, dry_run=dry_run)
+                    plan, batch = services.import_file(
+                        kind, path.name, path.read_bytes(), user=user, create_leaders=create_leaders, dry_run=dry_run
+                    )
             except services.ImportFailed as exc:
                 db.session.rollback()
                 echo_plan(exc.plan, path.name)

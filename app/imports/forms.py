@@ -13,10 +13,13 @@ from app.imports.models import KINDS
 
 class UploadForm(ChineseForm):
     kind = SelectField("台账类型", choices=options(list(KINDS.items())), validate_choice=False)
-    file = FileField("Excel 文件", validators=[
-        FileRequired("请选择要导入的 Excel 文件"),
-        FileAllowed(["xlsx", "xls", "xlsm"], "只能导入 Excel 文件（.xlsx 或 .xls）"),
-    ])
+    file = FileField(
+        "Excel 文件",
+        validators=[
+            FileRequired("请选择要导入的 Excel 文件"),
+            FileAllowed(["xlsx", "xls", "xlsm"], "只能导入 Excel 文件（.xlsx 或 .xls）"),
+        ],
+    )
 
     def limit_kinds(self, user) -> None:
         """Offer only the kinds whose records the user may edit."""

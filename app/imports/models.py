@@ -64,8 +64,9 @@ class ImportItem(db.Model):
 
     __tablename__ = "import_items"
     id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("import_batches.id", ondelete="CASCADE"), index=True,
-                                          info={"label": "批次"})
+    batch_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("import_batches.id", ondelete="CASCADE"), index=True, info={"label": "批次"}
+    )
     seq: Mapped[int] = mapped_column(info={"label": "顺序"})
     action: Mapped[str] = mapped_column(sa.String(10), info={"label": "操作"})
     entity: Mapped[str] = mapped_column(sa.String(64), info={"label": "表"})

@@ -59,8 +59,11 @@ class Table:
 
     @property
     def unknown_headers(self) -> list[str]:
-        return [c.header for c in self.columns
-                if c.spec is None and c.header and split_header(c.header)[0] not in IGNORED_HEADERS]
+        return [
+            c.header
+            for c in self.columns
+            if c.spec is None and c.header and split_header(c.header)[0] not in IGNORED_HEADERS
+        ]
 
 
 def _alias_index(fields: list[Field]) -> dict[str, Field]:
@@ -128,10 +131,13 @@ def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_rows: int) 
             if last_row > max_rows + HEADER_SCAN_ROWS or last_column > MAX_COLUMNS:
                 break
     if last_row > max_rows + HEADER_SCAN_ROWS:
-        raise InputError(f"工作表行数过多（至少{last_row:,}行，上限{max_rows:,}行数据），请拆分后分批导入", field="file")
+        raise InputError(
+            f"工作表行数过多（至少{last_row:,}行，上限{max_rows:,}行数据），请拆分后分批导入", field="file"
+        )
     if last_column > MAX_COLUMNS:
-        raise InputError(f"工作表列数过多（第{last_column:,}列有内容，上限{MAX_COLUMNS}列），请删除多余的列后再导入",
-                         field="file")
+        raise InputError(
+            f"工作表列数过多（第{last_column:,}列有内容，上限{MAX_COLUMNS}列），请删除多余的列后再导入", field="file"
+        )
 
 
 def load_sheets(content: bytes, filename: str) -> dict[str, list[list]]:
@@ -148,8 +154,11 @@ def load_sheets(content: bytes, filename: str) -> dict[str, list[list]]:
     sheets = {}
     for sheet, frame in frames.items():
         if len(frame) > max_rows + HEADER_SCAN_ROWS or len(frame.columns) > MAX_COLUMNS:  # .xls: checked after reading
-            raise InputError(f"工作表“{sheet}”行数或列数过多（{len(frame):,}行、{len(frame.columns)}列；"
-                             f"上限{max_rows:,}行数据、{MAX_COLUMNS}列），请拆分后分批导入", field="file")
+            raise InputError(
+                f"工作表“{sheet}”行数或列数过多（{len(frame):,}行、{len(frame.columns)}列；"
+                f"上限{max_rows:,}行数据、{MAX_COLUMNS}列），请拆分后分批导入",
+                field="file",
+            )
         frame = frame.astype(object).where(frame.notna(), None)
         sheets[str(sheet)] = frame.values.tolist()
     return sheets
@@ -184,13 +193,15 @@ def find_table(rows: list[list], fields: list[Field], key: str, sheet: str = "")
             base, unit = split_header(header)
             spec = known.get(index)
             if spec is not None and spec.key in seen:
-                raise InputError(f"第{position + 1}行表头中“{seen[spec.key].header}”与“{header}”是同一列，请删除其中一列")
+                raise InputError(
+                    f"第{position + 1}行表头中“{seen[spec.key].header}”与“{header}”是同一列，请删除其中一列"
+                )
             column = Column(index=index, header=header, spec=spec, unit=unit or default_unit)
             if spec is not None:
                 seen[spec.key] = column
             columns.append(column)
         table = Table(sheet=sheet, header_row=position + 1, columns=columns, default_unit=default_unit)
-        _collect_rows(table, rows[position + 1:], first_number=position + 2)
+        _collect_rows(table, rows[position + 1 :], first_number=position + 2)
         return table
     return None
 
@@ -223,5 +234,8 @@ def read_table(content: bytes, filename: str, fields: list[Field], key: str) -> 
                 raise InputError(f"工作表“{sheet}”缺少必填列：{'、'.join(missing)}", field="file")
             return table
     key_header = next(f.header for f in fields if f.key == key)
-    raise InputError(f"未找到表头：前{HEADER_SCAN_ROWS}行中没有一行同时含有“{key_header}”和至少{MIN_KNOWN_HEADERS}个可识别的列名。"
-                     "请对照模板检查列名，或确认选择的台账类型是否正确", field="file")
+    raise InputError(
+        f"未找到表头：前{HEADER_SCAN_ROWS}行中没有一行同时含有“{key_header}”和至少{MIN_KNOWN_HEADERS}个可识别的列名。"
+        "请对照模板检查列名，或确认选择的台账类型是否正确",
+        field="file",
+    )

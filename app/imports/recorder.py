@@ -106,8 +106,11 @@ def changed(obj) -> bool:
     for prop in state.mapper.column_attrs:
         if state.attrs[prop.key].history.has_changes():
             return True
-    return any(state.attrs[rel.key].history.has_changes()
-               for rel in state.mapper.relationships if rel.secondary is not None and not rel.viewonly)
+    return any(
+        state.attrs[rel.key].history.has_changes()
+        for rel in state.mapper.relationships
+        if rel.secondary is not None and not rel.viewonly
+    )
 
 
 @event.listens_for(Session, "before_flush")
@@ -151,10 +154,11 @@ def _after_flush(session, flush_context) -> None:
 
 # --- undo -----------------------------------------------------------------------------------------
 
+
 def _chunks(ids):
     ids = list(ids)
     for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
+        yield ids[start : start + CHUNK]
 
 
 def _label(entity: str, record_id: int) -> str:
@@ -177,9 +181,15 @@ def conflicts(batch_id: int, items) -> list[str]:
     for entity, ids in by_entity.items():
         for chunk in _chunks(ids):
             entries = db.session.scalars(
-                sa.select(AuditEntry).where(
-                    AuditEntry.entity == entity, AuditEntry.record_id.in_(chunk), AuditEntry.id > last,
-                    sa.or_(AuditEntry.batch_id.is_(None), AuditEntry.batch_id != batch_id)).limit(5)).all()
+                sa.select(AuditEntry)
+                .where(
+                    AuditEntry.entity == entity,
+                    AuditEntry.record_id.in_(chunk),
+                    AuditEntry.id > last,
+                    sa.or_(AuditEntry.batch_id.is_(None), AuditEntry.batch_id != batch_id),
+                )
+                .limit(5)
+            ).all()
             problems += [f"{_label(entity, e.record_id)}在导入后被{actor_name(e)}修改过" for e in entries]
     # Rows the undo restores or deletes itself cannot block it; anything else pointing at a created row does.
     for table in db.metadata.sorted_tables:
@@ -201,8 +211,10 @@ def conflicts(batch_id: int, items) -> list[str]:
                     if own is not None:
                         blocking = row[1] not in own
                     else:
-                        blocking = any(value not in by_entity.get(f.column.table.name, set())
-                                       for value, f in zip(row[1:], others, strict=True))
+                        blocking = any(
+                            value not in by_entity.get(f.column.table.name, set())
+                            for value, f in zip(row[1:], others, strict=True)
+                        )
                     if blocking:
                         problems.append(f"{_label(target, row[0])}已被其他记录引用（{table.name}）")
                         if len(problems) > 20:
@@ -211,8 +223,11 @@ def conflicts(batch_id: int, items) -> list[str]:
 
 
 def _delete_options(model):
-    return [selectinload(getattr(model, rel.key)) for rel in inspect(model).relationships
-            if rel.uselist and not rel.viewonly]
+    return [
+        selectinload(getattr(model, rel.key))
+        for rel in inspect(model).relationships
+        if rel.uselist and not rel.viewonly
+    ]
 
 
 def undo(items) -> None:

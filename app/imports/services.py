@@ -61,11 +61,18 @@ def store_plan(batch: ImportBatch, plan: Plan) -> None:
     batch.total_rows = summary["total"]
     batch.created_count, batch.updated_count = summary["create"], summary["update"]
     batch.unchanged_count, batch.error_count = summary["unchanged"], summary["error"]
-    batch.preview_json = json.dumps({
-        "sheet": plan.table.sheet, "header_row": plan.table.header_row,
-        "unknown_headers": plan.table.unknown_headers, "skipped": plan.table.skipped,
-        "leaders": plan.unknown_leaders, "rows": [row.as_dict() for row in plan.rows],
-    }, ensure_ascii=False, default=str)
+    batch.preview_json = json.dumps(
+        {
+            "sheet": plan.table.sheet,
+            "header_row": plan.table.header_row,
+            "unknown_headers": plan.table.unknown_headers,
+            "skipped": plan.table.skipped,
+            "leaders": plan.unknown_leaders,
+            "rows": [row.as_dict() for row in plan.rows],
+        },
+        ensure_ascii=False,
+        default=str,
+    )
 
 
 def stored_preview(batch: ImportBatch) -> dict:
@@ -75,8 +82,15 @@ def stored_preview(batch: ImportBatch) -> dict:
 def start_preview(kind: str, filename: str, content: bytes, *, user) -> ImportBatch:
     """Plan an uploaded ledger and keep it, with the file, as a pending batch keyed by a token."""
     plan, _lookups = build_plan(kind, content, filename, create_leaders=True)
-    batch = ImportBatch(token=secrets.token_urlsafe(24), kind=kind, filename=_safe_name(filename),
-                        status="preview", source="web", user_id=getattr(user, "id", None), file_data=content)
+    batch = ImportBatch(
+        token=secrets.token_urlsafe(24),
+        kind=kind,
+        filename=_safe_name(filename),
+        status="preview",
+        source="web",
+        user_id=getattr(user, "id", None),
+        file_data=content,
+    )
     store_plan(batch, plan)
     db.session.add(batch)
     purge_stale_previews()
@@ -91,8 +105,9 @@ def _safe_name(filename: str) -> str:
 def purge_stale_previews() -> int:
     """Drop pending previews (and their files) older than a day."""
     cutoff = utcnow() - timedelta(hours=PREVIEW_HOURS)
-    result = db.session.execute(sa.delete(ImportBatch).where(ImportBatch.status == "preview",
-                                                             ImportBatch.created_at < cutoff))
+    result = db.session.execute(
+        sa.delete(ImportBatch).where(ImportBatch.status == "preview", ImportBatch.created_at < cutoff)
+    )
     return result.rowcount or 0
 
 
@@ -103,8 +118,11 @@ def _claim(batch: ImportBatch) -> None:
     preview waits, then finds the status changed and does nothing.
     """
     claimed = db.session.execute(
-        sa.update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.status == "preview")
-        .values(status="committing").execution_options(synchronize_session=False))
+        sa.update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.status == "preview")
+        .values(status="committing")
+        .execution_options(synchronize_session=False)
+    )
     if claimed.rowcount != 1:
         raise AlreadyCommitted("该批次已经导入（或正在由另一个请求导入），未重复写入", field="file")
 
@@ -116,8 +134,7 @@ def lock_kind(kind: str) -> None:
     database's single write lock, held to the end of the transaction.
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
-                           {"key": 160_000 + sorted(KINDS).index(kind)})
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": 160_000 + sorted(KINDS).index(kind)})
     else:
         db.session.execute(sa.update(ImportBatch).where(sa.false()).values(status=ImportBatch.status))
 
@@ -136,16 +153,24 @@ def commit_batch(batch: ImportBatch, *, user, create_leaders) -> ImportBatch:
     return _apply(batch, plan, lookups, user)
 
 
-def import_file(kind: str, filename: str, content: bytes, *, user=None, create_leaders: bool = False,
-                dry_run: bool = False) -> tuple[Plan, ImportBatch | None]:
+def import_file(
+    kind: str, filename: str, content: bytes, *, user=None, create_leaders: bool = False, dry_run: bool = False
+) -> tuple[Plan, ImportBatch | None]:
     """The CLI path: plan, and unless ``dry_run`` or any row fails, write everything as one batch."""
     if not dry_run:
         lock_kind(kind)
     plan, lookups = build_plan(kind, content, filename, create_leaders=create_leaders)
     if dry_run or plan.has_errors:
         return plan, None
-    batch = ImportBatch(token=secrets.token_urlsafe(24), kind=kind, filename=_safe_name(filename),
-                        status="preview", source="cli", user_id=getattr(user, "id", None), file_data=content)
+    batch = ImportBatch(
+        token=secrets.token_urlsafe(24),
+        kind=kind,
+        filename=_safe_name(filename),
+        status="preview",
+        source="cli",
+        user_id=getattr(user, "id", None),
+        file_data=content,
+    )
     db.session.add(batch)
     db.session.flush()
     return plan, _apply(batch, plan, lookups, user)
@@ -166,13 +191,16 @@ def _apply(batch: ImportBatch, plan: Plan, lookups: Lookups, user) -> ImportBatc
 
 def _write(batch: ImportBatch, plan: Plan, lookups: Lookups, user) -> ImportBatch:
     mapper = MAPPERS[batch.kind]
-    with (audit_context(source="import", user=user, batch_id=batch.id), recorder.recording() as record,
-          chunked_writes(db.session()) as writer):  # one flush per chunk of rows, see batching.py
+    with (
+        audit_context(source="import", user=user, batch_id=batch.id),
+        recorder.recording() as record,
+        chunked_writes(db.session()) as writer,
+    ):  # one flush per chunk of rows, see batching.py
         prefetch = getattr(mapper, "prefetch", None)
         loaded: list = []
         for index, row in enumerate(plan.rows):
             if prefetch is not None and index % CHUNK_ROWS == 0:  # ORM targets of the next chunk, one load
-                loaded = prefetch([r for r in plan.rows[index:index + CHUNK_ROWS] if r.action == "update"])
+                loaded = prefetch([r for r in plan.rows[index : index + CHUNK_ROWS] if r.action == "update"])
             if row.action not in ("create", "update"):
                 continue
             record.row_number = row.number
@@ -190,10 +218,21 @@ def _write(batch: ImportBatch, plan: Plan, lookups: Lookups, user) -> ImportBatc
             row.release()
     del loaded
     if record.items:
-        db.session.execute(sa.insert(ImportItem.__table__), [  # the table: one plain executemany
-            {"batch_id": batch.id, "seq": seq, "action": action, "entity": entity, "record_id": record_id,
-             "row_number": number, "before": json.dumps(before, ensure_ascii=False) if before is not None else None}
-            for seq, (action, entity, record_id, before, number) in enumerate(record.items, start=1)])
+        db.session.execute(
+            sa.insert(ImportItem.__table__),
+            [  # the table: one plain executemany
+                {
+                    "batch_id": batch.id,
+                    "seq": seq,
+                    "action": action,
+                    "entity": entity,
+                    "record_id": record_id,
+                    "row_number": number,
+                    "before": json.dumps(before, ensure_ascii=False) if before is not None else None,
+                }
+                for seq, (action, entity, record_id, before, number) in enumerate(record.items, start=1)
+            ],
+        )
     store_plan(batch, plan)
     batch.status = "committed"
     batch.committed_at = utcnow()
@@ -207,8 +246,11 @@ def undo_batch(batch: ImportBatch, *, user) -> None:
     """Take a committed batch back: its creations removed, its updates reverted to the exact prior rows."""
     if batch.status != "committed":
         raise InputError("只有“已导入”的批次可以撤销")
-    items = db.session.execute(sa.select(ImportItem.__table__)  # plain rows: no ORM object per item
-                               .where(ImportItem.batch_id == batch.id).order_by(ImportItem.seq)).all()
+    items = db.session.execute(
+        sa.select(ImportItem.__table__)  # plain rows: no ORM object per item
+        .where(ImportItem.batch_id == batch.id)
+        .order_by(ImportItem.seq)
+    ).all()
     problems = recorder.conflicts(batch.id, items)
     if problems:
         more = f"等{len(problems)}处" if len(problems) > 5 else ""

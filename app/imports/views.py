@@ -22,8 +22,11 @@ PREVIEW_PAGE_SIZE = 200
 OUTCOMES = {"create": "新建", "update": "更新", "unchanged": "未变", "error": "错误"}
 ROW_FILTERS = {"warning": ("有提示", "w"), "confirm": ("待核对金额", "k")}  # tab → (label, stored row key)
 # table → (endpoint of the record's page, its id argument)
-RECORD_PAGES = {"deals": ("deals.deal_detail", "deal_id"), "projects": ("projects.project_detail", "project_id"),
-                "fund_applications": ("funds.application_detail", "app_id")}
+RECORD_PAGES = {
+    "deals": ("deals.deal_detail", "deal_id"),
+    "projects": ("projects.project_detail", "project_id"),
+    "fund_applications": ("funds.application_detail", "app_id"),
+}
 
 
 def _upload_form() -> UploadForm:
@@ -34,8 +37,9 @@ def _upload_form() -> UploadForm:
 
 def _render_index(form: UploadForm, status: int = 200):
     page = paginate(queries.history(), per_page=20)
-    return render_template("imports/index.html", form=form, page=page, kinds=KINDS,
-                           may_edit=can(current_user, "imports", "edit")), status
+    return render_template(
+        "imports/index.html", form=form, page=page, kinds=KINDS, may_edit=can(current_user, "imports", "edit")
+    ), status
 
 
 @bp.route("/")
@@ -84,9 +88,17 @@ def preview(token: str):
         shown = rows
     pages = max(1, -(-len(shown) // PREVIEW_PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    return render_template("imports/preview.html", batch=batch, stored=stored, outcome=outcome,
-                           rows=shown[(page - 1) * PREVIEW_PAGE_SIZE:page * PREVIEW_PAGE_SIZE],
-                           page=page, pages=pages, outcomes=OUTCOMES, row_filters=ROW_FILTERS)
+    return render_template(
+        "imports/preview.html",
+        batch=batch,
+        stored=stored,
+        outcome=outcome,
+        rows=shown[(page - 1) * PREVIEW_PAGE_SIZE : page * PREVIEW_PAGE_SIZE],
+        page=page,
+        pages=pages,
+        outcomes=OUTCOMES,
+        row_filters=ROW_FILTERS,
+    )
 
 
 @bp.route("/preview/<token>/commit", methods=["POST"])
@@ -96,9 +108,14 @@ def commit(token: str):
     ensure_can_edit(AREAS[batch.kind])
     leaders = set(request.form.getlist("leaders"))
     ticked = {int(n) for n in request.form.getlist("confirm_rows") if n.isdigit()}
-    unticked = [row["n"] for row in services.stored_preview(batch).get("rows", []) if row.get("k") and row["n"] not in ticked]
+    unticked = [
+        row["n"] for row in services.stored_preview(batch).get("rows", []) if row.get("k") and row["n"] not in ticked
+    ]
     if unticked:
-        flash(f"第{'、'.join(map(str, unticked))}行的金额超过合理上限：请逐行核对后勾选“我已核对金额”，再确认导入。", "danger")
+        flash(
+            f"第{'、'.join(map(str, unticked))}行的金额超过合理上限：请逐行核对后勾选“我已核对金额”，再确认导入。",
+            "danger",
+        )
         return redirect(url_for("imports.preview", token=token, outcome="confirm"))
     try:
         with confirmed_rows(ticked):
@@ -123,7 +140,10 @@ def commit(token: str):
         flash(exc.message, "danger")
         return redirect(url_for("imports.preview", token=token))
     db.session.commit()
-    flash(f"导入完成：新建{batch.created_count}条，更新{batch.updated_count}条，未变{batch.unchanged_count}条。", "success")
+    flash(
+        f"导入完成：新建{batch.created_count}条，更新{batch.updated_count}条，未变{batch.unchanged_count}条。",
+        "success",
+    )
     return redirect(url_for("imports.batch_detail", batch_id=batch.id))
 
 
@@ -165,15 +185,25 @@ def batch_detail(batch_id: int):
     for item in page.items:
         obj = db.session.get(models[item.entity], item.record_id) if item.entity in models else None
         endpoint = RECORD_PAGES.get(item.entity)
-        url = (url_for(endpoint[0], **{endpoint[1]: obj.id})
-               if obj is not None and endpoint else None)
+        url = url_for(endpoint[0], **{endpoint[1]: obj.id}) if obj is not None and endpoint else None
         records[item.id] = (obj.audit_title() if obj is not None else None, url)
     counts = queries.item_counts(batch.id)
     stored = services.stored_preview(batch)
-    may_undo = batch.status == "committed" and can(current_user, "imports", "edit") and can(
-        current_user, AREAS[batch.kind], "edit")
-    return render_template("imports/batch.html", batch=batch, page=page, labels=labels, counts=counts,
-                           stored=stored, may_undo=may_undo, records=records)
+    may_undo = (
+        batch.status == "committed"
+        and can(current_user, "imports", "edit")
+        and can(current_user, AREAS[batch.kind], "edit")
+    )
+    return render_template(
+        "imports/batch.html",
+        batch=batch,
+        page=page,
+        labels=labels,
+        counts=counts,
+        stored=stored,
+        may_undo=may_undo,
+        records=records,
+    )
 
 
 @bp.route("/batches/<int:batch_id>/undo", methods=["POST"])

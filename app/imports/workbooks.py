@@ -24,10 +24,26 @@ GENERAL_NOTES = [
 def _formats(book):
     return {
         "title": book.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"}),
-        "head": book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True,
-                                 "align": "center", "valign": "vcenter"}),
-        "required": book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True,
-                                     "align": "center", "valign": "vcenter"}),
+        "head": book.add_format(
+            {
+                "bold": True,
+                "bg_color": "#DCE6F1",
+                "border": 1,
+                "text_wrap": True,
+                "align": "center",
+                "valign": "vcenter",
+            }
+        ),
+        "required": book.add_format(
+            {
+                "bold": True,
+                "bg_color": "#FCE4D6",
+                "border": 1,
+                "text_wrap": True,
+                "align": "center",
+                "valign": "vcenter",
+            }
+        ),
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
         "money": book.add_format({"num_format": "#,##0.00"}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
@@ -52,13 +68,27 @@ def template_workbook(kind: str) -> bytes:
         column_format = fmt["date"] if spec.kind == "date" else fmt["money"] if spec.kind == "money" else None
         sheet.set_column(col, col, width, column_format)
         if spec.kind == "choice":
-            sheet.data_validation(2, col, TEMPLATE_ROWS + 1, col, {
-                "validate": "list", "source": list(dict.fromkeys(spec.choices.values())),
-                "error_type": "information", "error_title": spec.label,
-                "error_message": "不在常用选项中，导入时会尝试按简称识别"})
+            sheet.data_validation(
+                2,
+                col,
+                TEMPLATE_ROWS + 1,
+                col,
+                {
+                    "validate": "list",
+                    "source": list(dict.fromkeys(spec.choices.values())),
+                    "error_type": "information",
+                    "error_title": spec.label,
+                    "error_message": "不在常用选项中，导入时会尝试按简称识别",
+                },
+            )
         elif spec.kind == "bool":
-            sheet.data_validation(2, col, TEMPLATE_ROWS + 1, col, {
-                "validate": "list", "source": ["是", "否"], "error_type": "information"})
+            sheet.data_validation(
+                2,
+                col,
+                TEMPLATE_ROWS + 1,
+                col,
+                {"validate": "list", "source": ["是", "否"], "error_type": "information"},
+            )
         if spec.help:
             sheet.write_comment(1, col, spec.help, {"x_scale": 2, "y_scale": 1.2})
     sheet.freeze_panes(2, 1)
@@ -111,8 +141,10 @@ def failed_rows_workbook(batch: ImportBatch) -> tuple[bytes, int]:
             elif value is not None:
                 sheet.write_string(out, col, str(value))
         sheet.write_number(out, width, number)
-        text = "；".join(f"{letter + '列' if letter else ''}“{header}”：{message}" if header and header != "—"
-                        else message for letter, header, message in errors[number])
+        text = "；".join(
+            f"{letter + '列' if letter else ''}“{header}”：{message}" if header and header != "—" else message
+            for letter, header, message in errors[number]
+        )
         sheet.write_string(out, width + 1, text, fmt["error"])
         out += 1
     sheet.freeze_panes(2, 0)

@@ -40,9 +40,11 @@ class IndustryForm(OneShot, ChineseForm):
 
 
 class TargetForm(OneShot, ChineseForm):
-    year = IntegerField("年度", validators=[DataRequired("请填写年度"),
-                                          NumberRange(2000, 2100, "年度须在2000至2100之间")])
+    year = IntegerField(
+        "年度", validators=[DataRequired("请填写年度"), NumberRange(2000, 2100, "年度须在2000至2100之间")]
+    )
     metric = SelectField("指标", choices=options((k, v[0]) for k, v in TARGET_METRICS.items()))
     unit_id = SelectField("单位（留空为全县目标）", coerce=int, choices=[])
-    value = StringField("目标值（金额按万元，可写“180亿”；比率写“40%”；数量写整数）",
-                        validators=[DataRequired("请填写目标值")])
+    value = StringField(
+        "目标值（金额按万元，可写“180亿”；比率写“40%”；数量写整数）", validators=[DataRequired("请填写目标值")]
+    )

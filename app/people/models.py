@@ -98,8 +98,9 @@ class Target(Audited, TimestampMixin, db.Model):
     __audit_label__ = "目标"
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(info={"label": "年度"})
-    metric: Mapped[str] = mapped_column(sa.String(40), info={
-        "label": "指标", "display": lambda raw: TARGET_METRICS.get(raw, (raw, ""))[0]})
+    metric: Mapped[str] = mapped_column(
+        sa.String(40), info={"label": "指标", "display": lambda raw: TARGET_METRICS.get(raw, (raw, ""))[0]}
+    )
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), info={"label": "单位"})
     value: Mapped[int] = mapped_column(sa.BigInteger, info={"label": "目标值"})
     unit: Mapped[Unit | None] = relationship()

@@ -44,8 +44,12 @@ def target_value(year: int, metric: str, unit_id: int | None = None) -> int | No
     commit or rollback (a page asks for several: one query, not one per figure)."""
     memo = db.session.info.setdefault(_TARGETS, {})
     if year not in memo:
-        memo[year] = {(m, u): v for m, u, v in db.session.execute(
-            sa.select(Target.metric, Target.unit_id, Target.value).where(Target.year == year))}
+        memo[year] = {
+            (m, u): v
+            for m, u, v in db.session.execute(
+                sa.select(Target.metric, Target.unit_id, Target.value).where(Target.year == year)
+            )
+        }
     return memo[year].get((metric, unit_id))
 
 

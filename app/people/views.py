@@ -87,8 +87,7 @@ def list_targets():
         stmt = stmt.where(Target.year == year)
     rows = db.session.scalars(stmt).all()
     years = db.session.scalars(sa.select(Target.year).distinct().order_by(Target.year.desc())).all()
-    return render_template("people/targets.html", rows=rows, years=years, year=year,
-                           fmt=services.format_target_value)
+    return render_template("people/targets.html", rows=rows, years=years, year=year, fmt=services.format_target_value)
 
 
 @bp.route("/targets/new", methods=["GET", "POST"])
@@ -112,12 +111,22 @@ def _target_form(target_id: int | None):
     form.unit_id.choices = choices_from(queries.units(), "—全县—")
     if obj is not None and request.method == "GET":
         form.unit_id.data = obj.unit_id or 0
-        form.value.data = (wan_input_value(obj.value) if obj.kind == "amount"
-                           else f"{obj.value / 100:g}%" if obj.kind == "rate" else str(obj.value))
+        form.value.data = (
+            wan_input_value(obj.value)
+            if obj.kind == "amount"
+            else f"{obj.value / 100:g}%"
+            if obj.kind == "rate"
+            else str(obj.value)
+        )
     if form.validate_on_submit():
         try:
-            obj = services.save_target(obj, year=form.year.data, metric=form.metric.data,
-                                       unit_id=form.unit_id.data or None, text=form.value.data)
+            obj = services.save_target(
+                obj,
+                year=form.year.data,
+                metric=form.metric.data,
+                unit_id=form.unit_id.data or None,
+                text=form.value.data,
+            )
         except InputError as exc:
             db.session.rollback()
             show_input_error(form, exc, "value")

@@ -57,8 +57,15 @@ def list_leaders():
         for leader in leaders:
             if leader.id not in summary:  # inactive leaders are not in the report; still listed here
                 summary[leader.id] = metrics.leader_figures(year, as_of, leader.id)
-    return render_template("portfolios/leaders.html", leaders=leaders, summary=summary, year=year, as_of=as_of,
-                           notice=notice, years=_years())
+    return render_template(
+        "portfolios/leaders.html",
+        leaders=leaders,
+        summary=summary,
+        year=year,
+        as_of=as_of,
+        notice=notice,
+        years=_years(),
+    )
 
 
 @bp.route("/units")
@@ -69,8 +76,17 @@ def list_units():
         units = [unit for unit in units if unit.id == own_unit_id()]
     year, as_of, notice = _period()
     summary = queries.summary_by_unit(as_of) if year is None else metrics.unit_summary(year, as_of)
-    return render_template("portfolios/units.html", units=units, kinds=UNIT_KINDS, summary=summary, year=year,
-                           as_of=as_of, notice=notice, years=_years(), empty=EMPTY_UNIT_ROW)
+    return render_template(
+        "portfolios/units.html",
+        units=units,
+        kinds=UNIT_KINDS,
+        summary=summary,
+        year=year,
+        as_of=as_of,
+        notice=notice,
+        years=_years(),
+        empty=EMPTY_UNIT_ROW,
+    )
 
 
 def _render_page(owner, kind: str, **scope):
@@ -82,8 +98,15 @@ def _render_page(owner, kind: str, **scope):
     else:
         figures = metrics.unit_figures(year, as_of, owner.id)
     return render_template(
-        "portfolios/page.html", owner=owner, kind=kind, year=year, as_of=as_of, notice=notice, years=_years(),
-        figures=figures, projects=queries.projects_of(year=year, **scope),
+        "portfolios/page.html",
+        owner=owner,
+        kind=kind,
+        year=year,
+        as_of=as_of,
+        notice=notice,
+        years=_years(),
+        figures=figures,
+        projects=queries.projects_of(year=year, **scope),
         problems=problem_queries.for_scope(as_of, open_only=True, **scope),
         panels=panels_for(kind, owner, current_user),
     )
@@ -113,8 +136,9 @@ def _brief_response(leaders: list, name: str | None):
         month = ReportMonth.latest_complete()
     content = build_brief_pdf(month, [leader_brief_data(month, leader) for leader in leaders], Edition(today()))
     response = Response(content, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (f"attachment; filename=leader-brief-{month.key}.pdf; "
-                                               f"filename*=UTF-8''{quote(brief_filename(month.key, name))}")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=leader-brief-{month.key}.pdf; filename*=UTF-8''{quote(brief_filename(month.key, name))}"
+    )
     return response
 
 

@@ -23,7 +23,11 @@ class ProblemForm(OneShot, VersionedForm, ChineseForm):
     escalation_level = SelectField("督办层级", coerce=int, choices=options(LEVEL_CHOICES), default=1)
 
     def data_for_service(self) -> dict:
-        data = {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "once_token", "version")}
+        data = {
+            name: field.data
+            for name, field in self._fields.items()
+            if name not in ("csrf_token", "once_token", "version")
+        }
         for name in ("project_id", "deal_id", "unit_id", "leader_id"):
             data[name] = data[name] or None
         return data

@@ -34,8 +34,10 @@ def is_open_at(as_of: date):
     """SQL: found by D and still open at D (not 退回, not 销号 on or before D)."""
     return sa.and_(
         Problem.found_on <= as_of,
-        sa.or_(Problem.status.in_(OPEN_STATUSES),
-               sa.and_(Problem.status == "已销号", Problem.resolved_on.is_not(None), Problem.resolved_on > as_of)),
+        sa.or_(
+            Problem.status.in_(OPEN_STATUSES),
+            sa.and_(Problem.status == "已销号", Problem.resolved_on.is_not(None), Problem.resolved_on > as_of),
+        ),
     )
 
 
@@ -117,17 +119,25 @@ class ProblemRow:
 def rows_with_status(stmt, as_of: date, days: int | None = None) -> list[ProblemRow]:
     """Run a select of Problem, attaching effective status, effective level and the overdue flag."""
     days = alert_days() if days is None else days
-    stmt = stmt.add_columns(effective_status(as_of).label("effective_status"), is_overdue(as_of).label("overdue"),
-                            effective_level(as_of).label("effective_level"))
+    stmt = stmt.add_columns(
+        effective_status(as_of).label("effective_status"),
+        is_overdue(as_of).label("overdue"),
+        effective_level(as_of).label("effective_level"),
+    )
     rows = []
     for problem, status, overdue, level in db.session.execute(stmt).all():
         overdue = bool(overdue)
         late = (as_of - problem.deadline_on).days if overdue else 0
-        soon = (not overdue and problem.status in OPEN_STATUSES and problem.deadline_on is not None
-                and problem.deadline_on <= as_of + timedelta(days=days))
+        soon = (
+            not overdue
+            and problem.status in OPEN_STATUSES
+            and problem.deadline_on is not None
+            and problem.deadline_on <= as_of + timedelta(days=days)
+        )
         level = int(level)
-        rows.append(ProblemRow(problem, status, overdue, late, soon, level,
-                               level_reason(problem.escalation_level, level, late)))
+        rows.append(
+            ProblemRow(problem, status, overdue, late, soon, level, level_reason(problem.escalation_level, level, late))
+        )
     return rows
 
 
@@ -158,17 +168,28 @@ class ProblemFilter:
 
         status = args.get("status")
         level = number("level")
-        return cls(status=status if status in EFFECTIVE_STATUSES else None, unit_id=number("unit_id"),
-                   leader_id=number("leader_id"), project_id=number("project_id"), deal_id=number("deal_id"),
-                   overdue=args.get("overdue") == "1", open_only=args.get("open") == "1",
-                   level=level if level in (1, 2, 3) else None, q=(args.get("q") or "").strip()[:100])
+        return cls(
+            status=status if status in EFFECTIVE_STATUSES else None,
+            unit_id=number("unit_id"),
+            leader_id=number("leader_id"),
+            project_id=number("project_id"),
+            deal_id=number("deal_id"),
+            overdue=args.get("overdue") == "1",
+            open_only=args.get("open") == "1",
+            level=level if level in (1, 2, 3) else None,
+            q=(args.get("q") or "").strip()[:100],
+        )
 
     def apply(self, stmt, as_of: date):
         if self.status:
             stmt = stmt.where(effective_status(as_of) == self.status)
-        for value, column in ((self.unit_id, Problem.unit_id), (self.leader_id, Problem.leader_id),
-                              (self.project_id, Problem.project_id), (self.deal_id, Problem.deal_id),
-                              (self.level, effective_level(as_of))):
+        for value, column in (
+            (self.unit_id, Problem.unit_id),
+            (self.leader_id, Problem.leader_id),
+            (self.project_id, Problem.project_id),
+            (self.deal_id, Problem.deal_id),
+            (self.level, effective_level(as_of)),
+        ):
             if value is not None:
                 stmt = stmt.where(column == value)
         if self.overdue:
@@ -186,11 +207,14 @@ def list_statement(flt: ProblemFilter, user, as_of: date):
     The list's columns (project or deal, unit, leader) come joined in, not one query per row.
     """
     stmt = flt.apply(visible(sa.select(Problem), Problem, user), as_of)
-    stmt = stmt.options(joinedload(Problem.project), joinedload(Problem.deal), joinedload(Problem.unit),
-                        joinedload(Problem.leader))
+    stmt = stmt.options(
+        joinedload(Problem.project), joinedload(Problem.deal), joinedload(Problem.unit), joinedload(Problem.leader)
+    )
     return stmt.order_by(
         sa.case((is_overdue(as_of), 0), (is_open(), 1), else_=2),
-        Problem.deadline_on.is_(None), Problem.deadline_on, Problem.id.desc(),
+        Problem.deadline_on.is_(None),
+        Problem.deadline_on,
+        Problem.id.desc(),
     )
 
 
@@ -225,12 +249,22 @@ def alerts_for(user, as_of: date) -> list[ProblemRow] | None:
     return rows_with_status(stmt.order_by(Problem.deadline_on, Problem.id), as_of)
 
 
-def for_scope(as_of: date, *, unit_id: int | None = None, leader_id: int | None = None,
-              project_id: int | None = None, open_only: bool = False, user=None) -> list[ProblemRow]:
+def for_scope(
+    as_of: date,
+    *,
+    unit_id: int | None = None,
+    leader_id: int | None = None,
+    project_id: int | None = None,
+    open_only: bool = False,
+    user=None,
+) -> list[ProblemRow]:
     """Problems of one unit, leader or project (pages that show a record's problems), as ``user`` may see them."""
     flt = ProblemFilter(unit_id=unit_id, leader_id=leader_id, project_id=project_id, open_only=open_only)
     stmt = sa.select(Problem) if user is None else visible(sa.select(Problem), Problem, user)
     stmt = flt.apply(stmt, as_of).order_by(
-        sa.case((is_overdue(as_of), 0), (is_open(), 1), else_=2), Problem.deadline_on.is_(None),
-        Problem.deadline_on, Problem.id.desc())
+        sa.case((is_overdue(as_of), 0), (is_open(), 1), else_=2),
+        Problem.deadline_on.is_(None),
+        Problem.deadline_on,
+        Problem.id.desc(),
+    )
     return rows_with_status(stmt, as_of)

@@ -62,8 +62,16 @@ def create_problem(data: dict, *, actor=None) -> Problem:
     problem = Problem(**{**data, "found_on": found_on, "status": "待交办", "escalation_level": level})
     db.session.add(problem)
     db.session.flush()
-    db.session.add(ProblemStatusChange(problem=problem, from_status=None, to_status="待交办",
-                                       effective_on=found_on, note="发现问题", actor_id=getattr(actor, "id", None)))
+    db.session.add(
+        ProblemStatusChange(
+            problem=problem,
+            from_status=None,
+            to_status="待交办",
+            effective_on=found_on,
+            note="发现问题",
+            actor_id=getattr(actor, "id", None),
+        )
+    )
     db.session.flush()
     return problem
 
@@ -81,7 +89,9 @@ def update_problem(problem: Problem, data: dict) -> Problem:
     if problem.deadline_on and problem.deadline_on < problem.found_on:
         raise InputError("办结时限不能早于发现日期", field="deadline_on")
     if problem.status in ("已交办", "督办中") and not (problem.unit_id and problem.deadline_on):
-        raise InputError("已交办的问题须有责任单位和办结时限", field="unit_id" if not problem.unit_id else "deadline_on")
+        raise InputError(
+            "已交办的问题须有责任单位和办结时限", field="unit_id" if not problem.unit_id else "deadline_on"
+        )
     db.session.flush()
     return problem
 
@@ -100,8 +110,15 @@ def allowed_moves(problem: Problem, as_of: date | None = None) -> set[str]:
     return TRANSITIONS.get(status_of(problem, as_of or today()), set()) | TRANSITIONS.get(problem.status, set())
 
 
-def move_problem(problem: Problem, to_status: str, *, effective_on: date | None = None, actor=None,
-                 note: str | None = None, resolution: str | None = None) -> ProblemStatusChange:
+def move_problem(
+    problem: Problem,
+    to_status: str,
+    *,
+    effective_on: date | None = None,
+    actor=None,
+    note: str | None = None,
+    resolution: str | None = None,
+) -> ProblemStatusChange:
     """Change status from the effective one: 交办 needs a unit and deadline, 销号 a resolution, 退回 a reason."""
     from app.problems.queries import status_of
 
@@ -131,16 +148,23 @@ def move_problem(problem: Problem, to_status: str, *, effective_on: date | None 
         problem.return_reason = note
     if to_status == "待交办":  # reopened after 退回
         problem.resolved_on = None
-    change = ProblemStatusChange(problem=problem, from_status=problem.status, to_status=to_status,
-                                 effective_on=effective_on, note=note, actor_id=getattr(actor, "id", None))
+    change = ProblemStatusChange(
+        problem=problem,
+        from_status=problem.status,
+        to_status=to_status,
+        effective_on=effective_on,
+        note=note,
+        actor_id=getattr(actor, "id", None),
+    )
     problem.status = to_status
     db.session.add(change)
     db.session.flush()
     return change
 
 
-def escalate(problem: Problem, level: int, *, actor=None, note: str | None = None,
-             effective_on: date | None = None) -> ProblemStatusChange:
+def escalate(
+    problem: Problem, level: int, *, actor=None, note: str | None = None, effective_on: date | None = None
+) -> ProblemStatusChange:
     """Set the escalation level 1 责任单位 / 2 分管县领导 / 3 县政府主要领导, logged in the problem's history.
 
     Compared with the effective level (an overdue problem rises by itself, see
@@ -171,8 +195,11 @@ def escalate(problem: Problem, level: int, *, actor=None, note: str | None = Non
             if db.session.scalar(sa.select(overdue_by(today(), days)).where(Problem.id == problem.id)):
                 floor = auto
         if level < floor:
-            raise InputError(f"问题已超期{level3 if floor == 3 else level2}天以上，按规定至少为{floor}级督办；"
-                             "如需降低层级，请先延长办结时限", field="escalation_level")
+            raise InputError(
+                f"问题已超期{level3 if floor == 3 else level2}天以上，按规定至少为{floor}级督办；"
+                "如需降低层级，请先延长办结时限",
+                field="escalation_level",
+            )
     effective_on = effective_on or today()
     if effective_on > today():
         raise InputError("日期不能晚于今天", field="effective_on")
@@ -180,9 +207,14 @@ def escalate(problem: Problem, level: int, *, actor=None, note: str | None = Non
     verb = "升级" if level > old else "降级"
     text = f"督办{verb}：{old}级（{ESCALATION_LEVELS[old]}）→ {level}级（{ESCALATION_LEVELS[level]}）"
     problem.escalation_level = level
-    change = ProblemStatusChange(problem=problem, from_status=problem.status, to_status=problem.status,
-                                 effective_on=effective_on, note=f"{text}。{note}" if note else text,
-                                 actor_id=getattr(actor, "id", None))
+    change = ProblemStatusChange(
+        problem=problem,
+        from_status=problem.status,
+        to_status=problem.status,
+        effective_on=effective_on,
+        note=f"{text}。{note}" if note else text,
+        actor_id=getattr(actor, "id", None),
+    )
     db.session.add(change)
     db.session.flush()
     return change

@@ -32,9 +32,16 @@ def list_problems():
     rows = queries.rows_with_status(sa.select(Problem).where(Problem.id.in_([p.id for p in page.items])), as_of)
     by_id = {row.problem.id: row for row in rows}
     return render_template(
-        "problems/list.html", page=page, rows=[by_id[p.id] for p in page.items], flt=flt, as_of=as_of,
-        counts=queries.status_counts(current_user, as_of, flt), statuses=queries.EFFECTIVE_STATUSES,
-        units=people.units(), leaders=people.leaders(), levels=ESCALATION_LEVELS,
+        "problems/list.html",
+        page=page,
+        rows=[by_id[p.id] for p in page.items],
+        flt=flt,
+        as_of=as_of,
+        counts=queries.status_counts(current_user, as_of, flt),
+        statuses=queries.EFFECTIVE_STATUSES,
+        units=people.units(),
+        leaders=people.leaders(),
+        levels=ESCALATION_LEVELS,
     )
 
 
@@ -44,8 +51,9 @@ def _problem_form(problem: Problem | None) -> ProblemForm:
         form.project_id.data = request.args.get("project_id", 0, type=int)
         form.deal_id.data = request.args.get("deal_id", 0, type=int)
     # Remote search (app/search): the chosen project and deal only, the rest as the user types.
-    remote_picker(form.project_id, "projects", [form.project_id.data], blank="—无—",
-                  keep=[problem.project] if problem else ())
+    remote_picker(
+        form.project_id, "projects", [form.project_id.data], blank="—无—", keep=[problem.project] if problem else ()
+    )
     remote_picker(form.deal_id, "deals", [form.deal_id.data], blank="—无—", keep=[problem.deal] if problem else ())
     if keeps_own_unit():
         form.unit_id.choices = choices_from([current_user.unit], None)
@@ -105,8 +113,9 @@ def edit_problem(problem_id: int):
 
 def _move_form(problem: Problem) -> MoveForm:
     form = MoveForm(prefix="move")
-    form.to_status.choices = options(sorted(services.allowed_moves(problem),
-                                            key=["已交办", "督办中", "已销号", "待交办", "退回"].index))
+    form.to_status.choices = options(
+        sorted(services.allowed_moves(problem), key=["已交办", "督办中", "已销号", "待交办", "退回"].index)
+    )
     if request.method == "GET":
         form.effective_on.data = today()
     return form
@@ -120,12 +129,20 @@ def _render_detail(problem: Problem, move_form=None, escalate_form=None, status:
     escalate_form = escalate_form or EscalateForm(prefix="escalate", level=min(row.level + 1, 3))
     from app.records.queries import audit_related
 
-    history = timeline_for(problem, related=[("problem_status_changes", [c.id for c in problem.status_changes]),
-                                             *audit_related(problem)])
-    return render_template("problems/detail.html", problem=problem, row=row,
-                           move_form=move_form, escalate_form=escalate_form, history=history,
-                           levels=ESCALATION_LEVELS, editable=may_edit_problem(current_user, problem),
-                           extras=record_extras(problem)), status
+    history = timeline_for(
+        problem, related=[("problem_status_changes", [c.id for c in problem.status_changes]), *audit_related(problem)]
+    )
+    return render_template(
+        "problems/detail.html",
+        problem=problem,
+        row=row,
+        move_form=move_form,
+        escalate_form=escalate_form,
+        history=history,
+        levels=ESCALATION_LEVELS,
+        editable=may_edit_problem(current_user, problem),
+        extras=record_extras(problem),
+    ), status
 
 
 @bp.route("/<int:problem_id>")
@@ -142,9 +159,14 @@ def move_problem(problem_id: int):
     form = _move_form(problem)
     if form.validate_on_submit():
         try:
-            change = services.move_problem(problem, form.to_status.data, effective_on=form.effective_on.data,
-                                           actor=current_user, note=form.note.data,
-                                           resolution=form.resolution.data)
+            change = services.move_problem(
+                problem,
+                form.to_status.data,
+                effective_on=form.effective_on.data,
+                actor=current_user,
+                note=form.note.data,
+                resolution=form.resolution.data,
+            )
             attach_uploads(change, request.files.getlist(form.files.name), actor=current_user)
         except InputError as exc:
             db.session.rollback()
@@ -170,8 +192,10 @@ def escalate_problem(problem_id: int):
             show_input_error(form, exc, "level")
         else:
             db.session.commit()
-            flash(f"督办层级已调整为{problem.escalation_level}级（{ESCALATION_LEVELS[problem.escalation_level]}）。",
-                  "success")
+            flash(
+                f"督办层级已调整为{problem.escalation_level}级（{ESCALATION_LEVELS[problem.escalation_level]}）。",
+                "success",
+            )
             return redirect(url_for("problems.problem_detail", problem_id=problem.id))
     return _render_detail(problem, escalate_form=form)
 
@@ -184,8 +208,11 @@ def home_problem_alerts(user):
     rows = queries.alerts_for(user, today())
     if rows is None:
         return None
-    return "problems/_home_panel.html", {"rows": rows, "days": queries.alert_days(),
-                                         "overdue": sum(1 for r in rows if r.overdue)}
+    return "problems/_home_panel.html", {
+        "rows": rows,
+        "days": queries.alert_days(),
+        "overdue": sum(1 for r in rows if r.overdue),
+    }
 
 
 @panel("project", order=40)
@@ -194,5 +221,4 @@ def project_problems(project, user):
     if not can(user, "problems"):
         return None
     rows = queries.for_scope(today(), project_id=project.id, user=user)
-    return "problems/_project_panel.html", {"rows": rows, "project": project,
-                                            "editable": can(user, "problems", "edit")}
+    return "problems/_project_panel.html", {"rows": rows, "project": project, "editable": can(user, "problems", "edit")}

@@ -9,16 +9,15 @@ from app.core.once import OneShot
 from app.core.plausibility import AmountCheck
 from app.projects.models import NATURES, RESERVE_STATUSES
 
-KEY_CHOICES = [("auto", "自动（年度计划≥5000万元）"), ("yes", "是（人工认定）"),
-               ("no", "否（人工排除）")]
+KEY_CHOICES = [("auto", "自动（年度计划≥5000万元）"), ("yes", "是（人工认定）"), ("no", "否（人工排除）")]
 KEY_VALUES = {"auto": None, "yes": True, "no": False}
 
 
-
-
 class ProjectForm(OneShot, AmountCheck, VersionedForm, ChineseForm):
-    amount_checks = {"total_investment_yuan": "projects.total_investment_yuan",
-                     "annual_plan_yuan": "projects.annual_plan_yuan"}
+    amount_checks = {
+        "total_investment_yuan": "projects.total_investment_yuan",
+        "annual_plan_yuan": "projects.annual_plan_yuan",
+    }
     name = StringField("项目名称", validators=[DataRequired("请填写项目名称"), Length(max=200)])
     code = StringField("统一项目代码", validators=[Optional(), Length(max=50)])
     plan_year = SelectField("计划年度", coerce=int, choices=[])
@@ -40,7 +39,11 @@ class ProjectForm(OneShot, AmountCheck, VersionedForm, ChineseForm):
 
     def data_for_service(self) -> dict:
         """Field values as model attributes (0 in a select means none)."""
-        data = {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "once_token", "confirm_amount", "key_choice", "version")}
+        data = {
+            name: field.data
+            for name, field in self._fields.items()
+            if name not in ("csrf_token", "once_token", "confirm_amount", "key_choice", "version")
+        }
         for name in ("industry_id", "township_id", "lead_unit_id", "leader_id"):
             data[name] = data[name] or None
         data["key_override"] = KEY_VALUES.get(self.key_choice.data)

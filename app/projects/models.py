@@ -31,8 +31,12 @@ class Project(Versioned, Audited, TimestampMixin, db.Model):
     township_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True, info={"label": "所在乡镇"})
     lead_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True, info={"label": "责任单位"})
     leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leaders.id"), index=True, info={"label": "包联领导"})
-    total_investment_yuan: Mapped[int] = mapped_column(sa.BigInteger, default=0, info={"label": "总投资", "money": True})
-    annual_plan_yuan: Mapped[int] = mapped_column(sa.BigInteger, default=0, info={"label": "年度计划投资", "money": True})
+    total_investment_yuan: Mapped[int] = mapped_column(
+        sa.BigInteger, default=0, info={"label": "总投资", "money": True}
+    )
+    annual_plan_yuan: Mapped[int] = mapped_column(
+        sa.BigInteger, default=0, info={"label": "年度计划投资", "money": True}
+    )
     key_override: Mapped[bool | None] = mapped_column(info={"label": "重点项目（人工认定）"})
     reserve_status: Mapped[str] = mapped_column(sa.String(10), default="储备", info={"label": "储备状态"})
     planned_start_on: Mapped[date | None] = mapped_column(info={"label": "计划开工日期"})

@@ -55,21 +55,31 @@ def plan_figures(year: int, as_of: date) -> dict:
 
     period = sa.and_(ProjectInvestment.period_on >= date(year, 1, 1), ProjectInvestment.period_on <= as_of)
     completed_row = db.session.execute(
-        sa.select(sa.func.coalesce(sa.func.sum(ProjectInvestment.amount_yuan), 0),
-                  _sum_if(is_key, ProjectInvestment.amount_yuan))
+        sa.select(
+            sa.func.coalesce(sa.func.sum(ProjectInvestment.amount_yuan), 0),
+            _sum_if(is_key, ProjectInvestment.amount_yuan),
+        )
         .join(Project, Project.id == ProjectInvestment.project_id)
         .where(Project.plan_year == year, period)
     ).one()
     reserve_total = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(Project.total_investment_yuan), 0))
-        .where(Project.reserve_status.in_(RESERVE_POOL))
+        sa.select(sa.func.coalesce(sa.func.sum(Project.total_investment_yuan), 0)).where(
+            Project.reserve_status.in_(RESERVE_POOL)
+        )
     )
 
     milestones = []
     for (label, _month, _day, required), due, by_due in zip(MILESTONES, milestone_dates, started_by_due, strict=True):
         actual = _rate(by_due, new_count) if as_of >= due else None
-        milestones.append({"label": label, "due": due.isoformat(), "required_rate": required,
-                           "actual_rate": actual, "met": None if actual is None else actual >= required})
+        milestones.append(
+            {
+                "label": label,
+                "due": due.isoformat(),
+                "required_rate": required,
+                "actual_rate": actual,
+                "met": None if actual is None else actual >= required,
+            }
+        )
     return {
         "count": count,
         "target_count": target_value(year, "project_count"),
@@ -102,8 +112,10 @@ def completed_in_plan_year():
     """Correlated subquery: a project's completed investment within its own plan year."""
     return (
         sa.select(sa.func.coalesce(sa.func.sum(ProjectInvestment.amount_yuan), 0))
-        .where(ProjectInvestment.project_id == Project.id,
-               sa.extract("year", ProjectInvestment.period_on) == Project.plan_year)
+        .where(
+            ProjectInvestment.project_id == Project.id,
+            sa.extract("year", ProjectInvestment.period_on) == Project.plan_year,
+        )
         .scalar_subquery()
     )
 
@@ -149,11 +161,15 @@ class ProjectFilter:
         reserve = args.get("reserve_status")
         sort = args.get("sort", "plan")
         return cls(
-            year=year, township_id=number("township_id"), unit_id=number("unit_id"),
-            leader_id=number("leader_id"), industry_id=number("industry_id"),
+            year=year,
+            township_id=number("township_id"),
+            unit_id=number("unit_id"),
+            leader_id=number("leader_id"),
+            industry_id=number("industry_id"),
             nature=nature if nature in NATURES else None,
             reserve_status=reserve if reserve in RESERVE_STATUSES else None,
-            key=YES_NO.get(args.get("key", "")), started=YES_NO.get(args.get("started", "")),
+            key=YES_NO.get(args.get("key", "")),
+            started=YES_NO.get(args.get("started", "")),
             q=(args.get("q") or "").strip()[:100],
             sort=sort if sort in SORTS else "plan",
             direction="asc" if args.get("dir") == "asc" else "desc",
@@ -163,9 +179,14 @@ class ProjectFilter:
         """Add this filter's conditions to a select over Project."""
         if self.year:
             stmt = stmt.where(Project.plan_year == self.year)
-        for value, column in ((self.township_id, Project.township_id), (self.unit_id, Project.lead_unit_id),
-                              (self.leader_id, Project.leader_id), (self.industry_id, Project.industry_id),
-                              (self.nature, Project.nature), (self.reserve_status, Project.reserve_status)):
+        for value, column in (
+            (self.township_id, Project.township_id),
+            (self.unit_id, Project.lead_unit_id),
+            (self.leader_id, Project.leader_id),
+            (self.industry_id, Project.industry_id),
+            (self.nature, Project.nature),
+            (self.reserve_status, Project.reserve_status),
+        ):
             if value is not None:
                 stmt = stmt.where(column == value)
         if self.key is not None:
@@ -174,8 +195,9 @@ class ProjectFilter:
             started = sa.and_(Project.actual_start_on.is_not(None), Project.actual_start_on <= as_of)
             stmt = stmt.where(started if self.started else sa.not_(started))
         if self.q:
-            stmt = stmt.where(sa.or_(Project.name.icontains(self.q, autoescape=True),
-                                     Project.code.icontains(self.q, autoescape=True)))
+            stmt = stmt.where(
+                sa.or_(Project.name.icontains(self.q, autoescape=True), Project.code.icontains(self.q, autoescape=True))
+            )
         return stmt
 
     def ordered(self, stmt):
@@ -195,18 +217,23 @@ def list_totals(flt: ProjectFilter, user, as_of: date) -> dict:
     base = flt.apply(visible(sa.select(Project.id), Project, user), as_of).subquery()
     ids = sa.select(base.c.id)
     row = db.session.execute(
-        sa.select(sa.func.count(Project.id),
-                  sa.func.coalesce(sa.func.sum(Project.total_investment_yuan), 0),
-                  sa.func.coalesce(sa.func.sum(Project.annual_plan_yuan), 0))
-        .where(Project.id.in_(ids))
+        sa.select(
+            sa.func.count(Project.id),
+            sa.func.coalesce(sa.func.sum(Project.total_investment_yuan), 0),
+            sa.func.coalesce(sa.func.sum(Project.annual_plan_yuan), 0),
+        ).where(Project.id.in_(ids))
     ).one()
     completed = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(ProjectInvestment.amount_yuan), 0))
         .join(Project, Project.id == ProjectInvestment.project_id)
         .where(Project.id.in_(ids), sa.extract("year", ProjectInvestment.period_on) == Project.plan_year)
     )
-    return {"count": int(row[0]), "total_investment_yuan": int(row[1]), "annual_plan_yuan": int(row[2]),
-            "completed_yuan": int(completed)}
+    return {
+        "count": int(row[0]),
+        "total_investment_yuan": int(row[1]),
+        "annual_plan_yuan": int(row[2]),
+        "completed_yuan": int(completed),
+    }
 
 
 def completed_by_project(project_ids) -> dict[int, int]:
@@ -216,8 +243,10 @@ def completed_by_project(project_ids) -> dict[int, int]:
     rows = db.session.execute(
         sa.select(ProjectInvestment.project_id, sa.func.sum(ProjectInvestment.amount_yuan))
         .join(Project, Project.id == ProjectInvestment.project_id)
-        .where(ProjectInvestment.project_id.in_(list(project_ids)),
-               sa.extract("year", ProjectInvestment.period_on) == Project.plan_year)
+        .where(
+            ProjectInvestment.project_id.in_(list(project_ids)),
+            sa.extract("year", ProjectInvestment.period_on) == Project.plan_year,
+        )
         .group_by(ProjectInvestment.project_id)
     ).all()
     return {project_id: int(total or 0) for project_id, total in rows}
@@ -233,13 +262,20 @@ def project_figures(project: Project, as_of: date) -> dict:
     row = db.session.execute(
         sa.select(
             sa.func.coalesce(sa.func.sum(ProjectInvestment.amount_yuan), 0),
-            _sum_if(sa.and_(ProjectInvestment.period_on >= date(project.plan_year, 1, 1),
-                            ProjectInvestment.period_on <= date(project.plan_year, 12, 31)),
-                    ProjectInvestment.amount_yuan),
+            _sum_if(
+                sa.and_(
+                    ProjectInvestment.period_on >= date(project.plan_year, 1, 1),
+                    ProjectInvestment.period_on <= date(project.plan_year, 12, 31),
+                ),
+                ProjectInvestment.amount_yuan,
+            ),
         ).where(ProjectInvestment.project_id == project.id)
     ).one()
     year_completed = int(row[1])
     plan = project.annual_plan_yuan or 0
-    return {"completed_total_yuan": int(row[0]), "completed_year_yuan": year_completed,
-            "plan_progress": year_completed / plan if plan else None,
-            "started": bool(project.actual_start_on and project.actual_start_on <= as_of)}
+    return {
+        "completed_total_yuan": int(row[0]),
+        "completed_year_yuan": year_completed,
+        "plan_progress": year_completed / plan if plan else None,
+        "started": bool(project.actual_start_on and project.actual_start_on <= as_of),
+    }

@@ -21,18 +21,28 @@ def _validate(project: Project) -> None:
     if project.code:
         lock_key(Project, project.code)  # a twin request waits here, then sees this one's row
         with db.session.no_autoflush:  # the edited row must not be written before it is validated
-            clash = db.session.scalar(sa.select(Project.id).where(Project.code == project.code,
-                                                                  Project.id != (project.id or -1)))
+            clash = db.session.scalar(
+                sa.select(Project.id).where(Project.code == project.code, Project.id != (project.id or -1))
+            )
         if clash:
             raise InputError(f"统一项目代码“{project.code}”已被其他项目使用", field="code")
-    if (project.planned_start_on and project.planned_completion_on
-            and project.planned_completion_on < project.planned_start_on):
+    if (
+        project.planned_start_on
+        and project.planned_completion_on
+        and project.planned_completion_on < project.planned_start_on
+    ):
         raise InputError("计划竣工日期不能早于计划开工日期", field="planned_completion_on")
-    if (project.actual_start_on and project.actual_completion_on
-            and project.actual_completion_on < project.actual_start_on):
+    if (
+        project.actual_start_on
+        and project.actual_completion_on
+        and project.actual_completion_on < project.actual_start_on
+    ):
         raise InputError("实际竣工日期不能早于实际开工日期", field="actual_completion_on")
-    for field, label in (("actual_start_on", "实际开工日期"), ("actual_completion_on", "实际竣工日期"),
-                         ("stats_registered_on", "入库纳统日期")):
+    for field, label in (
+        ("actual_start_on", "实际开工日期"),
+        ("actual_completion_on", "实际竣工日期"),
+        ("stats_registered_on", "入库纳统日期"),
+    ):
         value = getattr(project, field)
         if value and value > today():
             raise InputError(f"{label}（{value}）不能晚于今天", field=field)
@@ -68,7 +78,9 @@ def update_project(project: Project, data: dict) -> Project:
     return project
 
 
-def record_investment(project: Project, *, period_on: date, amount_yuan: int, note: str | None = None) -> ProjectInvestment:
+def record_investment(
+    project: Project, *, period_on: date, amount_yuan: int, note: str | None = None
+) -> ProjectInvestment:
     """Set the completed investment of one month (replaces that month's figure)."""
     if period_on is None:
         raise InputError("请填写月份", field="period_on")
@@ -78,8 +90,11 @@ def record_investment(project: Project, *, period_on: date, amount_yuan: int, no
     if (period_on.year, period_on.month) > (now.year, now.month):
         raise InputError(f"月份（{period_on:%Y年%m月}）不能晚于本月", field="period_on")
     period_on = month_end(period_on.year, period_on.month)
-    entry = db.session.scalar(sa.select(ProjectInvestment).where(
-        ProjectInvestment.project_id == project.id, ProjectInvestment.period_on == period_on))
+    entry = db.session.scalar(
+        sa.select(ProjectInvestment).where(
+            ProjectInvestment.project_id == project.id, ProjectInvestment.period_on == period_on
+        )
+    )
     if entry is None:
         entry = ProjectInvestment(project=project, period_on=period_on, amount_yuan=amount_yuan, note=note)
         db.session.add(entry)

@@ -31,8 +31,14 @@ def _as_of(year: int | None) -> date:
 
 
 def _filter_context():
-    return {"townships": people.townships(), "units": people.units(), "leaders": people.leaders(),
-            "industries": people.industries(), "natures": NATURES, "reserve_statuses": RESERVE_STATUSES}
+    return {
+        "townships": people.townships(),
+        "units": people.units(),
+        "leaders": people.leaders(),
+        "industries": people.industries(),
+        "natures": NATURES,
+        "reserve_statuses": RESERVE_STATUSES,
+    }
 
 
 @bp.route("/")
@@ -44,11 +50,17 @@ def list_projects():
     completed = queries.completed_by_project([p.id for p in page.items])
     figure_year = flt.year or today().year
     return render_template(
-        "projects/list.html", page=page, flt=flt, completed=completed, as_of=as_of,
+        "projects/list.html",
+        page=page,
+        flt=flt,
+        completed=completed,
+        as_of=as_of,
         totals=queries.list_totals(flt, current_user, as_of),
-        plan=queries.plan_figures(figure_year, _as_of(figure_year)), figure_year=figure_year,
+        plan=queries.plan_figures(figure_year, _as_of(figure_year)),
+        figure_year=figure_year,
         plan_as_of=_as_of(figure_year),
-        years=sorted(set(queries.plan_years()) | {today().year, figure_year}, reverse=True), **_filter_context(),
+        years=sorted(set(queries.plan_years()) | {today().year, figure_year}, reverse=True),
+        **_filter_context(),
     )
 
 
@@ -81,10 +93,18 @@ def export_projects():
         Column("入库纳统", lambda p: p.stats_registered_on, "date", 12),
     ]
     title = f"{flt.year}年项目库" if flt.year else "项目库（全部年度）"
-    sheet = Sheet("项目库", f"{title}（导出日期 {today().isoformat()}）", columns, rows,
-                  totals={"项目名称": f"合计 {totals['count']} 个项目", "总投资（万元）": totals["total_investment_yuan"],
-                          "年度计划投资（万元）": totals["annual_plan_yuan"],
-                          "年度完成投资（万元）": totals["completed_yuan"]})
+    sheet = Sheet(
+        "项目库",
+        f"{title}（导出日期 {today().isoformat()}）",
+        columns,
+        rows,
+        totals={
+            "项目名称": f"合计 {totals['count']} 个项目",
+            "总投资（万元）": totals["total_investment_yuan"],
+            "年度计划投资（万元）": totals["annual_plan_yuan"],
+            "年度完成投资（万元）": totals["completed_yuan"],
+        },
+    )
     return xlsx_response(write_workbook([sheet]), f"{title}_{today().isoformat()}.xlsx")
 
 
@@ -162,8 +182,12 @@ def _render_detail(project: Project, investment_form: InvestmentForm, status: in
     investments = list(reversed(project.investments))
     history = timeline_for(project, related=[("project_investments", [i.id for i in project.investments])])
     return render_template(
-        "projects/detail.html", project=project, investments=investments, history=history,
-        figures=queries.project_figures(project, today()), form=investment_form,
+        "projects/detail.html",
+        project=project,
+        investments=investments,
+        history=history,
+        figures=queries.project_figures(project, today()),
+        form=investment_form,
         panels=panels_for("project", project, current_user),
     ), status
 
@@ -187,9 +211,12 @@ def record_investment(project_id: int):
     if form.validate_on_submit():
         try:
             year, month = parse_month(form.period.data, what="月份")
-            entry = services.record_investment(project, period_on=date(year, month, 1),
-                                               amount_yuan=form.amount_yuan.data,
-                                               note=(form.note.data or "").strip() or None)
+            entry = services.record_investment(
+                project,
+                period_on=date(year, month, 1),
+                amount_yuan=form.amount_yuan.data,
+                note=(form.note.data or "").strip() or None,
+            )
         except InputError as exc:
             db.session.rollback()
             show_input_error(form, exc, "period")
@@ -198,4 +225,3 @@ def record_investment(project_id: int):
             flash(f"已登记{entry.period_on:%Y年%m月}完成投资。", "success")
             return redirect(url_for("projects.project_detail", project_id=project.id) + "#investments")
     return _render_detail(project, form)
-

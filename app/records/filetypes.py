@@ -19,7 +19,9 @@ GIF = FileType("GIF 图片", "image/gif", True)
 WEBP = FileType("WebP 图片", "image/webp", True)
 DOCX = FileType("Word 文档", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", False)
 XLSX = FileType("Excel 表格", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False)
-PPTX = FileType("PowerPoint 演示文稿", "application/vnd.openxmlformats-officedocument.presentationml.presentation", False)
+PPTX = FileType(
+    "PowerPoint 演示文稿", "application/vnd.openxmlformats-officedocument.presentationml.presentation", False
+)
 # Word 97-2003 .doc, Excel .xls, PowerPoint .ppt and WPS .wps/.et/.dps share the OLE container.
 OLE = FileType("Office/WPS 文档", "application/octet-stream", False)
 

@@ -14,10 +14,16 @@ def unread_comments(user):
     items = queries.unread_for(user)
     if not items:
         return None
-    rows = [{"comment": item.comment, "title": _title(item.record_type, item.record),
-             "label": targets.targets()[item.record_type].label,
-             "url": targets.page_url(item.record_type, item.record) + "#comments"}
-            for item in items if item.record is not None and targets.may_read(user, item.record_type, item.record)]
+    rows = [
+        {
+            "comment": item.comment,
+            "title": _title(item.record_type, item.record),
+            "label": targets.targets()[item.record_type].label,
+            "url": targets.page_url(item.record_type, item.record) + "#comments",
+        }
+        for item in items
+        if item.record is not None and targets.may_read(user, item.record_type, item.record)
+    ]
     return ("records/_unread_panel.html", {"rows": rows}) if rows else None
 
 
@@ -29,7 +35,12 @@ def leader_comments(leader, user):
         record = targets.load(comment.record_type, comment.record_id)
         if record is None or not targets.may_read(user, comment.record_type, record):
             continue
-        rows.append({"comment": comment, "title": _title(comment.record_type, record),
-                     "label": targets.targets()[comment.record_type].label,
-                     "url": targets.page_url(comment.record_type, record) + "#comments"})
+        rows.append(
+            {
+                "comment": comment,
+                "title": _title(comment.record_type, record),
+                "label": targets.targets()[comment.record_type].label,
+                "url": targets.page_url(comment.record_type, record) + "#comments",
+            }
+        )
     return "records/_leader_panel.html", {"rows": rows, "leader": leader}

@@ -62,9 +62,15 @@ def attach(record, filename: str, data: bytes, *, actor=None) -> Attachment:
         raise InputError(f"附件“{filename}”的内容不是允许的类型（只接受{filetypes.ALLOWED_TEXT}）", field="files")
     digest = digest_of(data)
     store().put(digest, data)
-    attachment = Attachment(record_type=record_type, record_id=record.id, filename=filename,
-                            content_type=kind.content_type, size_bytes=len(data), sha256=digest,
-                            uploaded_by_id=getattr(actor, "id", None))
+    attachment = Attachment(
+        record_type=record_type,
+        record_id=record.id,
+        filename=filename,
+        content_type=kind.content_type,
+        size_bytes=len(data),
+        sha256=digest,
+        uploaded_by_id=getattr(actor, "id", None),
+    )
     db.session.add(attachment)
     db.session.flush()
     return attachment

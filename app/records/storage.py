@@ -72,8 +72,11 @@ def store():
     if existing is None:
         bucket = app.config.get("ATTACHMENTS_S3_BUCKET")
         if bucket:
-            existing = S3Store(bucket, prefix=app.config.get("ATTACHMENTS_S3_PREFIX", ""),
-                               endpoint_url=app.config.get("ATTACHMENTS_S3_ENDPOINT"))
+            existing = S3Store(
+                bucket,
+                prefix=app.config.get("ATTACHMENTS_S3_PREFIX", ""),
+                endpoint_url=app.config.get("ATTACHMENTS_S3_ENDPOINT"),
+            )
         else:
             existing = LocalStore(app.config["ATTACHMENTS_DIR"])
         app.extensions["attachment_store"] = existing

@@ -31,20 +31,41 @@ def _targets() -> dict[str, Target]:
     from app.problems.models import Problem, ProblemStatusChange
 
     return {
-        "deals": Target("招商项目", Deal, "deals", lambda r: r,
-                        lambda r: url_for("deals.deal_detail", deal_id=r.id)),
-        "deal_stage_changes": Target("阶段变更", DealStageChange, "deals", lambda r: r.deal,
-                                     lambda r: url_for("deals.deal_detail", deal_id=r.deal_id) + "#stage-history"),
-        "investors": Target("投资方", Investor, "deals", lambda r: r,
-                            lambda r: url_for("deals.investor_detail", investor_id=r.id)),
-        "fund_applications": Target("资金申报", FundApplication, "funds", lambda r: r,
-                                    lambda r: url_for("funds.application_detail", app_id=r.id)),
-        "fund_ledger_entries": Target("资金台账", FundLedgerEntry, "funds", lambda r: r.application,
-                                      lambda r: url_for("funds.application_detail", app_id=r.application_id)),
-        "problems": Target("问题", Problem, "problems", lambda r: r,
-                           lambda r: url_for("problems.problem_detail", problem_id=r.id)),
-        "problem_status_changes": Target("问题状态变更", ProblemStatusChange, "problems", lambda r: r.problem,
-                                         lambda r: url_for("problems.problem_detail", problem_id=r.problem_id)),
+        "deals": Target("招商项目", Deal, "deals", lambda r: r, lambda r: url_for("deals.deal_detail", deal_id=r.id)),
+        "deal_stage_changes": Target(
+            "阶段变更",
+            DealStageChange,
+            "deals",
+            lambda r: r.deal,
+            lambda r: url_for("deals.deal_detail", deal_id=r.deal_id) + "#stage-history",
+        ),
+        "investors": Target(
+            "投资方", Investor, "deals", lambda r: r, lambda r: url_for("deals.investor_detail", investor_id=r.id)
+        ),
+        "fund_applications": Target(
+            "资金申报",
+            FundApplication,
+            "funds",
+            lambda r: r,
+            lambda r: url_for("funds.application_detail", app_id=r.id),
+        ),
+        "fund_ledger_entries": Target(
+            "资金台账",
+            FundLedgerEntry,
+            "funds",
+            lambda r: r.application,
+            lambda r: url_for("funds.application_detail", app_id=r.application_id),
+        ),
+        "problems": Target(
+            "问题", Problem, "problems", lambda r: r, lambda r: url_for("problems.problem_detail", problem_id=r.id)
+        ),
+        "problem_status_changes": Target(
+            "问题状态变更",
+            ProblemStatusChange,
+            "problems",
+            lambda r: r.problem,
+            lambda r: url_for("problems.problem_detail", problem_id=r.problem_id),
+        ),
     }
 
 

@@ -108,7 +108,10 @@ def delete(attachment_id: int):
             flash(exc.message, "danger")
         else:
             db.session.commit()
-            flash(f"附件“{attachment.filename}”已删除（原因：{attachment.delete_reason}），操作日志中保留记录。", "success")
+            flash(
+                f"附件“{attachment.filename}”已删除（原因：{attachment.delete_reason}），操作日志中保留记录。",
+                "success",
+            )
     else:
         flash("删除附件必须填写原因。", "danger")
     return back_to(attachment)
@@ -169,16 +172,25 @@ def record_extras(record) -> dict:
     attachments = queries.attachments_for(record)
     child_labels = _child_labels(record)
     return {
-        "record_type": record_type, "record": record,
-        "attachments": attachments, "child_labels": child_labels, "deleted_count": queries.deleted_count(record),
+        "record_type": record_type,
+        "record": record,
+        "attachments": attachments,
+        "child_labels": child_labels,
+        "deleted_count": queries.deleted_count(record),
         "can_attach": targets.may_edit(current_user, record_type, record),
-        "comments": comments, "unread": unread, "is_owner": owner,
+        "comments": comments,
+        "unread": unread,
+        "is_owner": owner,
         "can_comment": targets.may_comment(current_user, record_type, record),
-        "upload_form": UploadForm(), "comment_form": CommentForm(), "delete_form": DeleteAttachmentForm(),
+        "upload_form": UploadForm(),
+        "comment_form": CommentForm(),
+        "delete_form": DeleteAttachmentForm(),
         "max_mb": services.max_bytes() // (1024 * 1024),
-        "owner_choices": (ownership.owner_candidates(record)
-                          if record_type in ownership.OWNED and targets.may_edit(current_user, record_type, record)
-                          else None),
+        "owner_choices": (
+            ownership.owner_candidates(record)
+            if record_type in ownership.OWNED and targets.may_edit(current_user, record_type, record)
+            else None
+        ),
     }
 
 

@@ -51,8 +51,9 @@ def cumulative_chart(monthly: list[dict], font: str, width: float = 500, height:
     chart.x, chart.y = 45, 40
     chart.width, chart.height = width - 65, height - 75
     actual = [row["cumulative_yuan"] / YI for row in monthly]
-    target = [row["target_cumulative_yuan"] / YI if row.get("target_cumulative_yuan") is not None else None
-              for row in monthly]
+    target = [
+        row["target_cumulative_yuan"] / YI if row.get("target_cumulative_yuan") is not None else None for row in monthly
+    ]
     has_target = any(v is not None for v in target)
     chart.data = [actual] + ([target] if has_target else [])
     chart.categoryAxis.categoryNames = [f"{row['month']}月" for row in monthly]
@@ -83,8 +84,17 @@ def cumulative_chart(monthly: list[dict], font: str, width: float = 500, height:
         last = monthly[-1]
         x = chart.x + chart.width * (len(monthly) - 0.5) / len(monthly)
         y = chart.y + chart.height * (last["cumulative_yuan"] / YI) / chart.valueAxis.valueMax
-        drawing.add(String(x, min(y + 7, chart.y + chart.height - 2), fmt.yi(last["cumulative_yuan"]),
-                           fontName=font, fontSize=8, fillColor=BLUE, textAnchor="middle"))
+        drawing.add(
+            String(
+                x,
+                min(y + 7, chart.y + chart.height - 2),
+                fmt.yi(last["cumulative_yuan"]),
+                fontName=font,
+                fontSize=8,
+                fillColor=BLUE,
+                textAnchor="middle",
+            )
+        )
     return drawing
 
 
@@ -103,18 +113,41 @@ def funnel_chart(funnel: dict, font: str, width: float = 500, height: float = 15
     for label, value, step_rate, colour in steps:
         bar_w = max(max_w * value / top, 4)
         drawing.add(Rect(centre - bar_w / 2, y, bar_w, bar_h, fillColor=colour, strokeColor=None))
-        drawing.add(String(centre - max_w / 2 - 12, y + bar_h / 2 - 4, label, fontName=font, fontSize=10,
-                           textAnchor="end"))
+        drawing.add(
+            String(centre - max_w / 2 - 12, y + bar_h / 2 - 4, label, fontName=font, fontSize=10, textAnchor="end")
+        )
         text = f"{value} 个"
-        drawing.add(String(centre, y + bar_h / 2 - 4, text, fontName=font, fontSize=10,
-                           fillColor=colors.white if bar_w > 50 else colors.black, textAnchor="middle"))
+        drawing.add(
+            String(
+                centre,
+                y + bar_h / 2 - 4,
+                text,
+                fontName=font,
+                fontSize=10,
+                fillColor=colors.white if bar_w > 50 else colors.black,
+                textAnchor="middle",
+            )
+        )
         if step_rate is not None or label != "签约":
-            drawing.add(String(centre + max_w / 2 + 14, y + bar_h / 2 - 4, f"转化率 {fmt.rate(step_rate)}",
-                               fontName=font, fontSize=9, fillColor=GREY))
+            drawing.add(
+                String(
+                    centre + max_w / 2 + 14,
+                    y + bar_h / 2 - 4,
+                    f"转化率 {fmt.rate(step_rate)}",
+                    fontName=font,
+                    fontSize=9,
+                    fillColor=GREY,
+                )
+            )
             arrow_x = centre + max_w / 2 + 6
             drawing.add(Line(arrow_x, y + bar_h + gap - 2, arrow_x, y + bar_h / 2 + 2, strokeColor=GREY))
-            drawing.add(Polygon([arrow_x - 3, y + bar_h / 2 + 5, arrow_x + 3, y + bar_h / 2 + 5,
-                                 arrow_x, y + bar_h / 2], fillColor=GREY, strokeColor=None))
+            drawing.add(
+                Polygon(
+                    [arrow_x - 3, y + bar_h / 2 + 5, arrow_x + 3, y + bar_h / 2 + 5, arrow_x, y + bar_h / 2],
+                    fillColor=GREY,
+                    strokeColor=None,
+                )
+            )
         y -= bar_h + gap
     return drawing
 
@@ -127,8 +160,11 @@ def funds_chart(funds: dict, font: str, width: float = 500, height: float | None
     chart = HorizontalBarChart()
     chart.x, chart.y = 130, 30
     chart.width, chart.height = width - 150, height - 60
-    series = [("requested_yuan", "申报金额", LIGHT_BLUE), ("approved_yuan", "下达金额", BLUE),
-              ("disbursed_yuan", "拨付金额", GREEN)]
+    series = [
+        ("requested_yuan", "申报金额", LIGHT_BLUE),
+        ("approved_yuan", "下达金额", BLUE),
+        ("disbursed_yuan", "拨付金额", GREEN),
+    ]
     # Bars run top to bottom in channel order.
     ordered = list(reversed(names))
     chart.data = [[(funds[name].get(key) or 0) / WAN for name in ordered] for key, _label, _c in series]
@@ -152,8 +188,9 @@ def funds_chart(funds: dict, font: str, width: float = 500, height: float | None
     drawing.add(chart)
     drawing.add(String(width - 10, 8, "万元", fontName=font, fontSize=8, fillColor=GREY, textAnchor="end"))
     # Legend lists the series top to bottom as the bars within a group are drawn bottom to top.
-    drawing.add(_legend(font, width - 10 - 90 * len(series), height - 10,
-                        [(colour, label) for _k, label, colour in series]))
+    drawing.add(
+        _legend(font, width - 10 - 90 * len(series), height - 10, [(colour, label) for _k, label, colour in series])
+    )
     return drawing
 
 
@@ -164,4 +201,4 @@ def _wrap(text: str, size: int) -> str:
     if "（" in text[1:]:
         head, _sep, tail = text.partition("（")
         return _wrap(head, size) + "\n（" + tail
-    return "\n".join(text[i:i + size] for i in range(0, len(text), size))
+    return "\n".join(text[i : i + size] for i in range(0, len(text), size))

@@ -13,8 +13,13 @@ report_cli = click.Group("report", help="月度转化率报告")
 
 @report_cli.command("monthly")
 @click.option("--month", "month_text", required=True, help="报告月份，如 2025-06")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="输出目录（不存在时自动创建）")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="输出目录（不存在时自动创建）",
+)
 def monthly_command(month_text: str, out_dir: Path):
     """Write the monthly report of MONTH as PDF and Excel into DIR (computed now; nothing is issued)."""
     from app.reports.excel import xlsx_filename
@@ -39,8 +44,13 @@ def monthly_command(month_text: str, out_dir: Path):
 
 @report_cli.command("leaders")
 @click.option("--month", "month_text", required=True, help="报告月份，如 2025-06")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="输出目录（不存在时自动创建）")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="输出目录（不存在时自动创建）",
+)
 def leaders_command(month_text: str, out_dir: Path):
     """Write the 包联领导调度简报 of MONTH into DIR: one PDF per leader and one with every leader."""
     from app.reports.brief import brief_filename, build_brief_pdf, leader_brief_data, leaders_for_brief

@@ -10,47 +10,121 @@ from dataclasses import dataclass
 from app.reports import fmt
 
 SECTIONS = {
-    "signed": "招商签约", "same_year_start": "当年开工率", "funnel": "转化漏斗", "funds_in_place": "资金到位",
-    "funds": "争资争项", "funds_total": "争资争项合计", "projects": "项目建设", "units": "赛马排名",
-    "monthly": "月度累计签约", "milestones": "开工节点", "signed_not_started": "已签约未开工",
-    "overdue_problems": "逾期问题", "leader_summary": "领导包联", "units_unassigned": "未明确责任单位的签约项目",
+    "signed": "招商签约",
+    "same_year_start": "当年开工率",
+    "funnel": "转化漏斗",
+    "funds_in_place": "资金到位",
+    "funds": "争资争项",
+    "funds_total": "争资争项合计",
+    "projects": "项目建设",
+    "units": "赛马排名",
+    "monthly": "月度累计签约",
+    "milestones": "开工节点",
+    "signed_not_started": "已签约未开工",
+    "overdue_problems": "逾期问题",
+    "leader_summary": "领导包联",
+    "units_unassigned": "未明确责任单位的签约项目",
 }
 KEYS = {
-    "count": "项目数", "amount_yuan": "签约额", "target_yuan": "目标", "progress": "目标完成率",
-    "time_progress": "序时进度", "gap": "进度差", "gap_level": "预警等级", "month_count": "当月签约项目数",
-    "month_amount_yuan": "当月签约额", "signed_count": "签约项目数", "started_count": "已开工项目数",
-    "rate": "比率", "signed_amount_yuan": "签约额", "started_amount_yuan": "已开工项目签约额",
-    "amount_rate": "按金额开工率", "target_rate": "目标开工率", "production_count": "已投产项目数",
-    "sign_to_start_rate": "签约开工率", "start_to_production_rate": "开工投产率", "leads_count": "年内新增线索",
-    "leads_signed_count": "线索已签约", "lead_conversion_rate": "线索转化率", "contract_amount_yuan": "签约额",
-    "in_place_yuan": "到位资金", "is_bond": "债券类", "requested_yuan": "申请金额", "reserve_count": "储备项目数",
-    "reserve_yuan": "储备金额", "decided_count": "已决项目数", "approved_count": "获批项目数",
-    "approval_rate": "通过率", "approved_yuan": "下达金额", "issued_yuan": "发行金额", "disbursed_yuan": "拨付金额",
-    "spent_yuan": "支出金额", "spend_progress": "支出进度", "target_count": "目标项目数",
-    "annual_plan_yuan": "年度计划投资", "target_annual_plan_yuan": "目标年度计划投资", "completed_yuan": "完成投资",
-    "key_count": "重点项目数", "key_target_count": "重点项目目标数", "key_annual_plan_yuan": "重点项目年度计划投资",
-    "key_target_plan_yuan": "重点项目计划投资目标", "key_completed_yuan": "重点项目完成投资",
-    "start_rate": "开工率", "new_count": "新建项目数", "new_started_count": "新建项目已开工",
-    "new_start_rate": "新建项目开工率", "reserve_total_yuan": "储备库总投资", "reserve_target_yuan": "储备库目标",
-    "fixed_asset_target_yuan": "固定资产投资目标", "required_rate": "要求开工率", "actual_rate": "实际开工率",
-    "met": "是否达标", "due": "节点日期", "unit": "单位", "kind": "类别", "completion_rate": "目标完成率",
-    "cumulative_yuan": "累计签约额", "target_cumulative_yuan": "序时目标", "name": "项目名称",
-    "investor": "投资方", "township": "所在乡镇", "leader": "包联领导", "signed_on": "签约日期",
-    "days_waiting": "等待天数", "description": "问题描述", "project": "关联项目", "deadline_on": "办结时限",
-    "days_overdue": "逾期天数", "escalation_level": "督办层级", "status": "状态", "title": "职务",
-    "project_count": "包联项目数", "open_problems": "未办结问题", "overdue_problems": "逾期问题",
-    "short_name": "简称", "rank": "名次", "stage": "阶段", "level_reason": "升级原因",
+    "count": "项目数",
+    "amount_yuan": "签约额",
+    "target_yuan": "目标",
+    "progress": "目标完成率",
+    "time_progress": "序时进度",
+    "gap": "进度差",
+    "gap_level": "预警等级",
+    "month_count": "当月签约项目数",
+    "month_amount_yuan": "当月签约额",
+    "signed_count": "签约项目数",
+    "started_count": "已开工项目数",
+    "rate": "比率",
+    "signed_amount_yuan": "签约额",
+    "started_amount_yuan": "已开工项目签约额",
+    "amount_rate": "按金额开工率",
+    "target_rate": "目标开工率",
+    "production_count": "已投产项目数",
+    "sign_to_start_rate": "签约开工率",
+    "start_to_production_rate": "开工投产率",
+    "leads_count": "年内新增线索",
+    "leads_signed_count": "线索已签约",
+    "lead_conversion_rate": "线索转化率",
+    "contract_amount_yuan": "签约额",
+    "in_place_yuan": "到位资金",
+    "is_bond": "债券类",
+    "requested_yuan": "申请金额",
+    "reserve_count": "储备项目数",
+    "reserve_yuan": "储备金额",
+    "decided_count": "已决项目数",
+    "approved_count": "获批项目数",
+    "approval_rate": "通过率",
+    "approved_yuan": "下达金额",
+    "issued_yuan": "发行金额",
+    "disbursed_yuan": "拨付金额",
+    "spent_yuan": "支出金额",
+    "spend_progress": "支出进度",
+    "target_count": "目标项目数",
+    "annual_plan_yuan": "年度计划投资",
+    "target_annual_plan_yuan": "目标年度计划投资",
+    "completed_yuan": "完成投资",
+    "key_count": "重点项目数",
+    "key_target_count": "重点项目目标数",
+    "key_annual_plan_yuan": "重点项目年度计划投资",
+    "key_target_plan_yuan": "重点项目计划投资目标",
+    "key_completed_yuan": "重点项目完成投资",
+    "start_rate": "开工率",
+    "new_count": "新建项目数",
+    "new_started_count": "新建项目已开工",
+    "new_start_rate": "新建项目开工率",
+    "reserve_total_yuan": "储备库总投资",
+    "reserve_target_yuan": "储备库目标",
+    "fixed_asset_target_yuan": "固定资产投资目标",
+    "required_rate": "要求开工率",
+    "actual_rate": "实际开工率",
+    "met": "是否达标",
+    "due": "节点日期",
+    "unit": "单位",
+    "kind": "类别",
+    "completion_rate": "目标完成率",
+    "cumulative_yuan": "累计签约额",
+    "target_cumulative_yuan": "序时目标",
+    "name": "项目名称",
+    "investor": "投资方",
+    "township": "所在乡镇",
+    "leader": "包联领导",
+    "signed_on": "签约日期",
+    "days_waiting": "等待天数",
+    "description": "问题描述",
+    "project": "关联项目",
+    "deadline_on": "办结时限",
+    "days_overdue": "逾期天数",
+    "escalation_level": "督办层级",
+    "status": "状态",
+    "title": "职务",
+    "project_count": "包联项目数",
+    "open_problems": "未办结问题",
+    "overdue_problems": "逾期问题",
+    "short_name": "简称",
+    "rank": "名次",
+    "stage": "阶段",
+    "level_reason": "升级原因",
 }
 # Coded values shown in words.
 VALUES = {"gap_level": {"ok": "正常", "yellow": "黄色预警", "red": "红色预警"}}
 # Labels that depend on the section (section, key).
 SECTION_KEYS = {
-    ("funds", "count"): "申报项目数", ("funds_total", "count"): "申报项目数", ("units", "started_count"): "已开工",
-    ("same_year_start", "rate"): "当年开工率", ("funds_in_place", "rate"): "资金到位率",
-    ("monthly", "signed_amount_yuan"): "当月签约额", ("signed_not_started", "unit"): "责任单位",
-    ("overdue_problems", "unit"): "责任单位", ("leader_summary", "leader"): "领导",
-    ("units", "start_rate"): "当年开工率", ("projects", "start_rate"): "开复工率",
-    ("leader_summary", "approved_yuan"): "下达资金", ("leader_summary", "disbursed_yuan"): "拨付资金",
+    ("funds", "count"): "申报项目数",
+    ("funds_total", "count"): "申报项目数",
+    ("units", "started_count"): "已开工",
+    ("same_year_start", "rate"): "当年开工率",
+    ("funds_in_place", "rate"): "资金到位率",
+    ("monthly", "signed_amount_yuan"): "当月签约额",
+    ("signed_not_started", "unit"): "责任单位",
+    ("overdue_problems", "unit"): "责任单位",
+    ("leader_summary", "leader"): "领导",
+    ("units", "start_rate"): "当年开工率",
+    ("projects", "start_rate"): "开复工率",
+    ("leader_summary", "approved_yuan"): "下达资金",
+    ("leader_summary", "disbursed_yuan"): "拨付资金",
     ("signed", "target_count"): "目标签约项目数",
 }
 # List sections: the key identifying an item, and how to name it.
@@ -199,14 +273,18 @@ def differences(issued: dict, now: dict) -> list[Difference]:
     for path in ordered:
         a, b = old.get(path), new.get(path)
         leaf = b or a
-        if leaf.kind != "presence" and leaf.item is not None and (leaf.item not in old_items
-                                                                  or leaf.item not in new_items):
+        if (
+            leaf.kind != "presence"
+            and leaf.item is not None
+            and (leaf.item not in old_items or leaf.item not in new_items)
+        ):
             continue  # the whole item came or went: its presence line says so
         if a is not None and b is not None and _same(a.value, b.value):
             continue
         if leaf.kind == "presence":
-            result.append(Difference(leaf.label, "列入" if a else "未列入", "列入" if b else "未列入",
-                                     "新增" if b else "移出"))
+            result.append(
+                Difference(leaf.label, "列入" if a else "未列入", "列入" if b else "未列入", "新增" if b else "移出")
+            )
         else:
             result.append(Difference(leaf.label, show(a), show(b), _change(a, b)))
     return result

@@ -85,14 +85,16 @@ def collect_figures(month: ReportMonth) -> dict:
     from app.dashboard import metrics
 
     as_of = month.as_of
-    return normalise({
-        "month": month.key,
-        "as_of": as_of,
-        "metrics": metrics.compute_metrics(month.year, as_of),
-        "signed_not_started": metrics.signed_not_started(month.year, as_of),
-        "overdue_problems": metrics.overdue_problems(as_of),
-        "leader_summary": metrics.leader_summary(month.year, as_of),
-    })
+    return normalise(
+        {
+            "month": month.key,
+            "as_of": as_of,
+            "metrics": metrics.compute_metrics(month.year, as_of),
+            "signed_not_started": metrics.signed_not_started(month.year, as_of),
+            "overdue_problems": metrics.overdue_problems(as_of),
+            "leader_summary": metrics.leader_summary(month.year, as_of),
+        }
+    )
 
 
 @dataclass(frozen=True)

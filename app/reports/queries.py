@@ -19,15 +19,23 @@ def _light():
 
 def versions(month_key: str) -> list[IssuedReport]:
     """Every issued version of a month, newest first."""
-    stmt = (sa.select(IssuedReport).options(*_light()).where(IssuedReport.month == month_key)
-            .order_by(IssuedReport.version.desc()))
+    stmt = (
+        sa.select(IssuedReport)
+        .options(*_light())
+        .where(IssuedReport.month == month_key)
+        .order_by(IssuedReport.version.desc())
+    )
     return list(db.session.scalars(stmt))
 
 
 def current_issue(month_key: str) -> IssuedReport | None:
     """The version of a month currently in force, if it was issued."""
-    stmt = (sa.select(IssuedReport).where(IssuedReport.month == month_key, IssuedReport.is_current.is_(True))
-            .order_by(IssuedReport.version.desc()).limit(1))
+    stmt = (
+        sa.select(IssuedReport)
+        .where(IssuedReport.month == month_key, IssuedReport.is_current.is_(True))
+        .order_by(IssuedReport.version.desc())
+        .limit(1)
+    )
     return db.session.scalar(stmt)
 
 
@@ -38,15 +46,23 @@ def latest_version(month_key: str) -> int:
 
 def issued_months(limit: int = 24) -> list[IssuedReport]:
     """The current version of each issued month, newest month first."""
-    stmt = (sa.select(IssuedReport).options(*_light()).where(IssuedReport.is_current.is_(True))
-            .order_by(IssuedReport.month.desc()).limit(limit))
+    stmt = (
+        sa.select(IssuedReport)
+        .options(*_light())
+        .where(IssuedReport.is_current.is_(True))
+        .order_by(IssuedReport.month.desc())
+        .limit(limit)
+    )
     return list(db.session.scalars(stmt))
 
 
 def source_tables() -> list[str]:
     """Audited tables whose changes can move a report's figures."""
-    return sorted(table for table, model in audited_models().items()
-                  if model.__module__.split(".")[1] in SOURCE_FEATURES or table in SOURCE_TABLES)
+    return sorted(
+        table
+        for table, model in audited_models().items()
+        if model.__module__.split(".")[1] in SOURCE_FEATURES or table in SOURCE_TABLES
+    )
 
 
 def max_audit_id() -> int:

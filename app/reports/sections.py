@@ -16,11 +16,24 @@ def signed_rows(figures: dict) -> list[dict]:
     signed = figures["metrics"]["signed"]
     month = month_number(figures)
     return [
-        {"label": f"{month}月当月", "count": signed.get("month_count"), "amount_yuan": signed.get("month_amount_yuan"),
-         "target_yuan": None, "progress": None, "time_progress": None, "gap": None},
-        {"label": f"1—{month}月累计" if month > 1 else "1月累计", "count": signed.get("count"),
-         "amount_yuan": signed.get("amount_yuan"), "target_yuan": signed.get("target_yuan"),
-         "progress": signed.get("progress"), "time_progress": signed.get("time_progress"), "gap": signed.get("gap")},
+        {
+            "label": f"{month}月当月",
+            "count": signed.get("month_count"),
+            "amount_yuan": signed.get("month_amount_yuan"),
+            "target_yuan": None,
+            "progress": None,
+            "time_progress": None,
+            "gap": None,
+        },
+        {
+            "label": f"1—{month}月累计" if month > 1 else "1月累计",
+            "count": signed.get("count"),
+            "amount_yuan": signed.get("amount_yuan"),
+            "target_yuan": signed.get("target_yuan"),
+            "progress": signed.get("progress"),
+            "time_progress": signed.get("time_progress"),
+            "gap": signed.get("gap"),
+        },
     ]
 
 
@@ -28,15 +41,30 @@ def funnel_rows(figures: dict) -> list[dict]:
     """签约开工率, 开工投产率 and lead conversion with numerator and denominator (counts)."""
     funnel = figures["metrics"]["funnel"]
     return [
-        {"label": "签约开工率", "numerator_label": "已开工", "numerator": funnel.get("started_count"),
-         "denominator_label": "本年签约", "denominator": funnel.get("signed_count"),
-         "rate": funnel.get("sign_to_start_rate")},
-        {"label": "开工投产率", "numerator_label": "已投产", "numerator": funnel.get("production_count"),
-         "denominator_label": "已开工", "denominator": funnel.get("started_count"),
-         "rate": funnel.get("start_to_production_rate")},
-        {"label": "线索转化率", "numerator_label": "年内线索已签约", "numerator": funnel.get("leads_signed_count"),
-         "denominator_label": "年内新增线索", "denominator": funnel.get("leads_count"),
-         "rate": funnel.get("lead_conversion_rate")},
+        {
+            "label": "签约开工率",
+            "numerator_label": "已开工",
+            "numerator": funnel.get("started_count"),
+            "denominator_label": "本年签约",
+            "denominator": funnel.get("signed_count"),
+            "rate": funnel.get("sign_to_start_rate"),
+        },
+        {
+            "label": "开工投产率",
+            "numerator_label": "已投产",
+            "numerator": funnel.get("production_count"),
+            "denominator_label": "已开工",
+            "denominator": funnel.get("started_count"),
+            "rate": funnel.get("start_to_production_rate"),
+        },
+        {
+            "label": "线索转化率",
+            "numerator_label": "年内线索已签约",
+            "numerator": funnel.get("leads_signed_count"),
+            "denominator_label": "年内新增线索",
+            "denominator": funnel.get("leads_count"),
+            "rate": funnel.get("lead_conversion_rate"),
+        },
     ]
 
 
@@ -44,8 +72,10 @@ def fund_rows(figures: dict) -> list[dict]:
     """One row per channel in channel order, then the 合计 row."""
     funds = figures["metrics"].get("funds") or {}
     # 发行 applies to bond channels only: "—" elsewhere, never 0.
-    rows = [{"channel": name, **values, **({} if values.get("is_bond") else {"issued_yuan": None})}
-            for name, values in funds.items()]
+    rows = [
+        {"channel": name, **values, **({} if values.get("is_bond") else {"issued_yuan": None})}
+        for name, values in funds.items()
+    ]
     if rows:
         rows.append({"channel": "合计", **(figures["metrics"].get("funds_total") or {})})
     return rows
@@ -73,7 +103,15 @@ def yoy_rows(figures: dict) -> list[dict]:
     rows = []
     for key, label, unit in YOY_ROWS:
         entry = yoy.get(key) or {}
-        rows.append({"key": key, "label": label, "unit": unit, "current": entry.get("current"),
-                     "previous": entry.get("previous"), "change": entry.get("change"),
-                     "change_points": entry.get("change_points")})
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "unit": unit,
+                "current": entry.get("current"),
+                "previous": entry.get("previous"),
+                "change": entry.get("change"),
+                "change_points": entry.get("change_points"),
+            }
+        )
     return rows

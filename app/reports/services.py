@@ -30,8 +30,9 @@ def issue_report(month: ReportMonth, *, actor=None, note: str | None = None) -> 
         raise InputError("更正说明不能超过1000字", field="note")
     current = queries.current_issue(month.key)
     if current is not None and not note:
-        raise InputError(f"{month.label}已发布第{current.version}版；发布更正版须填写更正说明（更正了什么、原因）",
-                         field="note")
+        raise InputError(
+            f"{month.label}已发布第{current.version}版；发布更正版须填写更正说明（更正了什么、原因）", field="note"
+        )
     # Read the log position first: a change committed meanwhile is then listed as "since", never lost.
     position = queries.max_audit_id()
     figures = collect_figures(month)
@@ -42,9 +43,19 @@ def issue_report(month: ReportMonth, *, actor=None, note: str | None = None) -> 
     if current is not None:
         current.is_current = False
         current.superseded_at = utcnow()
-    report = IssuedReport(month=month.key, version=edition.version, as_of=month.as_of, issued_on=edition.on,
-                          issued_by_id=getattr(actor, "id", None), note=note, max_audit_id=position,
-                          is_current=True, figures=figures, pdf=pdf, xlsx=xlsx)
+    report = IssuedReport(
+        month=month.key,
+        version=edition.version,
+        as_of=month.as_of,
+        issued_on=edition.on,
+        issued_by_id=getattr(actor, "id", None),
+        note=note,
+        max_audit_id=position,
+        is_current=True,
+        figures=figures,
+        pdf=pdf,
+        xlsx=xlsx,
+    )
     db.session.add(report)
     db.session.flush()
     return report

@@ -34,7 +34,8 @@ def _month_or_404(month_key: str) -> ReportMonth:
 def _download(content: bytes, mimetype: str, filename: str, ascii_name: str) -> Response:
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -56,9 +57,14 @@ def _change_items(entries) -> list[dict]:
     for entry in entries:
         item = describe(entry)
         last = items[-1] if items else None
-        if (last and entry.action == "update" and last["entry"].action == "update"
-                and last["entry"].entity == entry.entity and last["entry"].record_id == entry.record_id
-                and last["item"].at == item.at):
+        if (
+            last
+            and entry.action == "update"
+            and last["entry"].action == "update"
+            and last["entry"].entity == entry.entity
+            and last["entry"].record_id == entry.record_id
+            and last["item"].at == item.at
+        ):
             last["item"].changes.extend(item.changes)
             continue
         model = models.get(entry.entity)
@@ -68,8 +74,9 @@ def _change_items(entries) -> list[dict]:
     return items
 
 
-def _render_index(month: ReportMonth, form: IssueForm, *, month_error: str | None = None,
-                  issue_error: str | None = None):
+def _render_index(
+    month: ReportMonth, form: IssueForm, *, month_error: str | None = None, issue_error: str | None = None
+):
     figures = collect_figures(month)
     versions = queries.versions(month.key)
     current = next((report for report in versions if report.is_current), None)
@@ -83,9 +90,20 @@ def _render_index(month: ReportMonth, form: IssueForm, *, month_error: str | Non
     form.note.label.text = "更正说明" if current is not None else "发布说明"
     issued = {report.month: report for report in queries.issued_months()}
     return render_template(
-        "reports/index.html", month=month, figures=figures, m=figures["metrics"], versions=versions,
-        current=current, diffs=diffs, changes=changes, change_count=change_count, form=form,
-        issued=issued, recent=_recent_months(), month_error=month_error, issue_error=issue_error,
+        "reports/index.html",
+        month=month,
+        figures=figures,
+        m=figures["metrics"],
+        versions=versions,
+        current=current,
+        diffs=diffs,
+        changes=changes,
+        change_count=change_count,
+        form=form,
+        issued=issued,
+        recent=_recent_months(),
+        month_error=month_error,
+        issue_error=issue_error,
     )
 
 
@@ -133,7 +151,9 @@ def issue(month_key: str):
             db.session.commit()
         except IntegrityError:  # someone issued the same version a moment earlier
             db.session.rollback()
-            return _render_index(month, form, issue_error="刚刚已有人发布了该月报告，请查看最新版本后再决定是否发布更正版。")
+            return _render_index(
+                month, form, issue_error="刚刚已有人发布了该月报告，请查看最新版本后再决定是否发布更正版。"
+            )
         flash(f"{month.label}月度报告第{report.version}版已发布，文件已存档。", "success")
         return redirect(url_for("reports.index", month=month.key))
     return _render_index(month, form)
@@ -148,8 +168,9 @@ def _issued(report_id: int) -> IssuedReport:
 def issued_pdf(report_id: int):
     report = _issued(report_id)
     edition = Edition(report.issued_on, report.version)
-    return _download(report.pdf, PDF, pdf_filename(report.month, edition),
-                     f"monthly-report-{report.month}-v{report.version}.pdf")
+    return _download(
+        report.pdf, PDF, pdf_filename(report.month, edition), f"monthly-report-{report.month}-v{report.version}.pdf"
+    )
 
 
 @bp.route("/issued/<int:report_id>.xlsx")
@@ -157,5 +178,6 @@ def issued_pdf(report_id: int):
 def issued_xlsx(report_id: int):
     report = _issued(report_id)
     edition = Edition(report.issued_on, report.version)
-    return _download(report.xlsx, XLSX, xlsx_filename(report.month, edition),
-                     f"monthly-report-{report.month}-v{report.version}.xlsx")
+    return _download(
+        report.xlsx, XLSX, xlsx_filename(report.month, edition), f"monthly-report-{report.month}-v{report.version}.xlsx"
+    )

@@ -40,15 +40,14 @@ def searches() -> dict:
         from app.people.models import Leader
         from app.projects.models import Project
 
-        _SEARCHES.update({
-            "projects": Search(Project, (Project.name, Project.code),
-                               (Project.plan_year.desc(), Project.name)),
-            "investors": Search(Investor, (Investor.name, Investor.credit_code), (Investor.name,),
-                                scoped=False),
-            "deals": Search(Deal, (Deal.name,), (Deal.last_activity_on.desc().nulls_last(), Deal.id.desc())),
-            "leaders": Search(Leader, (Leader.name, Leader.title), (Leader.sort_order, Leader.name),
-                              scoped=False),
-        })
+        _SEARCHES.update(
+            {
+                "projects": Search(Project, (Project.name, Project.code), (Project.plan_year.desc(), Project.name)),
+                "investors": Search(Investor, (Investor.name, Investor.credit_code), (Investor.name,), scoped=False),
+                "deals": Search(Deal, (Deal.name,), (Deal.last_activity_on.desc().nulls_last(), Deal.id.desc())),
+                "leaders": Search(Leader, (Leader.name, Leader.title), (Leader.sort_order, Leader.name), scoped=False),
+            }
+        )
     return _SEARCHES
 
 

@@ -91,16 +91,29 @@ def test_admin_creates_user_and_resets_password(client, login, make, seeded):
     db.session.commit()
     login(admin)
     unit_id = db.session.scalar(sa.text("select id from units where name='巴公镇'"))
-    response = client.post("/admin/users/new", data={"username": "bg", "role": "unit", "unit_id": unit_id,
-                                                     "leader_id": 0, "password": "Bagong-Orchard-42", "active": "y"})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "username": "bg",
+            "role": "unit",
+            "unit_id": unit_id,
+            "leader_id": 0,
+            "password": "Bagong-Orchard-42",
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     created = db.session.scalar(sa.select(User).where(User.username == "bg"))
     assert created.unit.name == "巴公镇"
-    page = client.post("/admin/users/new", data={"username": "bad", "role": "unit", "unit_id": 0, "leader_id": 0,
-                                                 "password": "Bagong-Orchard-42"}).data.decode()
+    page = client.post(
+        "/admin/users/new",
+        data={"username": "bad", "role": "unit", "unit_id": 0, "leader_id": 0, "password": "Bagong-Orchard-42"},
+    ).data.decode()
     assert "必须指定所属单位" in page
-    weak = client.post("/admin/users/new", data={"username": "weak", "role": "admin", "unit_id": 0,
-                                                 "leader_id": 0, "password": "short"}).data.decode()
+    weak = client.post(
+        "/admin/users/new",
+        data={"username": "weak", "role": "admin", "unit_id": 0, "leader_id": 0, "password": "short"},
+    ).data.decode()
     assert "至少需要12位" in weak
     client.post(f"/admin/users/{created.id}/password", data={"reset-password": "Slate-Meadow-2026"})
     db.session.expire_all()
@@ -108,17 +121,22 @@ def test_admin_creates_user_and_resets_password(client, login, make, seeded):
 
 
 def test_cli_user_create_and_list(runner, seeded):
-    result = runner.invoke(args=["user", "create", "bg", "--role", "unit", "--unit", "巴公"],
-                           input="Bagong-Orchard-42\nBagong-Orchard-42\n")
+    result = runner.invoke(
+        args=["user", "create", "bg", "--role", "unit", "--unit", "巴公"],
+        input="Bagong-Orchard-42\nBagong-Orchard-42\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Bagong-Orchard-42" not in result.output  # typed at a hidden prompt, never echoed
     result = runner.invoke(args=["user", "list"])
     assert "bg" in result.output and "巴公镇" in result.output
-    bad = runner.invoke(args=["user", "create", "x", "--role", "unit", "--unit", "不存在镇", "--password-stdin"],
-                        input="Bagong-Orchard-42\n")
+    bad = runner.invoke(
+        args=["user", "create", "x", "--role", "unit", "--unit", "不存在镇", "--password-stdin"],
+        input="Bagong-Orchard-42\n",
+    )
     assert bad.exit_code != 0 and "不存在" in bad.output
-    bad_role = runner.invoke(args=["user", "create", "y", "--role", "boss", "--password-stdin"],
-                             input="Bagong-Orchard-42\n")
+    bad_role = runner.invoke(
+        args=["user", "create", "y", "--role", "boss", "--password-stdin"], input="Bagong-Orchard-42\n"
+    )
     assert bad_role.exit_code != 0 and "角色" in bad_role.output
     weak = runner.invoke(args=["user", "create", "z", "--role", "admin", "--password-stdin"], input="zezhou2025\n")
     assert weak.exit_code != 0 and "至少需要12位" in weak.output

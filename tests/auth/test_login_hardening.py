@@ -60,23 +60,29 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(app, proxied
     with proxied_app.app_context():
         attacker = {"X-Forwarded-For": "203.0.113.9"}
         for _ in range(app.config["LOGIN_LOCK_AFTER"]):
-            proxied_app.test_client().post("/login", data={"username": user.username, "password": "wrong"},
-                                           headers=attacker)
+            proxied_app.test_client().post(
+                "/login", data={"username": user.username, "password": "wrong"}, headers=attacker
+            )
         addresses = {row.address for row in db.session.scalars(db.select(services.LoginFailure))}
         assert addresses == {"203.0.113.9"}
-        locked_out = proxied_app.test_client().post("/login", data={"username": user.username, "password": PASSWORD},
-                                                    headers=attacker)
+        locked_out = proxied_app.test_client().post(
+            "/login", data={"username": user.username, "password": PASSWORD}, headers=attacker
+        )
         assert "临时锁定" in locked_out.data.decode()
-        colleague = proxied_app.test_client().post("/login", data={"username": user.username, "password": PASSWORD},
-                                                   headers={"X-Forwarded-For": "198.51.100.20"})
+        colleague = proxied_app.test_client().post(
+            "/login",
+            data={"username": user.username, "password": PASSWORD},
+            headers={"X-Forwarded-For": "198.51.100.20"},
+        )
         assert colleague.status_code == 302  # the attacker's failures lock only the attacker's address
 
 
 def test_without_trusted_proxies_a_forged_forwarded_header_is_ignored(app, client, make):
     user = make.user("admin")
     db.session.commit()
-    client.post("/login", data={"username": user.username, "password": "wrong"},
-                headers={"X-Forwarded-For": "203.0.113.9"})
+    client.post(
+        "/login", data={"username": user.username, "password": "wrong"}, headers={"X-Forwarded-For": "203.0.113.9"}
+    )
     assert {row.address for row in db.session.scalars(db.select(services.LoginFailure))} == {"127.0.0.1"}
 
 
@@ -91,8 +97,20 @@ def test_unknown_users_cost_a_password_hash_like_known_ones(app, make, monkeypat
     assert len(hashed) == 1
 
 
-@pytest.mark.parametrize("password", ["password1", "zezhou2025", "Zezhou-Harbor-2025", "Password2025!",
-                                      "1qaz2wsx3edc", "aaaaaaaaaaaaaa", "123456789012", "short-7", "admin-Kiwi-Harbor"])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password1",
+        "zezhou2025",
+        "Zezhou-Harbor-2025",
+        "Password2025!",
+        "1qaz2wsx3edc",
+        "aaaaaaaaaaaaaa",
+        "123456789012",
+        "short-7",
+        "admin-Kiwi-Harbor",
+    ],
+)
 def test_the_password_rule_refuses_weak_ones(password):
     with pytest.raises(InputError):
         check_password_rule(password, username="admin")
@@ -103,9 +121,21 @@ def test_the_password_rule_accepts_long_uncommon_ones(password):
     check_password_rule(password, username="admin")
 
 
-@pytest.mark.parametrize("target", ["//evil.example/x", "/%09/evil.example", "/%0a/x", "/%5Cevil.example",
-                                    "https://evil.example/", "javascript:alert(1)", "///evil.example",
-                                    "%2F%2Fevil.example", "/\\evil.example", "http:/evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/x",
+        "/%09/evil.example",
+        "/%0a/x",
+        "/%5Cevil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "///evil.example",
+        "%2F%2Fevil.example",
+        "/\\evil.example",
+        "http:/evil.example",
+    ],
+)
 def test_open_redirect_payloads_are_refused(app, make, target):
     user = make.user("admin")
     db.session.commit()
@@ -118,6 +148,7 @@ def test_a_same_site_next_path_is_followed(app, make):
     user = make.user("admin")
     db.session.commit()
     g.pop("_login_user", None)
-    response = app.test_client().post("/login?next=/deals/%3Fstage%3D已签约",
-                                      data={"username": user.username, "password": PASSWORD})
+    response = app.test_client().post(
+        "/login?next=/deals/%3Fstage%3D已签约", data={"username": user.username, "password": PASSWORD}
+    )
     assert unquote(response.location) == "/deals/?stage=已签约"

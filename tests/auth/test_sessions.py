@@ -47,8 +47,9 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, officer):
     browser = signed_in_client(app, officer.username)
     other = signed_in_client(app, officer.username)
     g.pop("_login_user", None)
-    response = browser.post("/account/password", data={"current": PASSWORD, "password": NEW_PASSWORD,
-                                                       "confirm": NEW_PASSWORD})
+    response = browser.post(
+        "/account/password", data={"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert response.status_code == 302, response.data.decode()[:500]
     assert _opens(browser)
     assert not _opens(other)
@@ -60,8 +61,7 @@ def test_admin_reset_and_deactivation_end_the_users_sessions(app, make, officer)
     victim = signed_in_client(app, officer.username)
     console = signed_in_client(app, admin.username)
     g.pop("_login_user", None)
-    assert console.post(f"/admin/users/{officer.id}/password",
-                        data={"reset-password": NEW_PASSWORD}).status_code == 302
+    assert console.post(f"/admin/users/{officer.id}/password", data={"reset-password": NEW_PASSWORD}).status_code == 302
     assert not _opens(victim)
 
     victim = signed_in_client(app, officer.username, password=NEW_PASSWORD)

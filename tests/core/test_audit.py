@@ -8,9 +8,13 @@ from app.core.audit_display import timeline_for
 from app.core.models import Audited
 from app.extensions import db
 
-NOT_AUDITED = {"audit_entries", "login_failures", "settings",
-               "data_version",  # the cache key
-               "form_submissions"}  # one-time form tokens: plumbing, not business data
+NOT_AUDITED = {
+    "audit_entries",
+    "login_failures",
+    "settings",
+    "data_version",  # the cache key
+    "form_submissions",
+}  # one-time form tokens: plumbing, not business data
 
 
 def entries(entity=None):

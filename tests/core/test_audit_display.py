@@ -75,8 +75,20 @@ def test_role_escalation_level_month_and_times_read_in_chinese(make):
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "project_investments")).one()
     assert changes(describe(entry))["月份"] == ("", "2025年6月")
 
-    report = IssuedReport(month="2025-06", version=1, as_of=date(2025, 6, 30), issued_on=date(2025, 7, 1),
-                          issued_at=datetime(2025, 7, 1, 1, 30))
-    report_entry = AuditEntry(entity="issued_reports", record_id=1, action="update", field="issued_at",
-                              old_value=None, new_value=report.issued_at.isoformat(), source="web")
+    report = IssuedReport(
+        month="2025-06",
+        version=1,
+        as_of=date(2025, 6, 30),
+        issued_on=date(2025, 7, 1),
+        issued_at=datetime(2025, 7, 1, 1, 30),
+    )
+    report_entry = AuditEntry(
+        entity="issued_reports",
+        record_id=1,
+        action="update",
+        field="issued_at",
+        old_value=None,
+        new_value=report.issued_at.isoformat(),
+        source="web",
+    )
     assert changes(describe(report_entry))["发布时间"] == ("（空）", "2025-07-01 09:30")

@@ -35,8 +35,14 @@ def test_changing_a_threshold_through_the_page_is_audited_with_old_and_new(clien
     assert client.post("/dashboard/alert-settings", data=form).status_code == 302
     rows = _entries(entity="settings")[before:]
     assert [(r.field, r.old_value, r.new_value, r.username, r.source) for r in rows] == [
-        ("alert.progress_red_points", values["alert.progress_red_points"], form[field_name("alert.progress_red_points")],
-         admin.username, "web")]
+        (
+            "alert.progress_red_points",
+            values["alert.progress_red_points"],
+            form[field_name("alert.progress_red_points")],
+            admin.username,
+            "web",
+        )
+    ]
     page = client.get("/admin/audit").data.decode()
     assert "alert.progress_red_points" in page
 
@@ -57,10 +63,17 @@ def test_logins_failed_logins_and_logouts_are_audited(client, make):
     client.post("/login", data={"username": "no-such-user", "password": "wrong"})
     client.post("/login", data={"username": user.username, "password": PASSWORD})
     client.post("/logout")
-    rows = [(r.action, r.username, r.record_id, json.loads(r.new_value)["address"]) for r in _entries(entity="users")
-            if r.action in ("login", "login_failed", "logout")]
-    assert rows == [("login_failed", user.username, 0, "127.0.0.1"), ("login_failed", "no-such-user", 0, "127.0.0.1"),
-                    ("login", user.username, user.id, "127.0.0.1"), ("logout", user.username, user.id, "127.0.0.1")]
+    rows = [
+        (r.action, r.username, r.record_id, json.loads(r.new_value)["address"])
+        for r in _entries(entity="users")
+        if r.action in ("login", "login_failed", "logout")
+    ]
+    assert rows == [
+        ("login_failed", user.username, 0, "127.0.0.1"),
+        ("login_failed", "no-such-user", 0, "127.0.0.1"),
+        ("login", user.username, user.id, "127.0.0.1"),
+        ("logout", user.username, user.id, "127.0.0.1"),
+    ]
 
 
 def test_exports_are_audited_with_their_filter_and_pages_are_not_stored(client, login, make, seeded):
@@ -72,7 +85,9 @@ def test_exports_are_audited_with_their_filter_and_pages_are_not_stored(client, 
     (row,) = _entries(entity="exports")
     detail = json.loads(row.new_value)
     assert row.username == user.username and row.action == "export"
-    assert detail["path"] == "/deals/export.xlsx" and "stage=已签约" in detail["filter"] and "q=光伏" in detail["filter"]
+    assert (
+        detail["path"] == "/deals/export.xlsx" and "stage=已签约" in detail["filter"] and "q=光伏" in detail["filter"]
+    )
     assert detail["filename"].endswith(".xlsx")
     assert client.get("/deals/").headers["Cache-Control"] == "no-store"
     assert "no-store" not in client.get("/static/js/app.js").headers.get("Cache-Control", "")

@@ -27,8 +27,11 @@ def test_two_simultaneous_disbursements_cannot_both_pass_the_approved_ceiling(ap
     results = post_together(app, finance.username, [(f"/funds/{application.id}/ledger/new", entry)] * 2)
     assert all(status < 500 for status, _ in results), results
     db.session.rollback()
-    disbursed = db.session.scalars(sa.select(FundLedgerEntry.amount_yuan).where(
-        FundLedgerEntry.application_id == application.id, FundLedgerEntry.kind == "拨付")).all()
+    disbursed = db.session.scalars(
+        sa.select(FundLedgerEntry.amount_yuan).where(
+            FundLedgerEntry.application_id == application.id, FundLedgerEntry.kind == "拨付"
+        )
+    ).all()
     assert disbursed == [600_000]
     assert sum("将超过下达金额" in message for _, message in results) == 1, results
 
@@ -41,8 +44,9 @@ def test_simultaneous_stage_moves_leave_one_history_row(app, make, seeded):
     results = post_together(app, officer.username, [(f"/deals/{deal.id}/stage", move)] * 6)
     assert all(status < 500 for status, _ in results), results
     db.session.rollback()
-    rows = db.session.scalars(sa.select(DealStageChange).where(DealStageChange.deal_id == deal.id,
-                                                               DealStageChange.to_stage == "已注册")).all()
+    rows = db.session.scalars(
+        sa.select(DealStageChange).where(DealStageChange.deal_id == deal.id, DealStageChange.to_stage == "已注册")
+    ).all()
     assert len(rows) == 1
     assert db.session.get(Deal, deal.id).stage == "已注册"
 
@@ -50,12 +54,21 @@ def test_simultaneous_stage_moves_leave_one_history_row(app, make, seeded):
 def test_simultaneous_creates_of_one_application_give_one_row_and_messages(app, make, finance):
     channel = make.channel()
     db.session.commit()
-    form = {"channel_id": str(channel.id), "year": "2025", "title": "同名申报", "status": "谋划储备",
-            "effective_on": "2025-03-01", "requested_yuan": "100", "applicant_unit_id": "0", "leader_id": "0"}
+    form = {
+        "channel_id": str(channel.id),
+        "year": "2025",
+        "title": "同名申报",
+        "status": "谋划储备",
+        "effective_on": "2025-03-01",
+        "requested_yuan": "100",
+        "applicant_unit_id": "0",
+        "leader_id": "0",
+    }
     results = post_together(app, finance.username, [("/funds/new", form)] * 4)
     assert all(status < 500 for status, _ in results), results
     db.session.rollback()
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(FundApplication)
-                              .where(FundApplication.title == "同名申报"))
+    count = db.session.scalar(
+        sa.select(sa.func.count()).select_from(FundApplication).where(FundApplication.title == "同名申报")
+    )
     assert count == 1
     assert sum("已有名为" in message for _, message in results) == 3, results

@@ -8,8 +8,21 @@ from app.core.errors import InputError
 
 @pytest.mark.parametrize(
     "value",
-    ["2025-03-15", "2025/3/15", "2025.3.15", "2025年3月15日", "2025年03月15日", "２０２５-０３-１５", "20250315",
-     45731, 45731.0, "45731", datetime(2025, 3, 15, 10, 30), date(2025, 3, 15), "2025-03-15 00:00:00"],
+    [
+        "2025-03-15",
+        "2025/3/15",
+        "2025.3.15",
+        "2025年3月15日",
+        "2025年03月15日",
+        "２０２５-０３-１５",
+        "20250315",
+        45731,
+        45731.0,
+        "45731",
+        datetime(2025, 3, 15, 10, 30),
+        date(2025, 3, 15),
+        "2025-03-15 00:00:00",
+    ],
 )
 def test_parse_date_forms(value):
     assert parse_date(value) == date(2025, 3, 15)
@@ -41,8 +54,9 @@ def test_months():
         parse_month("2025-13")
 
 
-@pytest.mark.parametrize("value", ["0001-01-01", "1999-12-31", "2101-01-01", "9999-12-31", date(1, 1, 1), 1,
-                                   2_958_465, "99999"])
+@pytest.mark.parametrize(
+    "value", ["0001-01-01", "1999-12-31", "2101-01-01", "9999-12-31", date(1, 1, 1), 1, 2_958_465, "99999"]
+)
 def test_dates_outside_2000_to_2100_are_refused(value):
     with pytest.raises(InputError, match="超出范围"):
         parse_date(value, what="签约日期")

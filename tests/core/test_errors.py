@@ -29,6 +29,7 @@ def test_weak_secret_keys_refused_outside_testing():
     from config import DevelopmentConfig
 
     for weak in (None, "", "dev-only-not-secret", "x", "a" * 64, "short-but-random-9f3a"):
+
         class Weak(DevelopmentConfig):
             SECRET_KEY = weak
             SQLALCHEMY_DATABASE_URI = "sqlite://"
@@ -52,8 +53,12 @@ def test_forged_dev_cookie_refused(app, client, make):
 
     admin = make.user("admin")
     db.session.commit()
-    claims = {"_user_id": str(admin.id), "_fresh": True, "_sv": admin.session_version,
-              "_seen": int(__import__("time").time())}
+    claims = {
+        "_user_id": str(admin.id),
+        "_fresh": True,
+        "_sv": admin.session_version,
+        "_seen": int(__import__("time").time()),
+    }
 
     class DevKeyApp:
         secret_key = "dev-only-not-secret"

@@ -22,8 +22,9 @@ class RequiredForm(ChineseForm):
 
 def validate(app, **data):
     with app.test_request_context(method="POST"):
-        form = RequiredForm(formdata=MultiDict({"on": "2025-03-15", "amount": "100", "signed": "-5",
-                                                "requested": "100", **data}))
+        form = RequiredForm(
+            formdata=MultiDict({"on": "2025-03-15", "amount": "100", "signed": "-5", "requested": "100", **data})
+        )
         form.validate()
         return form
 
@@ -64,6 +65,10 @@ def test_good_input_passes_and_future_dates_are_still_refused(app):
     form = validate(app, on="2025年3月15日", amount="1.5亿", signed="-5", requested="５０００万")
     assert form.errors == {}
     assert (form.on.data, form.amount.data, form.signed.data, form.requested.data) == (
-        date(2025, 3, 15), 150_000_000, -50_000, 50_000_000)
+        date(2025, 3, 15),
+        150_000_000,
+        -50_000,
+        50_000_000,
+    )
     form = validate(app, on="2099-01-01")
     assert form.on.errors[0].startswith("洽谈日期不能晚于今天")

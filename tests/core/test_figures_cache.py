@@ -65,8 +65,9 @@ def test_a_deal_stage_move_shows(seeded, make):
 
 def test_a_ledger_entry_shows(seeded, make):
     channel = make.channel()
-    app_ = make.fund_application(channel_obj=channel, steps=[("已申报", date(2025, 2, 10)),
-                                                             ("已下达", date(2025, 4, 1))])
+    app_ = make.fund_application(
+        channel_obj=channel, steps=[("已申报", date(2025, 2, 10)), ("已下达", date(2025, 4, 1))]
+    )
     db.session.commit()
     assert figures()["funds_total"]["approved_yuan"] == 0
     add_ledger_entry(app_, kind="下达", entry_on=date(2025, 4, 1), amount_yuan=5_000_000)
@@ -76,8 +77,9 @@ def test_a_ledger_entry_shows(seeded, make):
 
 def test_a_target_edit_shows(seeded):
     before = figures()["signed"]["target_yuan"]
-    target = db.session.scalar(sa.select(Target).where(Target.year == YEAR, Target.metric == "signed_amount",
-                                                       Target.unit_id.is_(None)))
+    target = db.session.scalar(
+        sa.select(Target).where(Target.year == YEAR, Target.metric == "signed_amount", Target.unit_id.is_(None))
+    )
     save_target(target, year=YEAR, metric="signed_amount", unit_id=None, text="200亿")
     db.session.commit()
     after = figures()["signed"]["target_yuan"]

@@ -31,8 +31,16 @@ def test_line_breaks_and_tabs_stay_allowed_in_forms(client, admin):
     assert response.status_code != 400
 
 
-@pytest.mark.parametrize("query", ["page=99999999999999999999999", "page=-99999999999999", "per_page=1" + "0" * 30,
-                                   "unit_id=" + "9" * 25, "year=" + "9" * 30])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=99999999999999999999999",
+        "page=-99999999999999",
+        "per_page=1" + "0" * 30,
+        "unit_id=" + "9" * 25,
+        "year=" + "9" * 30,
+    ],
+)
 def test_huge_numbers_in_query_arguments_count_as_unreadable(client, admin, query):
     for url in ("/deals/", "/projects/", "/funds/", "/problems/", "/deals/investors/", "/imports/", "/admin/audit"):
         assert client.get(f"{url}?{query}").status_code == 200, f"{url}?{query}"

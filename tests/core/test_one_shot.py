@@ -30,9 +30,13 @@ def _count(model) -> int:
 def world(make, seeded):
     admin = make.user("admin", username="admin1")
     channel = make.channel("中央预算内投资", is_bond=False)
-    app_ = make.fund_application("东区管网改造", channel_obj=channel, requested=50_000_000,
-                                 steps=[("已申报", date(2025, 3, 1)), ("已下达", date(2025, 4, 1))],
-                                 ledger=[("下达", date(2025, 4, 1), 40_000_000)])
+    app_ = make.fund_application(
+        "东区管网改造",
+        channel_obj=channel,
+        requested=50_000_000,
+        steps=[("已申报", date(2025, 3, 1)), ("已下达", date(2025, 4, 1))],
+        ledger=[("下达", date(2025, 4, 1), 40_000_000)],
+    )
     deal = make.deal("新能源电池", stage="已签约")
     project = make.project("城区供热")
     unit = make.unit("住建局", kind="部门")
@@ -63,12 +67,16 @@ def test_refused_post_keeps_the_token_usable(client, login, world):
     login(world["admin"])
     app_id = world["application"].id
     token = new_token()
-    refused = client.post(f"/funds/{app_id}/ledger/new",
-                          data={"kind": "拨付", "entry_on": "2025-05-01", "amount_yuan": "99999", TOKEN_FIELD: token})
+    refused = client.post(
+        f"/funds/{app_id}/ledger/new",
+        data={"kind": "拨付", "entry_on": "2025-05-01", "amount_yuan": "99999", TOKEN_FIELD: token},
+    )
     assert refused.status_code == 200  # 拨付 above 下达: the form again
     assert db.session.get(FormSubmission, token) is None
-    ok = client.post(f"/funds/{app_id}/ledger/new",
-                     data={"kind": "拨付", "entry_on": "2025-05-01", "amount_yuan": "1000", TOKEN_FIELD: token})
+    ok = client.post(
+        f"/funds/{app_id}/ledger/new",
+        data={"kind": "拨付", "entry_on": "2025-05-01", "amount_yuan": "1000", TOKEN_FIELD: token},
+    )
     assert ok.status_code == 302
     assert _count(FundLedgerEntry) == 2
 
@@ -82,6 +90,7 @@ def test_posts_without_token_are_unchanged(client, login, world):
 
 
 # ---- concurrent double posts against a served app --------------------------------------------
+
 
 @pytest.fixture
 def served(app):
@@ -124,29 +133,93 @@ def _race(base: str, opener, path: str, data: dict) -> list[int]:
 def _cases(world):
     deal_id, app_id = world["deal"].id, world["application"].id
     return [
-        ("deals", "/deals/new", {"name": "双击测试项目", "contract_amount_yuan": "5000", "lead_on": "2025-06-01",
-                                 "is_counted": "y"}, Deal),
+        (
+            "deals",
+            "/deals/new",
+            {"name": "双击测试项目", "contract_amount_yuan": "5000", "lead_on": "2025-06-01", "is_counted": "y"},
+            Deal,
+        ),
         ("investors", "/deals/investors/new", {"name": "双击测试投资方"}, Investor),
-        ("negotiations", f"/deals/{deal_id}/negotiations/new",
-         {"held_on": "2025-06-01", "kind": "来访", "content": "洽谈厂房"}, Negotiation),
-        ("funds in place", f"/deals/{deal_id}/funds/new",
-         {"received_on": "2025-06-01", "amount_yuan": "100", "kind": "固定资产"}, FundsInPlace),
-        ("ledger entries", f"/funds/{app_id}/ledger/new",
-         {"kind": "拨付", "entry_on": "2025-05-01", "amount_yuan": "1000"}, FundLedgerEntry),
-        ("applications", "/funds/new", {"channel_id": world["channel"].id, "year": "2025", "title": "双击测试申报",
-                                        "requested_yuan": "100", "status": "谋划储备", "effective_on": "2025-06-01",
-                                        "applicant_unit_id": "0", "leader_id": "0"},
-         FundApplication),
-        ("problems", "/problems/new", {"project_id": world["project"].id, "description": "用地手续未办",
-                                       "found_on": "2025-06-01", "escalation_level": "1"}, Problem),
-        ("users", "/admin/users/new", {"username": "twice", "role": "investment", "active": "y",
-                                       "password": "Quiet-Orchard-58", "unit_id": "0", "leader_id": "0"}, None),
-        ("units", "/admin/reference/units/new", {"name": "双击测试单位", "kind": "乡镇", "sort_order": "0",
-                                                  "is_active": "y"}, Unit),
-        ("projects", "/projects/new", {"name": "双击测试库项目", "plan_year": "2025", "total_investment_yuan": "1000",
-                                       "key_choice": "auto", "reserve_status": "储备",
-                                       "nature": "新建", "lead_unit_id": world["unit"].id, "industry_id": "0",
-                                       "township_id": "0", "leader_id": "0"}, Project),
+        (
+            "negotiations",
+            f"/deals/{deal_id}/negotiations/new",
+            {"held_on": "2025-06-01", "kind": "来访", "content": "洽谈厂房"},
+            Negotiation,
+        ),
+        (
+            "funds in place",
+            f"/deals/{deal_id}/funds/new",
+            {"received_on": "2025-06-01", "amount_yuan": "100", "kind": "固定资产"},
+            FundsInPlace,
+        ),
+        (
+            "ledger entries",
+            f"/funds/{app_id}/ledger/new",
+            {"kind": "拨付", "entry_on": "2025-05-01", "amount_yuan": "1000"},
+            FundLedgerEntry,
+        ),
+        (
+            "applications",
+            "/funds/new",
+            {
+                "channel_id": world["channel"].id,
+                "year": "2025",
+                "title": "双击测试申报",
+                "requested_yuan": "100",
+                "status": "谋划储备",
+                "effective_on": "2025-06-01",
+                "applicant_unit_id": "0",
+                "leader_id": "0",
+            },
+            FundApplication,
+        ),
+        (
+            "problems",
+            "/problems/new",
+            {
+                "project_id": world["project"].id,
+                "description": "用地手续未办",
+                "found_on": "2025-06-01",
+                "escalation_level": "1",
+            },
+            Problem,
+        ),
+        (
+            "users",
+            "/admin/users/new",
+            {
+                "username": "twice",
+                "role": "investment",
+                "active": "y",
+                "password": "Quiet-Orchard-58",
+                "unit_id": "0",
+                "leader_id": "0",
+            },
+            None,
+        ),
+        (
+            "units",
+            "/admin/reference/units/new",
+            {"name": "双击测试单位", "kind": "乡镇", "sort_order": "0", "is_active": "y"},
+            Unit,
+        ),
+        (
+            "projects",
+            "/projects/new",
+            {
+                "name": "双击测试库项目",
+                "plan_year": "2025",
+                "total_investment_yuan": "1000",
+                "key_choice": "auto",
+                "reserve_status": "储备",
+                "nature": "新建",
+                "lead_unit_id": world["unit"].id,
+                "industry_id": "0",
+                "township_id": "0",
+                "leader_id": "0",
+            },
+            Project,
+        ),
     ]
 
 

@@ -21,10 +21,17 @@ def test_only_a_unit_account_has_an_own_unit_and_only_a_leader_account_an_own_le
     user = make.user(role)
     unit_tied, leader_tied = role == "unit", role == "leader"
     assert (is_unit_account(user), keeps_own_unit(user), is_leader_account(user), is_admin(user)) == (
-        unit_tied, unit_tied, leader_tied, role == "admin")
+        unit_tied,
+        unit_tied,
+        leader_tied,
+        role == "admin",
+    )
     assert own_unit_id(user) == (user.unit_id if unit_tied else None) and (own_unit_id(user) is not None) == unit_tied
     assert own_unit(user) is (user.unit if unit_tied else None)
-    assert own_leader_id(user) == (user.leader_id if leader_tied else None) and (own_leader_id(user) is not None) == leader_tied
+    assert (
+        own_leader_id(user) == (user.leader_id if leader_tied else None)
+        and (own_leader_id(user) is not None) == leader_tied
+    )
 
 
 def test_the_helpers_default_to_the_logged_in_user(app, client, login, make):

@@ -13,18 +13,60 @@ from flask import g
 from app.extensions import db
 
 GARBAGE_QUERY = {
-    "page": "abc", "year": "二〇二五", "as_of": "2025-02-30", "month": "2025-13", "sort": "'; drop table deals;--",
-    "dir": "sideways", "stage": "不存在", "status": "??", "unit": "x", "unit_id": "-1", "leader": "abc",
-    "leader_id": "1e9", "township": "%", "industry": "[]", "channel": "abc", "q": "%_\\", "counted": "maybe",
-    "kind": "nonsense", "per_page": "-5", "project": "abc", "overdue": "2", "format": "exe", "token": "../../etc",
+    "page": "abc",
+    "year": "二〇二五",
+    "as_of": "2025-02-30",
+    "month": "2025-13",
+    "sort": "'; drop table deals;--",
+    "dir": "sideways",
+    "stage": "不存在",
+    "status": "??",
+    "unit": "x",
+    "unit_id": "-1",
+    "leader": "abc",
+    "leader_id": "1e9",
+    "township": "%",
+    "industry": "[]",
+    "channel": "abc",
+    "q": "%_\\",
+    "counted": "maybe",
+    "kind": "nonsense",
+    "per_page": "-5",
+    "project": "abc",
+    "overdue": "2",
+    "format": "exe",
+    "token": "../../etc",
 }
 GARBAGE_FORM = {
-    "name": "x" * 5000, "title": "", "amount": "一亿", "contract_amount_yuan": "abc", "requested_yuan": "1e99",
-    "effective_on": "2025-02-30", "held_on": "tomorrow", "year": "abc", "to_stage": "飞升", "to_status": "??",
-    "unit_id": "abc", "leader_id": "-1", "project_id": "999999", "channel_id": "abc", "industry_id": "x",
-    "amount_yuan": "-", "entry_on": "13/13/2025", "kind": "??", "level": "9", "decision": "maybe",
-    "deadline_on": "2025年13月1日", "found_on": "x", "escalation_level": "7", "month": "2025-00", "value": "%",
-    "period_on": "abc", "password": "", "username": "", "role": "king",
+    "name": "x" * 5000,
+    "title": "",
+    "amount": "一亿",
+    "contract_amount_yuan": "abc",
+    "requested_yuan": "1e99",
+    "effective_on": "2025-02-30",
+    "held_on": "tomorrow",
+    "year": "abc",
+    "to_stage": "飞升",
+    "to_status": "??",
+    "unit_id": "abc",
+    "leader_id": "-1",
+    "project_id": "999999",
+    "channel_id": "abc",
+    "industry_id": "x",
+    "amount_yuan": "-",
+    "entry_on": "13/13/2025",
+    "kind": "??",
+    "level": "9",
+    "decision": "maybe",
+    "deadline_on": "2025年13月1日",
+    "found_on": "x",
+    "escalation_level": "7",
+    "month": "2025-00",
+    "value": "%",
+    "period_on": "abc",
+    "password": "",
+    "username": "",
+    "role": "king",
 }
 
 
@@ -186,18 +228,27 @@ def test_every_form_field_survives_hostile_values(app, client, runner, make, log
                 changed = {k: v[:20] for k, v in data.items() if baseline.get(k) != v}
                 errors.append(f"POST {action} {changed} → {status}")
             db.session.rollback()
-    _report(capsys, f"robustness ({db.engine.dialect.name}, {role}): {requests} form requests, "
-                    f"{len(errors)} server errors")
+    _report(
+        capsys, f"robustness ({db.engine.dialect.name}, {role}): {requests} form requests, {len(errors)} server errors"
+    )
     assert errors == [], "\n".join(errors)
 
 
 def test_every_role_meets_hostile_queries_and_forms_without_500(app, client, runner, make, login, capsys):
     assert runner.invoke(args=["demo"]).exit_code == 0
-    users = [make.user(role, username=f"robust_{role}") for role in ("taskforce", "investment", "finance", "unit",
-                                                                    "leader")]
+    users = [
+        make.user(role, username=f"robust_{role}") for role in ("taskforce", "investment", "finance", "unit", "leader")
+    ]
     db.session.commit()
-    hostile_query = {**GARBAGE_QUERY, "page": "9" * 30, "year": "9" * 30, "as_of": "0001-01-01", "q": NUL_VALUE,
-                     "per_page": "99999999999999999999", "unit_id": "9" * 25}
+    hostile_query = {
+        **GARBAGE_QUERY,
+        "page": "9" * 30,
+        "year": "9" * 30,
+        "as_of": "0001-01-01",
+        "q": NUL_VALUE,
+        "per_page": "99999999999999999999",
+        "unit_id": "9" * 25,
+    }
     hostile_form = {**GARBAGE_FORM, "amount": "9" * 30, "effective_on": "0001-01-01", "name": "长" * 3000}
     requests, errors = 0, []
     for user in users:

@@ -19,12 +19,15 @@ def _opened_form(client, url: str) -> dict:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-@pytest.mark.parametrize(("model", "url", "field"), [
-    (Deal, "/deals/{id}/edit", "name"),
-    (Project, "/projects/{id}/edit", "name"),
-    (Problem, "/problems/{id}/edit", "description"),
-    (FundApplication, "/funds/{id}/edit", "title"),
-])
+@pytest.mark.parametrize(
+    ("model", "url", "field"),
+    [
+        (Deal, "/deals/{id}/edit", "name"),
+        (Project, "/projects/{id}/edit", "name"),
+        (Problem, "/problems/{id}/edit", "description"),
+        (FundApplication, "/funds/{id}/edit", "title"),
+    ],
+)
 def test_second_save_from_a_stale_form_is_409_and_keeps_the_first(app, make, seeded, model, url, field):
     admin = make.user("admin")
     record = {Deal: make.deal, Project: make.project, Problem: make.problem, FundApplication: make.application}[model]()

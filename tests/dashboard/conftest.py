@@ -30,8 +30,14 @@ MILLION = 1_000_000
 
 def walk(name, *, amount, lead_on, steps=(), unit=None, leader=None, counted=True, **kw):
     """A deal created on ``lead_on`` and moved through ``steps`` [(stage, date), ...]."""
-    data = {"name": name, "contract_amount_yuan": amount, "is_counted": counted,
-            "lead_unit_id": unit.id if unit else None, "leader_id": leader.id if leader else None, **kw}
+    data = {
+        "name": name,
+        "contract_amount_yuan": amount,
+        "is_counted": counted,
+        "lead_unit_id": unit.id if unit else None,
+        "leader_id": leader.id if leader else None,
+        **kw,
+    }
     if not counted:
         data["exclusion_reason"] = "框架协议，不计入考核"
     deal = create_deal(data, effective_on=lead_on)
@@ -56,25 +62,62 @@ def county():
     set_target(2025, "signed_amount", 400 * MILLION, u1)
     set_target(2025, "signed_amount", 200 * MILLION, u2)
     set_target(2025, "signed_amount", 100 * MILLION, u3)
-    a = walk("甲-新材料项目", amount=200 * MILLION, lead_on=date(2025, 1, 5), unit=u1, leader=l1,
-             steps=[("已签约", date(2025, 2, 10)), ("已开工", date(2025, 4, 1)), ("已投产", date(2025, 6, 15))])
+    a = walk(
+        "甲-新材料项目",
+        amount=200 * MILLION,
+        lead_on=date(2025, 1, 5),
+        unit=u1,
+        leader=l1,
+        steps=[("已签约", date(2025, 2, 10)), ("已开工", date(2025, 4, 1)), ("已投产", date(2025, 6, 15))],
+    )
     add_funds_in_place(a, received_on=date(2025, 5, 1), amount_yuan=50 * MILLION)
     add_funds_in_place(a, received_on=date(2025, 7, 10), amount_yuan=30 * MILLION)
-    b = walk("甲-装备项目", amount=100 * MILLION, lead_on=date(2025, 1, 20), unit=u1,
-             steps=[("已签约", date(2025, 3, 31)), ("已开工", date(2025, 7, 15))])
-    c = walk("乙-终止项目", amount=150 * MILLION, lead_on=date(2024, 11, 1), unit=u2, leader=l1,
-             steps=[("已签约", date(2025, 5, 20)), ("终止", date(2025, 6, 10))])
-    d = walk("乙-去年签约项目", amount=300 * MILLION, lead_on=date(2024, 10, 1), unit=u2,
-             steps=[("已签约", date(2024, 12, 15)), ("已开工", date(2025, 3, 1))])
+    b = walk(
+        "甲-装备项目",
+        amount=100 * MILLION,
+        lead_on=date(2025, 1, 20),
+        unit=u1,
+        steps=[("已签约", date(2025, 3, 31)), ("已开工", date(2025, 7, 15))],
+    )
+    c = walk(
+        "乙-终止项目",
+        amount=150 * MILLION,
+        lead_on=date(2024, 11, 1),
+        unit=u2,
+        leader=l1,
+        steps=[("已签约", date(2025, 5, 20)), ("终止", date(2025, 6, 10))],
+    )
+    d = walk(
+        "乙-去年签约项目",
+        amount=300 * MILLION,
+        lead_on=date(2024, 10, 1),
+        unit=u2,
+        steps=[("已签约", date(2024, 12, 15)), ("已开工", date(2025, 3, 1))],
+    )
     f = walk("无单位项目", amount=50 * MILLION, lead_on=date(2025, 2, 1), steps=[("已签约", date(2025, 6, 5))])
-    g = walk("乙-在谈项目", amount=80 * MILLION, lead_on=date(2025, 3, 1), unit=u2,
-             steps=[("在谈", date(2025, 4, 1))])
-    add_negotiation(g, {"held_on": date(2025, 6, 1), "kind": "来访", "content": "商谈选址",
-                        "next_step": "提供用地方案", "next_follow_up_on": date(2025, 6, 28)})
-    h = walk("甲-七月签约项目", amount=100 * MILLION, lead_on=date(2025, 4, 1), unit=u1,
-             steps=[("已签约", date(2025, 7, 5))])
-    e = walk("甲-不计入项目", amount=500 * MILLION, lead_on=date(2025, 1, 10), unit=u1, leader=l1, counted=False,
-             steps=[("已签约", date(2025, 2, 1))])
+    g = walk("乙-在谈项目", amount=80 * MILLION, lead_on=date(2025, 3, 1), unit=u2, steps=[("在谈", date(2025, 4, 1))])
+    add_negotiation(
+        g,
+        {
+            "held_on": date(2025, 6, 1),
+            "kind": "来访",
+            "content": "商谈选址",
+            "next_step": "提供用地方案",
+            "next_follow_up_on": date(2025, 6, 28),
+        },
+    )
+    h = walk(
+        "甲-七月签约项目", amount=100 * MILLION, lead_on=date(2025, 4, 1), unit=u1, steps=[("已签约", date(2025, 7, 5))]
+    )
+    e = walk(
+        "甲-不计入项目",
+        amount=500 * MILLION,
+        lead_on=date(2025, 1, 10),
+        unit=u1,
+        leader=l1,
+        counted=False,
+        steps=[("已签约", date(2025, 2, 1))],
+    )
     add_funds_in_place(e, received_on=date(2025, 3, 1), amount_yuan=100 * MILLION)
     # Activity dates are "today" when recorded; pin them to the story's dates.
     for deal in (a, b, c, d, f, h, e):

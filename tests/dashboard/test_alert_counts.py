@@ -58,11 +58,18 @@ def test_counts_follow_levels_at_the_boundaries(county):
 
     # Problems: overdue by one day (danger), due today and in 3 days (warning), in 4 days (not yet).
     for deadline in (date(2025, 6, 29), JUNE_30, date(2025, 7, 3), date(2025, 7, 4)):
-        create_problem({"deal": county.a, "description": f"时限{deadline}", "found_on": date(2025, 6, 1),
-                        "deadline_on": deadline})
+        create_problem(
+            {"deal": county.a, "description": f"时限{deadline}", "found_on": date(2025, 6, 1), "deadline_on": deadline}
+        )
     # Applications: passed (danger), 1 day left (danger), 2 and 7 days (warning), 8 days and last year (none).
-    for deadline in (date(2025, 6, 1), date(2025, 7, 1), date(2025, 7, 2), date(2025, 7, 7), date(2025, 7, 8),
-                     date(2024, 12, 31)):
+    for deadline in (
+        date(2025, 6, 1),
+        date(2025, 7, 1),
+        date(2025, 7, 2),
+        date(2025, 7, 7),
+        date(2025, 7, 8),
+        date(2024, 12, 31),
+    ):
         factories.application(f"截止{deadline}", deadline_on=deadline)
     db.session.commit()
     counts = alert_counts(2025, JUNE_30)
@@ -88,7 +95,11 @@ def test_groups_list_the_first_alerts_and_count_them_all(county):
     assert alerts(2025, JUNE_30, limit_per_kind=0) == []
     counts_only = alert_groups(2025, JUNE_30, limit_per_kind=0)
     assert [(g["kind"], g["count"], g["alerts"]) for g in counts_only] == [
-        ("progress", 1, []), ("signed_not_started", 1, []), ("follow_up", 1, []), ("stale", 8, [])]
+        ("progress", 1, []),
+        ("signed_not_started", 1, []),
+        ("follow_up", 1, []),
+        ("stale", 8, []),
+    ]
 
 
 def test_home_panel_shows_counts_from_sql(client, login, make):
@@ -114,9 +125,13 @@ def generated_county():
     from app.auth.models import User
 
     _bench_data().build_dataset(600, BENCH_TODAY)
-    busiest_leader = db.session.scalar(sa.select(Deal.leader_id).where(Deal.leader_id.is_not(None))
-                                       .group_by(Deal.leader_id).order_by(sa.func.count().desc(), Deal.leader_id)
-                                       .limit(1))
+    busiest_leader = db.session.scalar(
+        sa.select(Deal.leader_id)
+        .where(Deal.leader_id.is_not(None))
+        .group_by(Deal.leader_id)
+        .order_by(sa.func.count().desc(), Deal.leader_id)
+        .limit(1)
+    )
     users = {
         "county": None,
         "taskforce": db.session.scalar(sa.select(User).where(User.username == "bench_taskforce")),
@@ -138,7 +153,8 @@ def test_counts_equal_the_full_lists_on_a_generated_county(generated_county):
             figures = compute_metrics(2025, as_of)
             groups = alert_groups(2025, as_of, user=user, figures=figures, limit_per_kind=50)
             assert [(g["kind"], g["count"], g["danger"], g["warning"]) for g in groups] == [
-                (kind, c["count"], c["danger"], c["warning"]) for kind, c in counts.items() if c["count"]]
+                (kind, c["count"], c["danger"], c["warning"]) for kind, c in counts.items() if c["count"]
+            ]
             assert [a for g in groups for a in g["alerts"]] == first_of_each_kind(full, 50)
     # The dataset is a real test: county-wide, most kinds have alerts and some more than shown.
     counts = alert_counts(2025, BENCH_TODAY)
@@ -151,8 +167,12 @@ def test_counts_equal_the_full_lists_on_a_generated_county(generated_county):
 
 def test_counts_follow_edited_thresholds_on_a_generated_county(generated_county):
     before = alert_counts(2025, BENCH_TODAY)
-    for key, value in (("alert.signed_not_started_days", "30"), ("alert.stale_days", "90"),
-                       ("alert.problem_deadline_days", "0"), ("alert.fund_deadline_days", "30")):
+    for key, value in (
+        ("alert.signed_not_started_days", "30"),
+        ("alert.stale_days", "90"),
+        ("alert.problem_deadline_days", "0"),
+        ("alert.fund_deadline_days", "30"),
+    ):
         set_setting(key, value)
     db.session.commit()
     after = alert_counts(2025, BENCH_TODAY)
@@ -192,8 +212,10 @@ def test_gap_level_uses_the_thresholds_passed_in(county):
     assert read_thresholds()["alert.progress_red_points"] == 25
 
 
-@pytest.mark.parametrize("stored, fund_days, problem_days", [
-    (None, 7, 3), ("12", 12, 12), ("abc", 7, 3), ("-1", 7, 3), ("１０", 10, 10), ("999", 7, 3)])
+@pytest.mark.parametrize(
+    "stored, fund_days, problem_days",
+    [(None, 7, 3), ("12", 12, 12), ("abc", 7, 3), ("-1", 7, 3), ("１０", 10, 10), ("999", 7, 3)],
+)
 def test_every_reader_of_a_threshold_agrees(app, stored, fund_days, problem_days):
     """The fund deadline and problem reminders read the thresholds exactly as the dashboard does."""
     from app.core.models import set_setting
@@ -205,4 +227,7 @@ def test_every_reader_of_a_threshold_agrees(app, stored, fund_days, problem_days
         set_setting("alert.problem_deadline_days", stored)
     thresholds = read_thresholds()
     assert (deadline_days(), alert_days()) == (fund_days, problem_days)
-    assert (thresholds["alert.fund_deadline_days"], thresholds["alert.problem_deadline_days"]) == (fund_days, problem_days)
+    assert (thresholds["alert.fund_deadline_days"], thresholds["alert.problem_deadline_days"]) == (
+        fund_days,
+        problem_days,
+    )

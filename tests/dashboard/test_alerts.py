@@ -40,15 +40,19 @@ def test_signed_not_started_beyond_threshold(county):
 def test_progress_alerts(county):
     # County on schedule (50% vs 6/12); 甲镇 and 乙局 75%; 丙镇 0% of its target → −50 points (red).
     assert [(a["title"], a["level"]) for a in kinds(alerts(2025, JUNE_30), "progress")] == [
-        ("丙镇签约进度落后序时进度 50.0 个百分点", "danger")]
+        ("丙镇签约进度落后序时进度 50.0 个百分点", "danger")
+    ]
     items = kinds(alerts(2025, date(2025, 9, 30)), "progress")
     # County: 60% vs 75% → −15 points (yellow). 甲镇 400M of 400M = 100%; 乙局 150M of 200M = 75% (ok);
     # 丙镇 0 of 100M → −75 points (red).
     assert [(a["title"][:4], a["level"]) for a in items] == [("全县签约", "warning"), ("丙镇签约", "danger")]
     # 31 December: county 60% vs 100% (red); 丙镇 −100 points before 乙局 −25 (furthest behind first).
     items = kinds(alerts(2025, date(2025, 12, 31)), "progress")
-    assert [(a["title"][:4], a["level"]) for a in items] == [("全县签约", "danger"), ("丙镇签约", "danger"),
-                                                             ("乙局签约", "warning")]
+    assert [(a["title"][:4], a["level"]) for a in items] == [
+        ("全县签约", "danger"),
+        ("丙镇签约", "danger"),
+        ("乙局签约", "warning"),
+    ]
 
 
 def test_year_end_start_rate_risk(county):
@@ -85,12 +89,25 @@ def test_fund_deadline(seeded):
 def test_problem_deadlines(county):
     from app.problems.services import create_problem
 
-    overdue = create_problem({"deal": county.a, "description": "用地报批滞后", "found_on": date(2025, 5, 1),
-                              "deadline_on": date(2025, 6, 20)})
-    soon = create_problem({"deal": county.b, "description": "施工用电未接入", "found_on": date(2025, 6, 1),
-                           "deadline_on": date(2025, 7, 3)})
-    create_problem({"deal": county.b, "description": "尚早", "found_on": date(2025, 6, 1),
-                    "deadline_on": date(2025, 7, 4)})
+    overdue = create_problem(
+        {
+            "deal": county.a,
+            "description": "用地报批滞后",
+            "found_on": date(2025, 5, 1),
+            "deadline_on": date(2025, 6, 20),
+        }
+    )
+    soon = create_problem(
+        {
+            "deal": county.b,
+            "description": "施工用电未接入",
+            "found_on": date(2025, 6, 1),
+            "deadline_on": date(2025, 7, 3),
+        }
+    )
+    create_problem(
+        {"deal": county.b, "description": "尚早", "found_on": date(2025, 6, 1), "deadline_on": date(2025, 7, 4)}
+    )
     db.session.commit()
     items = kinds(alerts(2025, JUNE_30), "problem_deadline")
     assert [(a["problem_id"], a["level"]) for a in items] == [(overdue.id, "danger"), (soon.id, "warning")]
@@ -108,8 +125,14 @@ def test_alerts_are_scoped_for_unit_users(county, make):
 def test_alerts_link_to_their_records(county, app):
     from app.problems.services import create_problem
 
-    problem = create_problem({"deal": county.a, "description": "用地报批滞后", "found_on": date(2025, 5, 1),
-                              "deadline_on": date(2025, 6, 20)})
+    problem = create_problem(
+        {
+            "deal": county.a,
+            "description": "用地报批滞后",
+            "found_on": date(2025, 5, 1),
+            "deadline_on": date(2025, 6, 20),
+        }
+    )
     application = factories.application("即将截止", deadline_on=date(2025, 7, 5))
     db.session.commit()
     items = alerts(2025, JUNE_30)

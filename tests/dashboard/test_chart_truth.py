@@ -30,8 +30,8 @@ def test_ranking_bars_are_the_completion_rate_they_are_sorted_by(page):
     m = compute_metrics(2025, JUNE_30)
     data = chart(page, "ranking")
     expected = [None if u["completion_rate"] is None else round(u["completion_rate"] * 100, 1) for u in m["units"]]
-    assert data["rates"] == expected[:len(data["rates"])]
-    assert data["amounts"] == [u["signed_amount_yuan"] for u in m["units"]][:len(data["rates"])]
+    assert data["rates"] == expected[: len(data["rates"])]
+    assert data["amounts"] == [u["signed_amount_yuan"] for u in m["units"]][: len(data["rates"])]
     # Sorted by what is drawn: the bars never grow again down the ranking (units without a target last).
     drawn = [r for r in data["rates"] if r is not None]
     assert drawn == sorted(drawn, reverse=True)
@@ -58,7 +58,10 @@ def test_funnel_and_caption_use_the_same_cohort_and_counts(page):
     data = chart(page, "funnel")
     f = m["funnel"]
     assert [(s["name"], s["value"]) for s in data["stages"]] == [
-        ("签约", f["signed_count"]), ("开工", f["started_count"]), ("投产", f["production_count"])]
+        ("签约", f["signed_count"]),
+        ("开工", f["started_count"]),
+        ("投产", f["production_count"]),
+    ]
     assert data["cohort"] == "2025年1月1日至6月30日签约的项目"
     caption = re.search(r'data-testid="funnel-caption">(.*?)</div>', page, re.S).group(1)
     assert f"开工 {f['started_count']}/签约 {f['signed_count']}" in caption

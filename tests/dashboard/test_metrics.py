@@ -12,22 +12,34 @@ from tests.dashboard.conftest import MILLION, set_target
 JUNE_30 = date(2025, 6, 30)
 
 
-@pytest.mark.parametrize(("as_of", "expected"), [
-    (date(2025, 6, 30), 6 / 12),           # month end: M/12
-    (date(2025, 2, 28), 2 / 12),           # February's last day in a common year
-    (date(2024, 2, 29), 2 / 12),           # … and in a leap year
-    (date(2024, 2, 28), 59 / 366),         # not a month end in a leap year: day-of-year ÷ 366
-    (date(2025, 7, 20), 201 / 365),        # 31+28+31+30+31+30+20 = 201
-    (date(2025, 1, 1), 1 / 365),
-    (date(2025, 12, 31), 1.0),
-])
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (date(2025, 6, 30), 6 / 12),  # month end: M/12
+        (date(2025, 2, 28), 2 / 12),  # February's last day in a common year
+        (date(2024, 2, 29), 2 / 12),  # … and in a leap year
+        (date(2024, 2, 28), 59 / 366),  # not a month end in a leap year: day-of-year ÷ 366
+        (date(2025, 7, 20), 201 / 365),  # 31+28+31+30+31+30+20 = 201
+        (date(2025, 1, 1), 1 / 365),
+        (date(2025, 12, 31), 1.0),
+    ],
+)
 def test_time_progress(as_of, expected):
     assert time_progress(as_of) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(("gap", "level"), [
-    (None, "ok"), (0.05, "ok"), (-0.0999, "ok"), (-0.10, "yellow"), (-0.2999, "yellow"), (-0.30, "red"), (-0.9, "red"),
-])
+@pytest.mark.parametrize(
+    ("gap", "level"),
+    [
+        (None, "ok"),
+        (0.05, "ok"),
+        (-0.0999, "ok"),
+        (-0.10, "yellow"),
+        (-0.2999, "yellow"),
+        (-0.30, "red"),
+        (-0.9, "red"),
+    ],
+)
 def test_gap_levels_follow_default_thresholds(gap, level):
     assert gap_level(gap) == level
 
@@ -149,13 +161,31 @@ def test_unit_without_target_ranks_last(county, make):
 def test_monthly_series(county):
     monthly = compute_metrics(2025, JUNE_30)["monthly"]
     assert [row["month"] for row in monthly] == [1, 2, 3, 4, 5, 6]
-    assert [row["signed_amount_yuan"] for row in monthly] == [0, 200 * MILLION, 100 * MILLION, 0, 150 * MILLION,
-                                                              50 * MILLION]
-    assert [row["cumulative_yuan"] for row in monthly] == [0, 200 * MILLION, 300 * MILLION, 300 * MILLION,
-                                                           450 * MILLION, 500 * MILLION]
+    assert [row["signed_amount_yuan"] for row in monthly] == [
+        0,
+        200 * MILLION,
+        100 * MILLION,
+        0,
+        150 * MILLION,
+        50 * MILLION,
+    ]
+    assert [row["cumulative_yuan"] for row in monthly] == [
+        0,
+        200 * MILLION,
+        300 * MILLION,
+        300 * MILLION,
+        450 * MILLION,
+        500 * MILLION,
+    ]
     # 1e9 × m / 12, rounded half up to whole yuan.
-    assert [row["target_cumulative_yuan"] for row in monthly] == [83_333_333, 166_666_667, 250_000_000, 333_333_333,
-                                                                  416_666_667, 500_000_000]
+    assert [row["target_cumulative_yuan"] for row in monthly] == [
+        83_333_333,
+        166_666_667,
+        250_000_000,
+        333_333_333,
+        416_666_667,
+        500_000_000,
+    ]
 
 
 def test_uncounted_deal_is_excluded_everywhere(county):

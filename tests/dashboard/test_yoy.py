@@ -32,12 +32,22 @@ def two_years(make):
     signed(make, "D", 3 * YI, date(2024, 1, 5), date(2024, 2, 29))
     signed(make, "E", 4 * YI, date(2025, 1, 2), date(2025, 1, 15))
     channel = make.channel()
-    make.fund_application("2023年管网", channel_obj=channel, year=2023, start_on=date(2023, 1, 5),
-                          steps=[("已申报", date(2023, 1, 10)), ("已下达", date(2023, 2, 20))],
-                          ledger=[("下达", date(2023, 2, 20), 500 * WAN)])
-    make.fund_application("2024年管网", channel_obj=channel, year=2024, start_on=date(2024, 1, 5),
-                          steps=[("已申报", date(2024, 1, 10)), ("已下达", date(2024, 2, 15))],
-                          ledger=[("下达", date(2024, 2, 15), 1000 * WAN), ("拨付", date(2024, 2, 29), 400 * WAN)])
+    make.fund_application(
+        "2023年管网",
+        channel_obj=channel,
+        year=2023,
+        start_on=date(2023, 1, 5),
+        steps=[("已申报", date(2023, 1, 10)), ("已下达", date(2023, 2, 20))],
+        ledger=[("下达", date(2023, 2, 20), 500 * WAN)],
+    )
+    make.fund_application(
+        "2024年管网",
+        channel_obj=channel,
+        year=2024,
+        start_on=date(2024, 1, 5),
+        steps=[("已申报", date(2024, 1, 10)), ("已下达", date(2024, 2, 15))],
+        ledger=[("下达", date(2024, 2, 15), 1000 * WAN), ("拨付", date(2024, 2, 29), 400 * WAN)],
+    )
     db.session.commit()
 
 

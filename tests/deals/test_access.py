@@ -19,17 +19,31 @@ def world(make):
     own = make.deal("甲镇项目", stage="已签约", township=mine, lead_unit=mine, leader=boss, amount=100_000_000)
     co = make.deal("协同项目", stage="在谈", township=other, lead_unit=other, leader=other_boss, amount=20_000_000)
     co.co_units.append(mine)
-    theirs = make.deal("乙镇项目", stage="已签约", township=other, lead_unit=other, leader=other_boss, amount=70_000_000)
-    negotiation = add_negotiation(theirs, {"held_on": D(2025, 3, 5), "kind": "来访", "content": "考察",
-                                           "next_follow_up_on": D(2025, 3, 20)})
+    theirs = make.deal(
+        "乙镇项目", stage="已签约", township=other, lead_unit=other, leader=other_boss, amount=70_000_000
+    )
+    negotiation = add_negotiation(
+        theirs, {"held_on": D(2025, 3, 5), "kind": "来访", "content": "考察", "next_follow_up_on": D(2025, 3, 20)}
+    )
     funds = add_funds_in_place(theirs, received_on=D(2025, 4, 1), amount_yuan=5_000_000)
     users = {
-        "unit": make.user("unit", unit=mine), "leader": make.user("leader", leader=boss),
-        "finance": make.user("finance"), "investment": make.user("investment"),
+        "unit": make.user("unit", unit=mine),
+        "leader": make.user("leader", leader=boss),
+        "finance": make.user("finance"),
+        "investment": make.user("investment"),
     }
     db.session.commit()
-    return {"mine": mine, "other": other, "own": own, "co": co, "theirs": theirs, "negotiation": negotiation,
-            "funds": funds, "boss": boss, **users}
+    return {
+        "mine": mine,
+        "other": other,
+        "own": own,
+        "co": co,
+        "theirs": theirs,
+        "negotiation": negotiation,
+        "funds": funds,
+        "boss": boss,
+        **users,
+    }
 
 
 def change_requests(w):
@@ -52,7 +66,9 @@ def change_requests(w):
 def snapshot():
     return (
         db.session.execute(sa.select(Deal.id, Deal.name, Deal.stage, Deal.project_id).order_by(Deal.id)).all(),
-        db.session.execute(sa.select(DealStageChange.id, DealStageChange.effective_on).order_by(DealStageChange.id)).all(),
+        db.session.execute(
+            sa.select(DealStageChange.id, DealStageChange.effective_on).order_by(DealStageChange.id)
+        ).all(),
         db.session.execute(sa.select(Negotiation.id, Negotiation.follow_up_done)).all(),
         db.session.execute(sa.select(FundsInPlace.id)).all(),
     )
@@ -69,7 +85,9 @@ def test_unit_user_lists_only_their_unit(client, login, world):
 
     import openpyxl
 
-    names = [row[0] for row in openpyxl.load_workbook(io.BytesIO(export.data)).active.iter_rows(min_row=3, values_only=True)]
+    names = [
+        row[0] for row in openpyxl.load_workbook(io.BytesIO(export.data)).active.iter_rows(min_row=3, values_only=True)
+    ]
     assert names == ["协同项目", "甲镇项目", "合计"] or sorted(names[:-1]) == ["协同项目", "甲镇项目"]
 
 
@@ -78,8 +96,13 @@ def test_unit_user_cannot_read_another_units_deal_by_url(client, login, world):
     theirs = world["theirs"]
     assert client.get(f"/deals/{world['own'].id}").status_code == 200
     assert client.get(f"/deals/{world['co'].id}").status_code == 200
-    for url in (f"/deals/{theirs.id}", f"/deals/{theirs.id}/edit", f"/deals/{theirs.id}/stage",
-                f"/deals/{theirs.id}/negotiations/new", f"/deals/{theirs.id}/funds/new"):
+    for url in (
+        f"/deals/{theirs.id}",
+        f"/deals/{theirs.id}/edit",
+        f"/deals/{theirs.id}/stage",
+        f"/deals/{theirs.id}/negotiations/new",
+        f"/deals/{theirs.id}/funds/new",
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -93,10 +116,21 @@ def test_unit_user_cannot_change_another_units_deal(client, login, world):
 
 def test_unit_user_must_keep_their_unit_on_a_deal(client, login, world):
     login(world["unit"])
-    data = {"name": "外单位项目", "investor_id": "0", "industry_id": "0", "lead_unit_id": str(world["other"].id),
-            "township_id": str(world["other"].id), "leader_id": "0", "is_counted": "y", "lead_on": "2025-03-01"}
+    data = {
+        "name": "外单位项目",
+        "investor_id": "0",
+        "industry_id": "0",
+        "lead_unit_id": str(world["other"].id),
+        "township_id": str(world["other"].id),
+        "leader_id": "0",
+        "is_counted": "y",
+        "lead_on": "2025-03-01",
+    }
     response = client.post("/deals/new", data=data)
-    assert response.status_code == 200 and "本单位（甲镇）须为招商责任单位、所在乡镇或协同单位之一" in response.get_data(as_text=True)
+    assert (
+        response.status_code == 200
+        and "本单位（甲镇）须为招商责任单位、所在乡镇或协同单位之一" in response.get_data(as_text=True)
+    )
     assert db.session.scalar(sa.select(Deal).where(Deal.name == "外单位项目")) is None
     response = client.post("/deals/new", data={**data, "co_unit_ids": [str(world["mine"].id)]})
     assert response.status_code == 302
@@ -118,10 +152,13 @@ def test_leader_cannot_post_any_change(client, login, world):
     login(world["leader"])
     before = snapshot()
     own = world["own"]
-    own_requests = [(url.replace(f"/deals/{world['theirs'].id}/", f"/deals/{own.id}/"), data)
-                    for url, data in change_requests(world)]
-    for url, data in change_requests(world) + own_requests + [("/deals/new", {"name": "x"}),
-                                                               ("/deals/investors/new", {"name": "x"})]:
+    own_requests = [
+        (url.replace(f"/deals/{world['theirs'].id}/", f"/deals/{own.id}/"), data)
+        for url, data in change_requests(world)
+    ]
+    for url, data in (
+        change_requests(world) + own_requests + [("/deals/new", {"name": "x"}), ("/deals/investors/new", {"name": "x"})]
+    ):
         assert client.post(url, data=data).status_code == 403, url
     assert client.get("/deals/new").status_code == 403
     assert snapshot() == before

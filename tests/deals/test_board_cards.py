@@ -25,8 +25,13 @@ def cards_one_column_at_a_time(filters, user, limit):
 def board(make, monkeypatch):
     monkeypatch.setattr(queries, "KANBAN_CARDS", 3)
     town, other = make.unit("巴公镇"), make.unit("高都镇")
-    activity = {"线索甲": date(2025, 3, 1), "线索乙": None, "线索丙": date(2025, 5, 1), "线索丁": date(2025, 3, 1),
-                "线索戊": date(2025, 1, 1)}
+    activity = {
+        "线索甲": date(2025, 3, 1),
+        "线索乙": None,
+        "线索丙": date(2025, 5, 1),
+        "线索丁": date(2025, 3, 1),
+        "线索戊": date(2025, 1, 1),
+    }
     deals = {}
     for name, last in activity.items():
         deals[name] = make.deal(name, township=town, lead_unit=town)

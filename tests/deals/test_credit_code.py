@@ -33,16 +33,19 @@ def test_input_is_normalised():
     assert validate_credit_code(None) is None
 
 
-@pytest.mark.parametrize("code, message", [
-    ("91350100M000100Y44", "校验位不正确"),          # last character changed
-    ("91110108551385082R", "校验位不正确"),
-    ("91110108551835082Q", "校验位不正确"),          # two digits swapped
-    ("9135010M000100Y43", "应为18位"),               # one character missing
-    ("91350100M000100Y433", "应为18位"),
-    ("91350100I000100Y43", "不允许的字符：I"),        # I, O, S, V, Z are not used
-    ("9135010OM000100Y43", "不允许的字符：O"),
-    ("913501AAM000100Y43", "行政区划代码"),
-])
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("91350100M000100Y44", "校验位不正确"),  # last character changed
+        ("91110108551385082R", "校验位不正确"),
+        ("91110108551835082Q", "校验位不正确"),  # two digits swapped
+        ("9135010M000100Y43", "应为18位"),  # one character missing
+        ("91350100M000100Y433", "应为18位"),
+        ("91350100I000100Y43", "不允许的字符：I"),  # I, O, S, V, Z are not used
+        ("9135010OM000100Y43", "不允许的字符：O"),
+        ("913501AAM000100Y43", "行政区划代码"),
+    ],
+)
 def test_invalid_codes_are_refused_with_a_clear_message(code, message):
     with pytest.raises(InputError) as info:
         validate_credit_code(code)
@@ -57,6 +60,6 @@ def test_every_single_character_typo_is_caught():
         for replacement in "0123456789ABCDEFGHJKLMNPQRTUWXY":
             if replacement == code[position]:
                 continue
-            typo = code[:position] + replacement + code[position + 1:]
+            typo = code[:position] + replacement + code[position + 1 :]
             if typo[2:8].isdigit():
                 assert not is_valid_credit_code(typo), typo

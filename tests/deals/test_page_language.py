@@ -11,8 +11,13 @@ def test_deal_and_investor_pages_label_their_breadcrumbs_in_chinese(client, logi
     investor = create_investor({"name": "泽州华晟新材料有限公司"})
     deal = make.deal("巴公新材料项目", investor=investor)
     db.session.commit()
-    for url in (f"/deals/{deal.id}", f"/deals/{deal.id}/edit", f"/deals/{deal.id}/stage",
-                f"/deals/investors/{investor.id}", f"/deals/investors/{investor.id}/edit"):
+    for url in (
+        f"/deals/{deal.id}",
+        f"/deals/{deal.id}/edit",
+        f"/deals/{deal.id}/stage",
+        f"/deals/investors/{investor.id}",
+        f"/deals/investors/{investor.id}/edit",
+    ):
         body = client.get(url).get_data(as_text=True)
         labels = re.findall(r'aria-label="([^"]*)"', body)
         assert 'aria-label="当前位置"' in body, url

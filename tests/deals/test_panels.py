@@ -20,17 +20,32 @@ def pinned(app, monkeypatch):
 
 
 def follow(deal, held, due, **kw):
-    return add_negotiation(deal, {"held_on": held, "kind": "电话视频", "content": "沟通进展", "next_follow_up_on": due,
-                                  "next_step": kw.pop("step", None), **kw})
+    return add_negotiation(
+        deal,
+        {
+            "held_on": held,
+            "kind": "电话视频",
+            "content": "沟通进展",
+            "next_follow_up_on": due,
+            "next_step": kw.pop("step", None),
+            **kw,
+        },
+    )
 
 
 @pytest.fixture
 def follow_ups(make, pinned):
     mine, other = make.unit("甲镇"), make.unit("乙镇")
     boss = make.leader("甲领导")
-    deals = {name: make.deal(name, stage="在谈", township=mine if name != "他镇今天" else other,
-                             leader=boss if name in ("逾期", "今天") else None)
-             for name in ("逾期", "今天", "周五", "周日", "下周一", "已跟进", "已终止", "暂缓中", "他镇今天")}
+    deals = {
+        name: make.deal(
+            name,
+            stage="在谈",
+            township=mine if name != "他镇今天" else other,
+            leader=boss if name in ("逾期", "今天") else None,
+        )
+        for name in ("逾期", "今天", "周五", "周日", "下周一", "已跟进", "已终止", "暂缓中", "他镇今天")
+    }
     follow(deals["逾期"], D(2025, 6, 1), D(2025, 6, 10), step="补充用地材料")
     follow(deals["今天"], D(2025, 6, 10), D(2025, 6, 18))
     follow(deals["周五"], D(2025, 6, 10), D(2025, 6, 20))
@@ -42,8 +57,12 @@ def follow_ups(make, pinned):
     follow(deals["暂缓中"], D(2025, 6, 1), D(2025, 6, 12))
     move_deal_to_stage(deals["暂缓中"], "暂缓", effective_on=D(2025, 6, 15))
     follow(deals["他镇今天"], D(2025, 6, 10), D(2025, 6, 18))
-    users = {"investment": make.user("investment"), "unit": make.user("unit", unit=mine),
-             "leader": make.user("leader", leader=boss), "finance": make.user("finance")}
+    users = {
+        "investment": make.user("investment"),
+        "unit": make.user("unit", unit=mine),
+        "leader": make.user("leader", leader=boss),
+        "finance": make.user("finance"),
+    }
     db.session.commit()
     return users
 
@@ -77,7 +96,7 @@ def test_sunday_week_is_just_today(follow_ups):
 def test_home_page_shows_my_follow_ups(client, login, follow_ups):
     login(follow_ups["unit"])
     body = client.get("/").get_data(as_text=True)
-    panel = body[body.index('data-testid="my-follow-ups"'):]
+    panel = body[body.index('data-testid="my-follow-ups"') :]
     assert "逾期 1" in panel and "今天 1" in panel and "本周 2" in panel
     assert "（逾期 8 天）" in panel and "补充用地材料" in panel
     assert "他镇今天" not in panel and "下周一" not in panel
@@ -128,8 +147,12 @@ def test_leader_and_unit_panels(app, make):
         scoped_panels = panels_for("unit", township, scoped)
     [(_, leader_panel)] = [p for p in leader_panels if p[0] == "deals/_deals_panel.html"]
     assert [d.name for d in leader_panel["deals"]] == ["领导签约", "领导在谈"]
-    assert leader_panel["summary"] == {"count": 2, "signed_count": 1, "signed_amount_yuan": 200_000_000,
-                                       "started_count": 1}
+    assert leader_panel["summary"] == {
+        "count": 2,
+        "signed_count": 1,
+        "signed_amount_yuan": 200_000_000,
+        "started_count": 1,
+    }
     [(_, unit_panel)] = [p for p in unit_panels if p[0] == "deals/_deals_panel.html"]
     assert sorted(d.name for d in unit_panel["deals"]) == ["协同", "领导签约"]
     assert unit_panel["summary"]["signed_amount_yuan"] == 270_000_000
@@ -152,9 +175,12 @@ def test_list_filter_by_pending_follow_up(client, login, follow_ups):
 
     def listed(group):
         body = client.get(f"/deals/?follow={group}").get_data(as_text=True)
-        table = body[body.index('data-testid="deal-table"'):body.index("</table>")]
-        return sorted(name for name in ("逾期", "今天", "周五", "周日", "下周一", "已跟进", "已终止", "暂缓中", "他镇今天")
-                      if f">{name}</a>" in table)
+        table = body[body.index('data-testid="deal-table"') : body.index("</table>")]
+        return sorted(
+            name
+            for name in ("逾期", "今天", "周五", "周日", "下周一", "已跟进", "已终止", "暂缓中", "他镇今天")
+            if f">{name}</a>" in table
+        )
 
     assert listed("overdue") == ["逾期"]
     assert listed("today") == ["今天", "他镇今天"]

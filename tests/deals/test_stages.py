@@ -43,22 +43,28 @@ def move(deal, stage, day, **kw):
 
 # --- creation ----------------------------------------------------------------------------------
 
+
 def test_create_deal_records_the_lead_row(make):
     actor = make.user("investment")
-    deal = create_deal({"name": "  碳纤维项目 ", "contract_amount_yuan": 80_000_000}, actor=actor, effective_on=D(2025, 1, 10))
+    deal = create_deal(
+        {"name": "  碳纤维项目 ", "contract_amount_yuan": 80_000_000}, actor=actor, effective_on=D(2025, 1, 10)
+    )
     assert deal.name == "碳纤维项目" and deal.stage == "线索" and deal.lead_on == D(2025, 1, 10)
     assert history(deal) == [(None, "线索", D(2025, 1, 10))]
     assert deal.stage_changes[0].actor_id == actor.id
     assert_mirrors_history(deal)
 
 
-@pytest.mark.parametrize("data, effective_on, message, field", [
-    ({"name": " "}, None, "项目名称不能为空", "name"),
-    ({"name": "甲", "is_counted": False}, None, "不计入考核时必须填写原因", "exclusion_reason"),
-    ({"name": "甲", "contract_amount_yuan": -1}, None, "签约金额不能为负数", "contract_amount_yuan"),
-    ({"name": "甲", "agreement_type": "口头协议"}, None, "协议类型须为", "agreement_type"),
-    ({"name": "甲"}, "tomorrow", "不能晚于今天", "lead_on"),
-])
+@pytest.mark.parametrize(
+    "data, effective_on, message, field",
+    [
+        ({"name": " "}, None, "项目名称不能为空", "name"),
+        ({"name": "甲", "is_counted": False}, None, "不计入考核时必须填写原因", "exclusion_reason"),
+        ({"name": "甲", "contract_amount_yuan": -1}, None, "签约金额不能为负数", "contract_amount_yuan"),
+        ({"name": "甲", "agreement_type": "口头协议"}, None, "协议类型须为", "agreement_type"),
+        ({"name": "甲"}, "tomorrow", "不能晚于今天", "lead_on"),
+    ],
+)
 def test_create_deal_refuses_bad_input(data, effective_on, message, field):
     when = today() + timedelta(days=1) if effective_on == "tomorrow" else None
     with pytest.raises(InputError) as info:
@@ -69,20 +75,28 @@ def test_create_deal_refuses_bad_input(data, effective_on, message, field):
 
 def test_create_deal_at_a_later_stage_walks_the_history(make):
     deal = create_deal({"name": "直接签约项目", "stage": "已签约"}, effective_on=D(2025, 4, 1))
-    assert history(deal) == [(None, "线索", D(2025, 4, 1)), ("线索", "在谈", D(2025, 4, 1)),
-                             ("在谈", "已签约", D(2025, 4, 1))]
+    assert history(deal) == [
+        (None, "线索", D(2025, 4, 1)),
+        ("线索", "在谈", D(2025, 4, 1)),
+        ("在谈", "已签约", D(2025, 4, 1)),
+    ]
     assert deal.signed_on == D(2025, 4, 1)
     assert_mirrors_history(deal)
 
 
 # --- forward moves ------------------------------------------------------------------------------
 
+
 def test_every_forward_step_sets_its_date_and_writes_a_row(make):
     actor = make.user("investment")
     deal = make.deal("逐级推进", lead_on=D(2025, 1, 10))
-    steps = [("在谈", D(2025, 2, 1), "negotiating_on"), ("已签约", D(2025, 3, 1), "signed_on"),
-             ("已注册", D(2025, 3, 15), "registered_on"), ("已开工", D(2025, 5, 1), "started_on"),
-             ("已投产", D(2025, 9, 1), "production_on")]
+    steps = [
+        ("在谈", D(2025, 2, 1), "negotiating_on"),
+        ("已签约", D(2025, 3, 1), "signed_on"),
+        ("已注册", D(2025, 3, 15), "registered_on"),
+        ("已开工", D(2025, 5, 1), "started_on"),
+        ("已投产", D(2025, 9, 1), "production_on"),
+    ]
     previous = "线索"
     for stage, day, column in steps:
         change = move(deal, stage, day, actor=actor, note=f"{stage}佐证")
@@ -92,8 +106,14 @@ def test_every_forward_step_sets_its_date_and_writes_a_row(make):
         assert deal.stage == stage and getattr(deal, column) == day
         assert_mirrors_history(deal)
         previous = stage
-    assert dates(deal) == {"lead_on": D(2025, 1, 10), "negotiating_on": D(2025, 2, 1), "signed_on": D(2025, 3, 1),
-                           "registered_on": D(2025, 3, 15), "started_on": D(2025, 5, 1), "production_on": D(2025, 9, 1)}
+    assert dates(deal) == {
+        "lead_on": D(2025, 1, 10),
+        "negotiating_on": D(2025, 2, 1),
+        "signed_on": D(2025, 3, 1),
+        "registered_on": D(2025, 3, 15),
+        "started_on": D(2025, 5, 1),
+        "production_on": D(2025, 9, 1),
+    }
     assert len(deal.stage_changes) == 6
 
 
@@ -101,8 +121,11 @@ def test_skipping_forward_writes_a_row_per_skipped_stage(make):
     deal = make.deal("跨阶段", lead_on=D(2025, 1, 10))
     move(deal, "已开工", D(2025, 5, 1))
     assert history(deal) == [
-        (None, "线索", D(2025, 1, 10)), ("线索", "在谈", D(2025, 5, 1)), ("在谈", "已签约", D(2025, 5, 1)),
-        ("已签约", "已注册", D(2025, 5, 1)), ("已注册", "已开工", D(2025, 5, 1)),
+        (None, "线索", D(2025, 1, 10)),
+        ("线索", "在谈", D(2025, 5, 1)),
+        ("在谈", "已签约", D(2025, 5, 1)),
+        ("已签约", "已注册", D(2025, 5, 1)),
+        ("已注册", "已开工", D(2025, 5, 1)),
     ]
     assert deal.signed_on == deal.started_on == D(2025, 5, 1)
     assert all("随“已开工”一并登记" in c.note for c in deal.stage_changes[1:4])
@@ -118,6 +141,7 @@ def test_skipping_forward_writes_a_row_per_skipped_stage(make):
 
 
 # --- date rules ---------------------------------------------------------------------------------
+
 
 def test_effective_date_cannot_be_in_the_future(make):
     deal = make.deal(stage="在谈")
@@ -170,6 +194,7 @@ def test_same_stage_and_unknown_stage_are_refused(make):
 
 
 # --- backward moves, hold, termination -----------------------------------------------------------
+
 
 def test_moving_back_requires_a_reason_and_clears_later_dates(make):
     deal = make.deal(stage="已注册")
@@ -234,6 +259,7 @@ def test_a_lead_can_be_terminated(make):
 
 # --- corrections --------------------------------------------------------------------------------
 
+
 def test_correcting_the_signing_date_is_audited_and_mirrored(make):
     deal = make.deal(stage="已开工")
     db.session.commit()
@@ -242,23 +268,28 @@ def test_correcting_the_signing_date_is_audited_and_mirrored(make):
     db.session.commit()
     assert deal.signed_on == D(2025, 2, 20) and row.effective_on == D(2025, 2, 20)
     assert "2025-03-01 更正为 2025-02-20：以合同签署页为准" in row.note
-    audit = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "deal_stage_changes",
-                                                          AuditEntry.field == "effective_on")).all()
+    audit = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.entity == "deal_stage_changes", AuditEntry.field == "effective_on")
+    ).all()
     assert [(a.old_value, a.new_value) for a in audit] == [("2025-03-01", "2025-02-20")]
-    deal_audit = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "deals",
-                                                               AuditEntry.field == "signed_on")).all()
+    deal_audit = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.entity == "deals", AuditEntry.field == "signed_on")
+    ).all()
     assert [(a.old_value, a.new_value) for a in deal_audit][-1] == ("2025-03-01", "2025-02-20")
     assert_mirrors_history(deal)
 
 
-@pytest.mark.parametrize("stage, new_date, message", [
-    ("已签约", D(2025, 5, 10), "注册日期（2025-03-15）不能早于签约日期（2025-05-10）"),
-    ("已开工", D(2025, 3, 10), "开工日期（2025-03-10）不能早于注册日期（2025-03-15）"),
-    ("已签约", D(2025, 1, 20), "签约日期（2025-01-20）不能早于洽谈日期（2025-02-01）"),
-    ("已注册", D(2025, 2, 20), "注册日期（2025-02-20）不能早于签约日期（2025-03-01）"),
-    ("已开工", "tomorrow", "不能晚于今天"),
-    ("已开工", D(2025, 5, 1), "与原日期相同"),
-])
+@pytest.mark.parametrize(
+    "stage, new_date, message",
+    [
+        ("已签约", D(2025, 5, 10), "注册日期（2025-03-15）不能早于签约日期（2025-05-10）"),
+        ("已开工", D(2025, 3, 10), "开工日期（2025-03-10）不能早于注册日期（2025-03-15）"),
+        ("已签约", D(2025, 1, 20), "签约日期（2025-01-20）不能早于洽谈日期（2025-02-01）"),
+        ("已注册", D(2025, 2, 20), "注册日期（2025-02-20）不能早于签约日期（2025-03-01）"),
+        ("已开工", "tomorrow", "不能晚于今天"),
+        ("已开工", D(2025, 5, 1), "与原日期相同"),
+    ],
+)
 def test_corrections_are_checked_like_moves(make, stage, new_date, message):
     deal = make.deal(stage="已开工")
     before = dates(deal)
@@ -302,6 +333,7 @@ def test_correcting_the_lead_date(make):
 
 # --- the columns always mirror the rows ---------------------------------------------------------
 
+
 def test_random_walks_keep_the_columns_in_step_with_the_history(make):
     rng = random.Random(7)
     for walk in range(12):
@@ -324,6 +356,7 @@ def test_random_walks_keep_the_columns_in_step_with_the_history(make):
 
 # --- plain edits --------------------------------------------------------------------------------
 
+
 def test_update_deal_cannot_touch_stage_or_dates(make):
     deal = make.deal(stage="在谈")
     with pytest.raises(InputError, match="阶段和日期请用“变更阶段”"):
@@ -344,6 +377,7 @@ def test_counted_flag_needs_a_reason_when_off(make):
 
 # --- the consistency check ----------------------------------------------------------------------
 
+
 def test_check_history_command_reports_and_repairs(runner, make):
     good = make.deal("一致项目", stage="已签约")
     drifted = make.deal("被直接改过的项目", stage="已开工")
@@ -354,13 +388,19 @@ def test_check_history_command_reports_and_repairs(runner, make):
     drifted.stage = "已投产"
     db.session.commit()
     result = runner.invoke(args=["deals", "check-history"])
-    assert f"#{drifted.id} 被直接改过的项目：阶段：已投产 ≠ 记录 已开工；开工日期：2025-04-01 ≠ 记录 2025-05-01" in result.output
+    assert (
+        f"#{drifted.id} 被直接改过的项目：阶段：已投产 ≠ 记录 已开工；开工日期：2025-04-01 ≠ 记录 2025-05-01"
+        in result.output
+    )
     assert "一致项目" not in result.output and "共 1 个项目不一致" in result.output
     result = runner.invoke(args=["deals", "check-history", "--fix"])
     assert result.exit_code == 0 and "已按阶段变更记录改写 1 个项目" in result.output
     db.session.refresh(drifted)
     assert drifted.stage == "已开工" and drifted.started_on == D(2025, 5, 1)
     assert_mirrors_history(good)
-    audit = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "deals", AuditEntry.field == "started_on",
-                                                          AuditEntry.source == "cli")).all()
+    audit = db.session.scalars(
+        sa.select(AuditEntry).where(
+            AuditEntry.entity == "deals", AuditEntry.field == "started_on", AuditEntry.source == "cli"
+        )
+    ).all()
     assert [(a.old_value, a.new_value) for a in audit] == [("2025-04-01", "2025-05-01")]

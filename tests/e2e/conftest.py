@@ -18,8 +18,16 @@ from config import TestingConfig
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -68,10 +76,22 @@ def page(browser, live_server, request):
     app_host = urlparse(live_server).netloc
     outside: list[str] = []
     failed: list[str] = []
-    page.on("request", lambda req: outside.append(req.url)
-            if urlparse(req.url).scheme in ("http", "https") and urlparse(req.url).netloc != app_host else None)
-    page.on("response", lambda res: failed.append(f"{res.status} {res.url}")
-            if res.status >= 400 and urlparse(res.url).path.startswith("/static/") else None)
+    page.on(
+        "request",
+        lambda req: (
+            outside.append(req.url)
+            if urlparse(req.url).scheme in ("http", "https") and urlparse(req.url).netloc != app_host
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda res: (
+            failed.append(f"{res.status} {res.url}")
+            if res.status >= 400 and urlparse(res.url).path.startswith("/static/")
+            else None
+        ),
+    )
     page.requests_outside = outside
     yield page
     if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:

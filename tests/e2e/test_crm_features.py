@@ -24,8 +24,11 @@ def _drag(page, source, target):
 def test_drag_signed_card_to_started(page, browser_login, make, seeded):
     user = make.user("investment", username="drag_e2e")
     signed_on = today() - timedelta(days=30)
-    deal = create_deal({"name": "拖拽测试光伏项目", "contract_amount_yuan": 50_000_000}, actor=user,
-                       effective_on=signed_on - timedelta(days=30))
+    deal = create_deal(
+        {"name": "拖拽测试光伏项目", "contract_amount_yuan": 50_000_000},
+        actor=user,
+        effective_on=signed_on - timedelta(days=30),
+    )
     move_deal_to_stage(deal, "已签约", effective_on=signed_on)
     other = create_deal({"name": "取消拖拽的项目"}, actor=user, effective_on=signed_on)
     move_deal_to_stage(other, "已签约", effective_on=signed_on)
@@ -36,7 +39,9 @@ def test_drag_signed_card_to_started(page, browser_login, make, seeded):
     started = page.locator("[data-testid=kanban-col][data-stage='已开工']")
 
     # Cancelling the dialog puts the card back.
-    _drag(page, signed.locator("[data-testid=kanban-card]", has_text="取消拖拽的项目"), started.locator(".kanban-cards"))
+    _drag(
+        page, signed.locator("[data-testid=kanban-card]", has_text="取消拖拽的项目"), started.locator(".kanban-cards")
+    )
     dialog = page.locator("[data-testid=stage-dialog]")
     expect(dialog.locator("input[name=effective_on]")).to_be_visible()
     dialog.get_by_role("button", name="取消").last.click()
@@ -45,7 +50,9 @@ def test_drag_signed_card_to_started(page, browser_login, make, seeded):
     expect(started.locator("[data-testid=kanban-card]")).to_have_count(0)
 
     # Dropping opens the stage dialog with the target preselected; the date goes in and the card moves.
-    _drag(page, signed.locator("[data-testid=kanban-card]", has_text="拖拽测试光伏项目"), started.locator(".kanban-cards"))
+    _drag(
+        page, signed.locator("[data-testid=kanban-card]", has_text="拖拽测试光伏项目"), started.locator(".kanban-cards")
+    )
     expect(dialog.locator("select[name=to_stage]")).to_have_value("已开工")
     started_on = today() - timedelta(days=3)
     dialog.locator("input[name=effective_on]").fill(started_on.isoformat())
@@ -72,8 +79,11 @@ def test_drop_with_a_bad_date_shows_the_rule_in_the_dialog(page, browser_login, 
     db.session.commit()
     browser_login(user)
     page.goto("/deals/board")
-    _drag(page, page.locator("[data-testid=kanban-card]", has_text="日期校验项目"),
-          page.locator("[data-testid=kanban-col][data-stage='已开工'] .kanban-cards"))
+    _drag(
+        page,
+        page.locator("[data-testid=kanban-card]", has_text="日期校验项目"),
+        page.locator("[data-testid=kanban-col][data-stage='已开工'] .kanban-cards"),
+    )
     dialog = page.locator("[data-testid=stage-dialog]")
     dialog.locator("input[name=effective_on]").fill((signed_on - timedelta(days=5)).isoformat())
     dialog.locator("button[type=submit]").click()
@@ -82,8 +92,10 @@ def test_drop_with_a_bad_date_shows_the_rule_in_the_dialog(page, browser_login, 
     assert db.session.get(type(deal), deal.id).stage == "已签约"
 
 
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def test_attach_a_pdf_to_a_deal_and_open_it(page, browser_login, make, seeded, tmp_path):
@@ -119,7 +131,9 @@ def test_leader_comment_reaches_the_owner(page, browser_login, make, seeded):
     boss = make.leader("赵副县长")
     owner = make.user("investment", username="owner_e2e")
     leader_user = make.user("leader", username="leader_e2e", leader=boss)
-    deal = create_deal({"name": "批示测试项目", "leader_id": boss.id}, actor=owner, effective_on=today() - timedelta(days=3))
+    deal = create_deal(
+        {"name": "批示测试项目", "leader_id": boss.id}, actor=owner, effective_on=today() - timedelta(days=3)
+    )
     db.session.commit()
     browser_login(leader_user)
     page.goto(f"/deals/{deal.id}")

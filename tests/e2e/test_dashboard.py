@@ -13,13 +13,27 @@ def build_county(make):
     dept = make.unit("乙局", kind="县直部门", short_name="乙")
     set_target(2025, "signed_amount", 400 * MILLION, town)
     set_target(2025, "signed_amount", 300 * MILLION, dept)
-    walk("新材料产业园", amount=2_000 * MILLION, lead_on=date(2025, 1, 5), unit=town,
-         steps=[("已签约", date(2025, 2, 10)), ("已开工", date(2025, 4, 1))])
-    walk("高端装备项目", amount=1_000 * MILLION, lead_on=date(2025, 1, 20), unit=dept,
-         steps=[("已签约", date(2025, 3, 1))])
-    talks = walk("数字经济项目", amount=500 * MILLION, lead_on=date(2025, 3, 1), unit=dept, steps=[("在谈", date(2025, 4, 1))])
-    add_negotiation(talks, {"held_on": date(2025, 6, 1), "kind": "来访", "content": "商谈选址",
-                            "next_follow_up_on": date(2025, 6, 20)})
+    walk(
+        "新材料产业园",
+        amount=2_000 * MILLION,
+        lead_on=date(2025, 1, 5),
+        unit=town,
+        steps=[("已签约", date(2025, 2, 10)), ("已开工", date(2025, 4, 1))],
+    )
+    walk(
+        "高端装备项目",
+        amount=1_000 * MILLION,
+        lead_on=date(2025, 1, 20),
+        unit=dept,
+        steps=[("已签约", date(2025, 3, 1))],
+    )
+    talks = walk(
+        "数字经济项目", amount=500 * MILLION, lead_on=date(2025, 3, 1), unit=dept, steps=[("在谈", date(2025, 4, 1))]
+    )
+    add_negotiation(
+        talks,
+        {"held_on": date(2025, 6, 1), "kind": "来访", "content": "商谈选址", "next_follow_up_on": date(2025, 6, 20)},
+    )
     talks.last_activity_on = date(2025, 5, 1)
 
 
@@ -40,7 +54,7 @@ def test_dashboard_draws_charts_and_lists_alerts(page, browser_login, make, seed
     assert "30" in page.get_by_test_id("card-signed").inner_text()
     assert "50.0%" in page.get_by_test_id("card-start-rate").inner_text()
     ranking = page.get_by_test_id("ranking-table").locator("tbody tr")
-    assert ranking.nth(0).inner_text().split("\t")[1] == "甲镇"     # 2000M of 400M target ranks first
+    assert ranking.nth(0).inner_text().split("\t")[1] == "甲镇"  # 2000M of 400M target ranks first
     # Alerts: grouped, the first group open, each alert a link or a title.
     alerts = page.get_by_test_id("alert")
     assert alerts.count() >= 3

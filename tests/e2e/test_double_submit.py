@@ -18,9 +18,13 @@ def _entries() -> int:
 def test_double_click_on_save_stores_one_ledger_entry(page, browser_login, make, seeded):
     user = make.user("finance", username="caizheng_twice")
     channel = make.channel("中央预算内投资", is_bond=False)
-    app_ = make.fund_application("城东污水管网", channel_obj=channel, requested=50_000_000,
-                                 steps=[("已申报", date(2025, 3, 1)), ("已下达", date(2025, 4, 1))],
-                                 ledger=[("下达", date(2025, 4, 1), 40_000_000)])
+    app_ = make.fund_application(
+        "城东污水管网",
+        channel_obj=channel,
+        requested=50_000_000,
+        steps=[("已申报", date(2025, 3, 1)), ("已下达", date(2025, 4, 1))],
+        ledger=[("下达", date(2025, 4, 1), 40_000_000)],
+    )
     db.session.commit()
     browser_login(user)
     page.goto(f"/funds/{app_.id}/ledger/new")

@@ -14,14 +14,18 @@ BOND = "地方政府专项债券"
 
 def _summary_row(page) -> dict:
     row = page.locator(f'tr[data-channel="{BOND}"]')
-    return {key: row.locator(f'[data-key="{key}"]').inner_text().strip()
-            for key in ("count", "requested", "decided", "approved-count", "approval-rate", "approved", "disbursed")}
+    return {
+        key: row.locator(f'[data-key="{key}"]').inner_text().strip()
+        for key in ("count", "requested", "decided", "approved-count", "approval-rate", "approved", "disbursed")
+    }
 
 
 def _pick(page, field: str, text: str) -> None:
     """Choose an option in a Tom Select box the way a user does: open, type, Enter."""
     # A box left open by the previous pick can reopen on focus changes and cover this one.
-    page.evaluate("document.querySelectorAll('select').forEach(s => s.tomselect && (s.tomselect.close(), s.tomselect.blur()))")
+    page.evaluate(
+        "document.querySelectorAll('select').forEach(s => s.tomselect && (s.tomselect.close(), s.tomselect.blur()))"
+    )
     control = page.locator(f"select[name={field}] + .ts-wrapper .ts-control")
     control.click()
     control.locator("input").fill(text)
@@ -105,8 +109,15 @@ def test_register_bond_application_and_see_summary_change(page, browser_login, m
     page.get_by_role("link", name="分渠道汇总").click()
     page.select_option("select[name=year]", str(year))
     page.get_by_role("button", name="统计").click()
-    assert _summary_row(page) == {"count": "1", "requested": "5,000", "decided": "1", "approved-count": "1",
-                                  "approval-rate": "100.0%", "approved": "4,000", "disbursed": "3,000"}
+    assert _summary_row(page) == {
+        "count": "1",
+        "requested": "5,000",
+        "decided": "1",
+        "approved-count": "1",
+        "approval-rate": "100.0%",
+        "approved": "4,000",
+        "disbursed": "3,000",
+    }
     screenshot(page, "funds-summary")
     # As of a date before the approval it was declared but not yet decided.
     page.fill("input[name=as_of]", day(7))

@@ -11,16 +11,19 @@ HEADERS = ["序号", "项目名称", "投资方", "签约额(亿元)", "当前�
 
 
 def rows(amount_of_second):
-    return [[1, "算力中心项目", "北辰数据科技有限公司", 1.2, "已签约", "2025年3月1日", None, "巴公", "投促中心"],
-            [2, "综合物流园项目", "汇通物流有限公司", amount_of_second, "开工", "2025/2/1", 45748, "金村", "投促中心"]]
+    return [
+        [1, "算力中心项目", "北辰数据科技有限公司", 1.2, "已签约", "2025年3月1日", None, "巴公", "投促中心"],
+        [2, "综合物流园项目", "汇通物流有限公司", amount_of_second, "开工", "2025/2/1", 45748, "金村", "投促中心"],
+    ]
 
 
 def test_upload_fix_and_commit_a_ledger(page, browser_login, make, seeded, tmp_path):
     user = make.user("investment", username="touzu")
     db.session.commit()
     bad = tmp_path / "招商台账.xlsx"
-    bad.write_bytes(ledger(HEADERS, rows("两亿"), titles=("泽州县招商引资项目台账", "（2025年）"),
-                           total={"项目名称": "合计"}))
+    bad.write_bytes(
+        ledger(HEADERS, rows("两亿"), titles=("泽州县招商引资项目台账", "（2025年）"), total={"项目名称": "合计"})
+    )
     browser_login(user)
     page.goto("/imports/")
     page.select_option("select[name=kind]", "deals")
@@ -39,8 +42,9 @@ def test_upload_fix_and_commit_a_ledger(page, browser_login, make, seeded, tmp_p
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Deal)) == 0
 
     fixed = tmp_path / "招商台账-修改后.xlsx"
-    fixed.write_bytes(ledger(HEADERS, rows("2亿"), titles=("泽州县招商引资项目台账", "（2025年）"),
-                             total={"项目名称": "合计"}))
+    fixed.write_bytes(
+        ledger(HEADERS, rows("2亿"), titles=("泽州县招商引资项目台账", "（2025年）"), total={"项目名称": "合计"})
+    )
     page.get_by_role("link", name="重新上传").click()
     page.wait_for_url("**/imports/")
     page.select_option("select[name=kind]", "deals")

@@ -22,14 +22,27 @@ def phone_deal(make, seeded):
     township = db.session.scalar(sa.select(Unit).where(Unit.name == "巴公镇"))
     deals = []
     for number in range(6):
-        deal = create_deal({"name": f"晋城高端装备制造产业园第{number + 1}期智能化改造提升项目",
-                            "contract_amount_yuan": 123_450_000 * (number + 1), "township_id": township.id,
-                            "lead_unit_id": township.id}, actor=user,
-                           effective_on=today() - timedelta(days=60))
+        deal = create_deal(
+            {
+                "name": f"晋城高端装备制造产业园第{number + 1}期智能化改造提升项目",
+                "contract_amount_yuan": 123_450_000 * (number + 1),
+                "township_id": township.id,
+                "lead_unit_id": township.id,
+            },
+            actor=user,
+            effective_on=today() - timedelta(days=60),
+        )
         move_deal_to_stage(deal, "已签约", effective_on=today() - timedelta(days=30))
-        add_negotiation(deal, {"held_on": today() - timedelta(days=20), "kind": "来访",
-                               "content": "洽谈厂房选址、分期投资和用地指标等事项，对方希望尽快落地",
-                               "next_follow_up_on": today()}, actor=user)
+        add_negotiation(
+            deal,
+            {
+                "held_on": today() - timedelta(days=20),
+                "kind": "来访",
+                "content": "洽谈厂房选址、分期投资和用地指标等事项，对方希望尽快落地",
+                "next_follow_up_on": today(),
+            },
+            actor=user,
+        )
         deals.append(deal)
     db.session.commit()
     return user, deals[0]
@@ -117,10 +130,17 @@ def test_record_pages_and_board_fit_a_phone(page, browser_login, make, phone_dea
     _user, deal = phone_deal
     admin = make.user("admin", username="phone_admin2")
     application = make.fund_application("泽州县城区污水管网改造及雨污分流工程（三期）", requested=86_000_000)
-    problem = make.problem(deal=deal, description="项目用地指标尚未落实，需自然资源部门协调解决", unit_id=deal.township_id)
+    problem = make.problem(
+        deal=deal, description="项目用地指标尚未落实，需自然资源部门协调解决", unit_id=deal.township_id
+    )
     db.session.commit()
     _phone(page, browser_login, admin)
-    for url in (f"/funds/{application.id}", f"/problems/{problem.id}", "/deals/board", f"/deals/{deal.id}/stage",
-                "/portfolios/leaders"):
+    for url in (
+        f"/funds/{application.id}",
+        f"/problems/{problem.id}",
+        "/deals/board",
+        f"/deals/{deal.id}/stage",
+        "/portfolios/leaders",
+    ):
         page.goto(url)
         assert page.evaluate(NO_SIDEWAYS) <= 390, url

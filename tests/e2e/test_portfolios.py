@@ -14,19 +14,33 @@ WAN = 10_000
 def test_leader_page_shows_portfolio(page, browser_login, make, seeded):
     town = make.unit("巴公镇")
     me, other = make.leader("程县长", title="副县长"), make.leader("邵县长")
-    project = make.project("巴公镇精密铸造产业园", township=town, lead_unit=town, leader=me,
-                           annual_plan_yuan=8000 * WAN, total_investment_yuan=30000 * WAN,
-                           actual_start_on=date(2025, 4, 1), reserve_status="实施")
+    project = make.project(
+        "巴公镇精密铸造产业园",
+        township=town,
+        lead_unit=town,
+        leader=me,
+        annual_plan_yuan=8000 * WAN,
+        total_investment_yuan=30000 * WAN,
+        actual_start_on=date(2025, 4, 1),
+        reserve_status="实施",
+    )
     make.project("邵县长的项目", township=town, lead_unit=town, leader=other)
     make.deal("巴公镇特种合金项目", stage="已开工", amount=50000 * WAN, township=town, leader=me, project=project)
     make.deal("别人的招商项目", stage="已签约", township=town, leader=other)
-    application = make.application("巴公镇铸造产业园专项债", channel_obj=make.channel(), applicant_unit=town,
-                                   leader=me, requested=6000 * WAN)
+    application = make.application(
+        "巴公镇铸造产业园专项债", channel_obj=make.channel(), applicant_unit=town, leader=me, requested=6000 * WAN
+    )
     change_status(application, "已申报", effective_on=date(2025, 2, 10))
     change_status(application, "已下达", effective_on=date(2025, 4, 10))
     add_ledger_entry(application, kind="下达", entry_on=date(2025, 4, 10), amount_yuan=5000 * WAN)
-    problem = create_problem({"project": project, "description": "巴公镇产业园施工用电线路迁改未完成",
-                              "found_on": today() - timedelta(days=40), "deadline_on": today() - timedelta(days=12)})
+    problem = create_problem(
+        {
+            "project": project,
+            "description": "巴公镇产业园施工用电线路迁改未完成",
+            "found_on": today() - timedelta(days=40),
+            "deadline_on": today() - timedelta(days=12),
+        }
+    )
     move_problem(problem, "已交办", effective_on=today() - timedelta(days=39))
     user = make.user("leader", leader=me, username="chengxianzhang")
     db.session.commit()

@@ -19,16 +19,32 @@ def world(make):
     ch = make.channel("地方政府专项债券", is_bond=True)
     mine, other = make.unit("甲镇"), make.unit("乙镇")
     me, them = make.leader("甲领导"), make.leader("乙领导")
-    own = make.fund_application("甲镇申报", channel_obj=ch, applicant_unit=mine, leader=me, requested=1000 * WAN,
-                                steps=[("已申报", date(2025, 2, 10))], ledger=[("下达", date(2025, 3, 1), 800 * WAN)])
-    foreign = make.fund_application("乙镇申报", channel_obj=ch, applicant_unit=other, leader=them, requested=2000 * WAN,
-                                    steps=[("已申报", date(2025, 2, 10))], ledger=[("下达", date(2025, 3, 1), 900 * WAN)])
+    own = make.fund_application(
+        "甲镇申报",
+        channel_obj=ch,
+        applicant_unit=mine,
+        leader=me,
+        requested=1000 * WAN,
+        steps=[("已申报", date(2025, 2, 10))],
+        ledger=[("下达", date(2025, 3, 1), 800 * WAN)],
+    )
+    foreign = make.fund_application(
+        "乙镇申报",
+        channel_obj=ch,
+        applicant_unit=other,
+        leader=them,
+        requested=2000 * WAN,
+        steps=[("已申报", date(2025, 2, 10))],
+        ledger=[("下达", date(2025, 3, 1), 900 * WAN)],
+    )
     db.session.commit()
     return {"channel": ch, "mine": mine, "other": other, "me": me, "them": them, "own": own, "foreign": foreign}
 
 
 def _user_for(make, role, world):
-    return make.user(role, unit=world["mine"] if role == "unit" else None, leader=world["me"] if role == "leader" else None)
+    return make.user(
+        role, unit=world["mine"] if role == "unit" else None, leader=world["me"] if role == "leader" else None
+    )
 
 
 @pytest.mark.parametrize("role", list(ROLES))
@@ -62,8 +78,8 @@ def test_scoped_users_see_only_their_applications(client, login, make, world, ro
     titles = [r[0] for r in openpyxl.load_workbook(io.BytesIO(export)).active.iter_rows(min_row=3, values_only=True)]
     assert titles == ["甲镇申报", "合计 1 项"]
     summary = client.get("/funds/summary?year=2025&as_of=2025-12-31").get_data(as_text=True)
-    row = summary[summary.index('data-channel="地方政府专项债券"'):]
-    assert 'data-key="approved">800<' in row[:row.index("</tr>")]
+    row = summary[summary.index('data-channel="地方政府专项债券"') :]
+    assert 'data-key="approved">800<' in row[: row.index("</tr>")]
     for page in READ_PAGES:
         assert client.get(page.format(id=world["foreign"].id)).status_code == 404, page
     for page in EDIT_PAGES:  # leaders are refused any edit page before the record is even looked up
@@ -74,21 +90,30 @@ def test_scoped_users_see_only_their_applications(client, login, make, world, ro
 def test_unit_user_cannot_change_another_units_application_by_url(client, login, make, world):
     login(_user_for(make, "unit", world))
     foreign = world["foreign"]
-    before = [db.session.scalar(sa.select(sa.func.count()).select_from(m))
-              for m in (FundStatusChange, FundReview, FundLedgerEntry)]
+    before = [
+        db.session.scalar(sa.select(sa.func.count()).select_from(m))
+        for m in (FundStatusChange, FundReview, FundLedgerEntry)
+    ]
     posts = {
         f"/funds/{foreign.id}/status": {"to_status": "审核中", "effective_on": "2025-03-01"},
         f"/funds/{foreign.id}/reviews/new": {"level": "县", "decision": "通过", "decided_on": "2025-03-01"},
         f"/funds/{foreign.id}/ledger/new": {"kind": "拨付", "entry_on": "2025-03-02", "amount_yuan": "100"},
-        f"/funds/{foreign.id}/edit": {"title": "改名", "channel_id": world["channel"].id, "year": 2025,
-                                      "applicant_unit_id": world["mine"].id, "requested_yuan": "1"},
+        f"/funds/{foreign.id}/edit": {
+            "title": "改名",
+            "channel_id": world["channel"].id,
+            "year": 2025,
+            "applicant_unit_id": world["mine"].id,
+            "requested_yuan": "1",
+        },
     }
     for url, form in posts.items():
         assert client.post(url, data=form).status_code == 404, url
     db.session.expire_all()
     assert foreign.title == "乙镇申报" and foreign.status == "已申报"
-    assert before == [db.session.scalar(sa.select(sa.func.count()).select_from(m))
-                      for m in (FundStatusChange, FundReview, FundLedgerEntry)]
+    assert before == [
+        db.session.scalar(sa.select(sa.func.count()).select_from(m))
+        for m in (FundStatusChange, FundReview, FundLedgerEntry)
+    ]
     # Its own application it may change.
     ok = client.post(f"/funds/{world['own'].id}/status", data={"to_status": "审核中", "effective_on": "2025-03-05"})
     assert ok.status_code == 302
@@ -96,8 +121,16 @@ def test_unit_user_cannot_change_another_units_application_by_url(client, login,
 
 def test_unit_user_files_only_for_its_own_unit(client, login, make, world):
     login(_user_for(make, "unit", world))
-    form = {"title": "新申报", "channel_id": world["channel"].id, "year": 2025, "applicant_unit_id": world["other"].id,
-            "leader_id": 0, "requested_yuan": "300", "status": "谋划储备", "effective_on": "2025-04-01"}
+    form = {
+        "title": "新申报",
+        "channel_id": world["channel"].id,
+        "year": 2025,
+        "applicant_unit_id": world["other"].id,
+        "leader_id": 0,
+        "requested_yuan": "300",
+        "status": "谋划储备",
+        "effective_on": "2025-04-01",
+    }
     refused = client.post("/funds/new", data=form)
     assert refused.status_code == 200 and "不是有效的选择" in refused.get_data(as_text=True)
     assert db.session.scalar(sa.select(FundApplication).where(FundApplication.title == "新申报")) is None
@@ -112,9 +145,16 @@ def test_unit_user_files_only_for_its_own_unit(client, login, make, world):
 def test_read_only_roles_cannot_post(client, login, make, world, role):
     login(_user_for(make, role, world))
     own = world["own"]
-    assert client.post(f"/funds/{own.id}/status", data={"to_status": "审核中", "effective_on": "2025-03-01"}).status_code == 403
-    assert client.post(f"/funds/{own.id}/ledger/new", data={"kind": "拨付", "entry_on": "2025-03-02",
-                                                            "amount_yuan": "100"}).status_code == 403
+    assert (
+        client.post(f"/funds/{own.id}/status", data={"to_status": "审核中", "effective_on": "2025-03-01"}).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/funds/{own.id}/ledger/new", data={"kind": "拨付", "entry_on": "2025-03-02", "amount_yuan": "100"}
+        ).status_code
+        == 403
+    )
     assert client.post("/funds/new", data={"title": "x"}).status_code == 403
     db.session.expire_all()
     assert own.status == "已申报" and len(own.ledger) == 1

@@ -25,32 +25,68 @@ def dataset(make, seeded):
     bond, central = _channel(BOND), _channel(CENTRAL)
     unit_a = make.unit("甲局", kind="县直部门")
     make.fund_application(  # A1: approved bond, issued in two tranches
-        "A1", channel_obj=bond, requested=5000 * WAN, start_on=date(2025, 1, 10), applicant_unit=unit_a,
+        "A1",
+        channel_obj=bond,
+        requested=5000 * WAN,
+        start_on=date(2025, 1, 10),
+        applicant_unit=unit_a,
         steps=[("已申报", date(2025, 2, 1)), ("审核中", date(2025, 3, 1)), ("已下达", date(2025, 4, 10))],
-        ledger=[("下达", date(2025, 4, 10), 4000 * WAN), ("发行", date(2025, 5, 1), 3000 * WAN),
-                ("拨付", date(2025, 5, 15), 2500 * WAN), ("支出", date(2025, 6, 20), 1000 * WAN),
-                ("发行", date(2025, 7, 1), 1000 * WAN), ("支出", date(2025, 8, 1), 800 * WAN)])
+        ledger=[
+            ("下达", date(2025, 4, 10), 4000 * WAN),
+            ("发行", date(2025, 5, 1), 3000 * WAN),
+            ("拨付", date(2025, 5, 15), 2500 * WAN),
+            ("支出", date(2025, 6, 20), 1000 * WAN),
+            ("发行", date(2025, 7, 1), 1000 * WAN),
+            ("支出", date(2025, 8, 1), 800 * WAN),
+        ],
+    )
     make.fund_application(  # A2: rejected on 05-20
-        "A2", channel_obj=bond, requested=3000 * WAN, start_on=date(2025, 1, 15),
-        steps=[("已申报", date(2025, 2, 10)), ("审核中", date(2025, 3, 5)), ("未通过", date(2025, 5, 20))])
+        "A2",
+        channel_obj=bond,
+        requested=3000 * WAN,
+        start_on=date(2025, 1, 15),
+        steps=[("已申报", date(2025, 2, 10)), ("审核中", date(2025, 3, 5)), ("未通过", date(2025, 5, 20))],
+    )
     make.fund_application("A3", channel_obj=bond, requested=2000 * WAN, start_on=date(2025, 2, 1))  # reserve
     make.fund_application(  # A4: declared 03-01, withdrawn 06-01 — stays declared, never decided
-        "A4", channel_obj=bond, requested=1000 * WAN, start_on=date(2025, 1, 20),
-        steps=[("已申报", date(2025, 3, 1)), ("已撤回", date(2025, 6, 1))])
+        "A4",
+        channel_obj=bond,
+        requested=1000 * WAN,
+        start_on=date(2025, 1, 20),
+        steps=[("已申报", date(2025, 3, 1)), ("已撤回", date(2025, 6, 1))],
+    )
     make.fund_application(  # A5: central budget, approved 03-15, in execution, one negative adjustment
-        "A5", channel_obj=central, requested=8000 * WAN, start_on=date(2025, 1, 5),
+        "A5",
+        channel_obj=central,
+        requested=8000 * WAN,
+        start_on=date(2025, 1, 5),
         steps=[("已申报", date(2025, 1, 20)), ("已下达", date(2025, 3, 15)), ("执行中", date(2025, 5, 1))],
-        ledger=[("下达", date(2025, 3, 15), 6000 * WAN), ("拨付", date(2025, 4, 1), 3000 * WAN),
-                ("支出", date(2025, 5, 10), 1200 * WAN), ("拨付", date(2025, 9, 1), 1000 * WAN),
-                {"kind": "支出", "entry_on": date(2025, 10, 1), "amount_yuan": -200 * WAN,
-                 "is_adjustment": True, "reason": "退回重复列支"}])
+        ledger=[
+            ("下达", date(2025, 3, 15), 6000 * WAN),
+            ("拨付", date(2025, 4, 1), 3000 * WAN),
+            ("支出", date(2025, 5, 10), 1200 * WAN),
+            ("拨付", date(2025, 9, 1), 1000 * WAN),
+            {
+                "kind": "支出",
+                "entry_on": date(2025, 10, 1),
+                "amount_yuan": -200 * WAN,
+                "is_adjustment": True,
+                "reason": "退回重复列支",
+            },
+        ],
+    )
     make.fund_application(  # A6: reserve until declared on 07-01
-        "A6", channel_obj=central, requested=1500 * WAN, start_on=date(2025, 3, 1),
-        steps=[("已申报", date(2025, 7, 1))])
+        "A6", channel_obj=central, requested=1500 * WAN, start_on=date(2025, 3, 1), steps=[("已申报", date(2025, 7, 1))]
+    )
     make.fund_application(  # A7: a 2024 application whose money arrives in 2025
-        "A7", channel_obj=central, year=2024, requested=9999 * WAN, start_on=date(2024, 2, 1),
+        "A7",
+        channel_obj=central,
+        year=2024,
+        requested=9999 * WAN,
+        start_on=date(2024, 2, 1),
         steps=[("已申报", date(2024, 3, 1)), ("已下达", date(2024, 6, 1))],
-        ledger=[("下达", date(2024, 6, 1), 5000 * WAN), ("拨付", date(2025, 2, 1), 2000 * WAN)])
+        ledger=[("下达", date(2024, 6, 1), 5000 * WAN), ("拨付", date(2025, 2, 1), 2000 * WAN)],
+    )
     make.fund_application("A8", channel_obj=bond, requested=700 * WAN, start_on=date(2025, 9, 1))  # reserve from 09-01
     db.session.commit()
     return unit_a
@@ -58,21 +94,43 @@ def dataset(make, seeded):
 
 def test_mid_year(dataset):
     figures = channel_figures(2025, date(2025, 6, 30))
-    assert list(figures) == ["中央预算内投资", "超长期特别国债（“两重”）", "超长期特别国债（“两新”）",
-                             "地方政府专项债券", "省级预算内投资及前期费", "其他竞争性奖补资金"]
+    assert list(figures) == [
+        "中央预算内投资",
+        "超长期特别国债（“两重”）",
+        "超长期特别国债（“两新”）",
+        "地方政府专项债券",
+        "省级预算内投资及前期费",
+        "其他竞争性奖补资金",
+    ]
     assert figures[BOND] == {
-        "is_bond": True, "count": 3, "requested_yuan": 9000 * WAN,  # A1 A2 A4
-        "reserve_count": 1, "reserve_yuan": 2000 * WAN,  # A3 (A8 not yet registered)
-        "decided_count": 2, "approved_count": 1, "approval_rate": 0.5,  # A1 approved, A2 rejected
-        "approved_yuan": 4000 * WAN, "issued_yuan": 3000 * WAN, "disbursed_yuan": 2500 * WAN,
-        "spent_yuan": 1000 * WAN, "spend_progress": pytest.approx(1000 / 3000),  # bond: ÷ issued
+        "is_bond": True,
+        "count": 3,
+        "requested_yuan": 9000 * WAN,  # A1 A2 A4
+        "reserve_count": 1,
+        "reserve_yuan": 2000 * WAN,  # A3 (A8 not yet registered)
+        "decided_count": 2,
+        "approved_count": 1,
+        "approval_rate": 0.5,  # A1 approved, A2 rejected
+        "approved_yuan": 4000 * WAN,
+        "issued_yuan": 3000 * WAN,
+        "disbursed_yuan": 2500 * WAN,
+        "spent_yuan": 1000 * WAN,
+        "spend_progress": pytest.approx(1000 / 3000),  # bond: ÷ issued
     }
     assert figures[CENTRAL] == {
-        "is_bond": False, "count": 1, "requested_yuan": 8000 * WAN,  # A5 (A6 declared 07-01, A7 is 2024)
-        "reserve_count": 1, "reserve_yuan": 1500 * WAN,  # A6
-        "decided_count": 1, "approved_count": 1, "approval_rate": 1.0,
-        "approved_yuan": 6000 * WAN, "issued_yuan": 0, "disbursed_yuan": 3000 * WAN,
-        "spent_yuan": 1200 * WAN, "spend_progress": 0.4,  # ÷ disbursed
+        "is_bond": False,
+        "count": 1,
+        "requested_yuan": 8000 * WAN,  # A5 (A6 declared 07-01, A7 is 2024)
+        "reserve_count": 1,
+        "reserve_yuan": 1500 * WAN,  # A6
+        "decided_count": 1,
+        "approved_count": 1,
+        "approval_rate": 1.0,
+        "approved_yuan": 6000 * WAN,
+        "issued_yuan": 0,
+        "disbursed_yuan": 3000 * WAN,
+        "spent_yuan": 1200 * WAN,
+        "spend_progress": 0.4,  # ÷ disbursed
     }
     empty = figures["省级预算内投资及前期费"]
     assert empty["count"] == 0 and empty["approval_rate"] is None and empty["spend_progress"] is None
@@ -85,7 +143,11 @@ def test_year_end(dataset):
     assert (bond["reserve_count"], bond["reserve_yuan"]) == (2, 2700 * WAN)  # A3 + A8
     assert (bond["decided_count"], bond["approved_count"]) == (2, 1)
     assert (bond["approved_yuan"], bond["issued_yuan"], bond["disbursed_yuan"], bond["spent_yuan"]) == (
-        4000 * WAN, 4000 * WAN, 2500 * WAN, 1800 * WAN)
+        4000 * WAN,
+        4000 * WAN,
+        2500 * WAN,
+        1800 * WAN,
+    )
     assert bond["spend_progress"] == pytest.approx(0.45)
     assert (central["count"], central["requested_yuan"], central["reserve_count"]) == (2, 9500 * WAN, 0)
     assert (central["disbursed_yuan"], central["spent_yuan"]) == (4000 * WAN, 1000 * WAN)  # 1200 − 200 adjustment
@@ -96,7 +158,11 @@ def test_year_end(dataset):
     assert (total["decided_count"], total["approved_count"]) == (3, 2)
     assert total["approval_rate"] == pytest.approx(2 / 3)
     assert (total["approved_yuan"], total["issued_yuan"], total["disbursed_yuan"], total["spent_yuan"]) == (
-        10000 * WAN, 4000 * WAN, 6500 * WAN, 2800 * WAN)
+        10000 * WAN,
+        4000 * WAN,
+        6500 * WAN,
+        2800 * WAN,
+    )
     assert total["spend_progress"] == pytest.approx(2800 / 8000)  # bond ÷ issued 4000 + central ÷ disbursed 4000
     assert "is_bond" not in total
 

@@ -11,8 +11,15 @@ from app.funds.models import FundApplication, FundStatusChange
 from app.funds.queries import status_as_of
 from app.funds.services import change_status
 
-DATES = [date(2025, 1, 31), date(2025, 2, 1), date(2025, 3, 9), date(2025, 3, 10), date(2025, 4, 30),
-         date(2025, 6, 1), date(2025, 12, 31)]
+DATES = [
+    date(2025, 1, 31),
+    date(2025, 2, 1),
+    date(2025, 3, 9),
+    date(2025, 3, 10),
+    date(2025, 4, 30),
+    date(2025, 6, 1),
+    date(2025, 12, 31),
+]
 
 
 def statuses_via_column(on: date) -> dict:
@@ -21,9 +28,13 @@ def statuses_via_column(on: date) -> dict:
 
 def statuses_via_history(on: date) -> dict:
     history = status_as_of(on)
-    return dict(db.session.execute(
-        sa.select(FundApplication.id, history.c.status)
-        .outerjoin(history, history.c.application_id == FundApplication.id)).all())
+    return dict(
+        db.session.execute(
+            sa.select(FundApplication.id, history.c.status).outerjoin(
+                history, history.c.application_id == FundApplication.id
+            )
+        ).all()
+    )
 
 
 def assert_same_everywhere():
@@ -35,9 +46,12 @@ def assert_same_everywhere():
 def test_columns_follow_every_kind_of_history_write(seeded, make):
     channel = make.channel()
     plain = make.fund_application(channel_obj=channel)
-    moved = make.fund_application(channel_obj=channel, steps=[("已申报", date(2025, 3, 10)),
-                                                             ("已下达", date(2025, 4, 30))])
-    side = make.fund_application(channel_obj=channel, steps=[("已申报", date(2025, 3, 10)), ("未通过", date(2025, 6, 1))])
+    moved = make.fund_application(
+        channel_obj=channel, steps=[("已申报", date(2025, 3, 10)), ("已下达", date(2025, 4, 30))]
+    )
+    side = make.fund_application(
+        channel_obj=channel, steps=[("已申报", date(2025, 3, 10)), ("未通过", date(2025, 6, 1))]
+    )
     db.session.commit()
     assert (moved.current_status, moved.current_status_on) == ("已下达", date(2025, 4, 30))
     assert (plain.current_status, plain.current_status_on) == ("谋划储备", date(2025, 2, 1))
@@ -47,8 +61,12 @@ def test_columns_follow_every_kind_of_history_write(seeded, make):
     db.session.commit()
     assert_same_everywhere()
 
-    last = db.session.scalar(sa.select(FundStatusChange).where(FundStatusChange.application_id == side.id)
-                             .order_by(FundStatusChange.id.desc()).limit(1))
+    last = db.session.scalar(
+        sa.select(FundStatusChange)
+        .where(FundStatusChange.application_id == side.id)
+        .order_by(FundStatusChange.id.desc())
+        .limit(1)
+    )
     last.effective_on = date(2025, 3, 10)  # a date correction: ties broken by the order recorded
     db.session.commit()
     assert_same_everywhere()

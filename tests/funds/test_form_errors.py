@@ -9,9 +9,18 @@ def test_error_summary_does_not_repeat_the_label(client, login, make, seeded):
     login(make.user("finance"))
     channel = make.channel()
     db.session.commit()
-    page = client.post("/funds/new", data={"channel_id": channel.id, "year": 2025, "title": "专项债申报",
-                                           "requested_yuan": "1.5亿x", "status": "已申报",
-                                           "effective_on": "2025-13-01", "deadline_on": "明天"})
+    page = client.post(
+        "/funds/new",
+        data={
+            "channel_id": channel.id,
+            "year": 2025,
+            "title": "专项债申报",
+            "requested_yuan": "1.5亿x",
+            "status": "已申报",
+            "effective_on": "2025-13-01",
+            "deadline_on": "明天",
+        },
+    )
     body = page.get_data(as_text=True)
     assert page.status_code == 200
     summary = re.search(r"请修改以下内容后再保存：(.*?)</ul>", body, re.S).group(1)

@@ -16,6 +16,7 @@ def test_no_amounts_on_a_closed_application(make, side_status):
     with pytest.raises(InputError, match=side_status):
         add_ledger_entry(app_, kind="下达", entry_on=date(2025, 3, 20), amount_yuan=1_000_000)
     assert app_.ledger == []
-    entry = add_ledger_entry(app_, kind="下达", entry_on=date(2025, 3, 20), amount_yuan=-1,
-                             is_adjustment=True, reason="更正误录")
+    entry = add_ledger_entry(
+        app_, kind="下达", entry_on=date(2025, 3, 20), amount_yuan=-1, is_adjustment=True, reason="更正误录"
+    )
     assert entry.is_adjustment and len(app_.ledger) == 1

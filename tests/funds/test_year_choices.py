@@ -28,4 +28,3 @@ def test_application_list_of_an_old_year_selects_that_year(client, finance):
     html = client.get("/funds/?year=2023").get_data(as_text=True)
     select = re.search(r'<select[^>]*name="year"[^>]*>(.*?)</select>', html, re.S).group(1)
     assert '<option value="2023" selected>' in select
-

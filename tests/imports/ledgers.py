@@ -12,9 +12,19 @@ from app.extensions import db
 BOOKKEEPING = {"audit_entries", "import_batches", "import_items", "login_failures", "data_version"}
 
 
-def ledger(headers: list, rows: list, *, titles: tuple = ("泽州县2025年招商引资项目台账",), note: str | None = None,
-           start_col: int = 1, total: dict | None = None, trailing_blank: int = 3, date_cells: dict | None = None,
-           sheet_name: str = "台账", extra_sheet_first: bool = False) -> bytes:
+def ledger(
+    headers: list,
+    rows: list,
+    *,
+    titles: tuple = ("泽州县2025年招商引资项目台账",),
+    note: str | None = None,
+    start_col: int = 1,
+    total: dict | None = None,
+    trailing_blank: int = 3,
+    date_cells: dict | None = None,
+    sheet_name: str = "台账",
+    extra_sheet_first: bool = False,
+) -> bytes:
     """An .xlsx with merged title rows, an optional "单位：…" note, the header, the rows, a 合计 row, blank rows.
 
     ``date_cells`` maps (row index, header) → a number format, so a date or serial shows as a date in Excel.
@@ -86,6 +96,8 @@ def diff(before: dict, after: dict) -> list[str]:
         if before[name] != after.get(name):
             rows_before = {repr(r) for r in before[name]}
             rows_after = {repr(r) for r in after.get(name, [])}
-            problems.append(f"{name}: only before {sorted(rows_before - rows_after)[:3]}, "
-                            f"only after {sorted(rows_after - rows_before)[:3]}")
+            problems.append(
+                f"{name}: only before {sorted(rows_before - rows_after)[:3]}, "
+                f"only after {sorted(rows_after - rows_before)[:3]}"
+            )
     return problems

@@ -15,18 +15,107 @@ from app.people.models import Leader
 from tests.imports.ledgers import diff, ledger, snapshot
 
 CODE_1 = "91140525MA0K12345T"
-HEADERS = ["序号", "项目名称", "投资方", "统一社会信用代码", "投资方来源", "产业类别", "签约额(亿元)", "协议类型",
-           "是否计入考核", "不计入原因", "当前阶段", "线索日期", "签约日期", "开工日期", "所在乡镇", "责任单位",
-           "包联领导", "备注"]
+HEADERS = [
+    "序号",
+    "项目名称",
+    "投资方",
+    "统一社会信用代码",
+    "投资方来源",
+    "产业类别",
+    "签约额(亿元)",
+    "协议类型",
+    "是否计入考核",
+    "不计入原因",
+    "当前阶段",
+    "线索日期",
+    "签约日期",
+    "开工日期",
+    "所在乡镇",
+    "责任单位",
+    "包联领导",
+    "备注",
+]
 ROWS = [
-    [1, "高纯硅基材料项目", "华晟新材料科技有限公司", CODE_1, "省外", "新材料", 1.5, "正式", "是", None, "开工",
-     "2025年1月10日", "2025/3/1", 45778, "巴公", "县投资促进中心", "卫明哲", "重点推进"],
-    [2, "储能电池PACK项目", "晋润储能有限公司", None, "市外", "新能源", "8000万", "框架协议", "是", None, "已签约",
-     datetime(2025, 2, 3), "2025.4.15", None, "南村", "投促中心", None, None],
-    [3, "智慧物流信息平台", "中泽物流有限公司", None, "本地", "现代物流", "０．３", "意向", "否", "意向项目，暂不考核",
-     "在谈", "2025-02-10", None, None, "高都镇", "县发展改革和科技局", None, None],
-    [4, "康养小镇项目", "恒瑞文旅集团", None, "省外", "文旅康养", 2, "正式合同", None, None, "签约", None,
-     "2025年6月18日", None, "大阳", "县文化和旅游局", "卫明哲", None],
+    [
+        1,
+        "高纯硅基材料项目",
+        "华晟新材料科技有限公司",
+        CODE_1,
+        "省外",
+        "新材料",
+        1.5,
+        "正式",
+        "是",
+        None,
+        "开工",
+        "2025年1月10日",
+        "2025/3/1",
+        45778,
+        "巴公",
+        "县投资促进中心",
+        "卫明哲",
+        "重点推进",
+    ],
+    [
+        2,
+        "储能电池PACK项目",
+        "晋润储能有限公司",
+        None,
+        "市外",
+        "新能源",
+        "8000万",
+        "框架协议",
+        "是",
+        None,
+        "已签约",
+        datetime(2025, 2, 3),
+        "2025.4.15",
+        None,
+        "南村",
+        "投促中心",
+        None,
+        None,
+    ],
+    [
+        3,
+        "智慧物流信息平台",
+        "中泽物流有限公司",
+        None,
+        "本地",
+        "现代物流",
+        "０．３",
+        "意向",
+        "否",
+        "意向项目，暂不考核",
+        "在谈",
+        "2025-02-10",
+        None,
+        None,
+        "高都镇",
+        "县发展改革和科技局",
+        None,
+        None,
+    ],
+    [
+        4,
+        "康养小镇项目",
+        "恒瑞文旅集团",
+        None,
+        "省外",
+        "文旅康养",
+        2,
+        "正式合同",
+        None,
+        None,
+        "签约",
+        None,
+        "2025年6月18日",
+        None,
+        "大阳",
+        "县文化和旅游局",
+        "卫明哲",
+        None,
+    ],
 ]
 TITLES = ("泽州县2025年招商引资项目台账", "（截至2025年6月30日）")
 
@@ -42,8 +131,10 @@ def county(seeded, make):
 
 
 def business_counts() -> dict:
-    return {m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
-            for m in (Deal, DealStageChange, Investor, Leader, AuditEntry, ImportItem)}
+    return {
+        m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
+        for m in (Deal, DealStageChange, Investor, Leader, AuditEntry, ImportItem)
+    }
 
 
 def history(deal: Deal) -> list[tuple]:
@@ -83,8 +174,11 @@ def test_dry_run_then_commit_creates_deals_like_entered_ones(county, runner, tmp
     assert deals["智慧物流信息平台"].contract_amount_yuan == 30_000_000  # full-width ０．３ 亿元
     assert deals["康养小镇项目"].contract_amount_yuan == 200_000_000
     assert silicon.stage == "已开工" and silicon.agreement_type == "正式合同"
-    assert (silicon.lead_on, silicon.signed_on, silicon.started_on) == (date(2025, 1, 10), date(2025, 3, 1),
-                                                                        date(2025, 5, 1))  # 45778 = 2025-05-01
+    assert (silicon.lead_on, silicon.signed_on, silicon.started_on) == (
+        date(2025, 1, 10),
+        date(2025, 3, 1),
+        date(2025, 5, 1),
+    )  # 45778 = 2025-05-01
     assert silicon.township.name == "巴公镇" and silicon.lead_unit.name == "县投资促进中心"
     assert silicon.leader.name == "卫明哲" and silicon.notes == "重点推进"
     assert silicon.investor.credit_code == CODE_1 and silicon.investor.origin == "省外"
@@ -105,9 +199,14 @@ def test_dry_run_then_commit_creates_deals_like_entered_ones(county, runner, tmp
     assert (batch.status, batch.source, batch.created_count, batch.total_rows) == ("committed", "cli", 4, 4)
     sources = db.session.scalars(sa.select(AuditEntry.source).where(AuditEntry.entity == "deals").distinct()).all()
     assert sources == ["import"]
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.batch_id == batch.id, AuditEntry.entity == "deals",
-                                    AuditEntry.action == "create")) == 4
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.batch_id == batch.id, AuditEntry.entity == "deals", AuditEntry.action == "create")
+        )
+        == 4
+    )
 
 
 def test_imported_deals_count_in_the_metrics(county):
@@ -135,8 +234,11 @@ def test_reimport_of_the_same_file_changes_nothing(county):
     assert plan.summary() == {"total": 4, "create": 0, "update": 0, "unchanged": 4, "error": 0}
     assert diff(before, snapshot()) == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == audit_before
-    assert batch.unchanged_count == 4 and db.session.scalar(
-        sa.select(sa.func.count()).select_from(ImportItem).where(ImportItem.batch_id == batch.id)) == 0
+    assert (
+        batch.unchanged_count == 4
+        and db.session.scalar(sa.select(sa.func.count()).select_from(ImportItem).where(ImportItem.batch_id == batch.id))
+        == 0
+    )
 
 
 def test_updates_then_undo_restore_the_exact_prior_state(county):
@@ -148,8 +250,28 @@ def test_updates_then_undo_restore_the_exact_prior_state(county):
     rows[0][12] = "2025-03-05"  # 签约日期 corrected
     rows[1][10], rows[1][13] = "已开工", "2025年6月1日"  # advanced to 已开工
     rows[2][16] = "邵景川"  # an unknown leader, created on commit
-    rows.append([5, "新增冷链项目", "汇通冷链有限公司", None, "县外", "现代物流", 0.5, "正式合同", "是", None, "签约",
-                 None, "2025-05-20", None, "金村", "投促中心", None, None])
+    rows.append(
+        [
+            5,
+            "新增冷链项目",
+            "汇通冷链有限公司",
+            None,
+            "县外",
+            "现代物流",
+            0.5,
+            "正式合同",
+            "是",
+            None,
+            "签约",
+            None,
+            "2025-05-20",
+            None,
+            "金村",
+            "投促中心",
+            None,
+            None,
+        ]
+    )
     plan, batch = services.import_file("deals", "台账-6月.xlsx", deals_file(rows), create_leaders=True)
     db.session.commit()
     assert plan.summary() == {"total": 5, "create": 1, "update": 3, "unchanged": 1, "error": 0}
@@ -165,8 +287,9 @@ def test_updates_then_undo_restore_the_exact_prior_state(county):
     db.session.commit()
     assert diff(before, snapshot()) == []
     assert batch.status == "undone"
-    undo_sources = db.session.scalars(sa.select(AuditEntry.source).where(AuditEntry.batch_id == batch.id)
-                                      .distinct()).all()
+    undo_sources = db.session.scalars(
+        sa.select(AuditEntry.source).where(AuditEntry.batch_id == batch.id).distinct()
+    ).all()
     assert undo_sources == ["import"]
 
 
@@ -209,7 +332,9 @@ def test_bad_rows_stop_the_whole_file_with_row_column_and_reason(county, runner,
     rows[2][4] = "海外"  # unknown origin
     rows[3][14] = "火星镇"  # unknown township
     rows[0][13] = "2025-02-01"  # 开工 before 签约
-    rows.append([5, "", "某公司", None, None, None, 1, None, None, None, "线索", None, None, None, None, None, None, None])
+    rows.append(
+        [5, "", "某公司", None, None, None, 1, None, None, None, "线索", None, None, None, None, None, None, None]
+    )
     path = tmp_path / "bad.xlsx"
     path.write_bytes(deals_file(rows))
     before = business_counts()
@@ -237,7 +362,9 @@ def test_unknown_leaders_are_listed_and_created_only_when_asked(seeded, runner, 
     assert "将新建县级领导：卫明哲（第4、7行）" in created.output
     leaders = db.session.scalars(sa.select(Leader)).all()
     assert [leader.name for leader in leaders] == ["卫明哲"]
-    assert {d.leader_id for d in db.session.scalars(sa.select(Deal).where(Deal.leader_id.is_not(None)))} == {leaders[0].id}
+    assert {d.leader_id for d in db.session.scalars(sa.select(Deal).where(Deal.leader_id.is_not(None)))} == {
+        leaders[0].id
+    }
 
 
 def test_same_deal_twice_in_a_file_and_ambiguous_names_are_errors(county):
@@ -289,8 +416,9 @@ def test_a_row_refused_by_a_service_at_commit_writes_nothing(county, monkeypatch
 def test_unit_note_above_the_header_sets_the_default_unit(county):
     headers = ["项目名称", "投资方", "投资额", "当前阶段", "签约日期"]
     rows = [["小额项目", "某某公司", 3, "签约", "2025-03-01"]]
-    plan, _ = services.build_plan("deals", ledger(headers, rows, note="单位：亿元", start_col=3), "x.xlsx",
-                                  create_leaders=False)
+    plan, _ = services.build_plan(
+        "deals", ledger(headers, rows, note="单位：亿元", start_col=3), "x.xlsx", create_leaders=False
+    )
     assert plan.rows[0].action == "create"
     assert plan.rows[0].data["values"]["amount"] == 300_000_000
     plan, _ = services.build_plan("deals", ledger(headers, rows), "x.xlsx", create_leaders=False)

@@ -18,8 +18,10 @@ from tests.concurrent import post_together, signed_in_client
 from tests.imports.ledgers import ledger
 from tests.imports.test_views import HEADERS, upload
 
-ROWS = [[f"并发导入项目{i}", f"并发投资方{i}有限公司", 1000 + i, "已签约", "2025-03-01", None, "巴公", None]
-        for i in range(30)]
+ROWS = [
+    [f"并发导入项目{i}", f"并发投资方{i}有限公司", 1000 + i, "已签约", "2025-03-01", None, "巴公", None]
+    for i in range(30)
+]
 
 
 def _signed_in_client(app, username):
@@ -46,10 +48,11 @@ def _preview(app, user) -> str:
 
 def _counts():
     db.session.rollback()
-    return (db.session.scalar(sa.select(sa.func.count()).select_from(Deal)),
-            db.session.scalar(sa.select(sa.func.count()).select_from(Investor)),
-            db.session.scalar(sa.select(sa.func.count()).select_from(ImportBatch)
-                              .where(ImportBatch.status == "committed")))
+    return (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Deal)),
+        db.session.scalar(sa.select(sa.func.count()).select_from(Investor)),
+        db.session.scalar(sa.select(sa.func.count()).select_from(ImportBatch).where(ImportBatch.status == "committed")),
+    )
 
 
 def test_two_simultaneous_commits_of_one_preview_write_one_batch(app, importer):
@@ -115,8 +118,10 @@ def test_a_cell_at_xfd1048576_is_refused_before_the_sheet_is_loaded(monkeypatch,
 def test_row_limit_is_configurable_and_named_in_the_message(app):
     app.config["IMPORT_MAX_ROWS"] = 10
     try:
-        content = ledger(HEADERS, ROWS + [[f"补充项目{i}", "某公司", 1, "已签约", "2025-03-01", None, "巴公", None]
-                                          for i in range(30)])
+        content = ledger(
+            HEADERS,
+            ROWS + [[f"补充项目{i}", "某公司", 1, "已签约", "2025-03-01", None, "巴公", None] for i in range(30)],
+        )
         with pytest.raises(InputError, match="上限10行"):
             reader.load_sheets(content, "大台账.xlsx")
     finally:

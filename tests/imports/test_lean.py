@@ -43,7 +43,9 @@ def test_the_planner_loads_no_orm_deals_and_the_commit_keeps_none(county):
     assert notes[ROWS[0][1]] == "改为重点推进" and notes[ROWS[1][1]] == "新备注"
     entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.batch_id == batch.id)).all()
     assert sorted((e.action, e.field, e.new_value) for e in entries) == [
-        ("update", "notes", "改为重点推进"), ("update", "notes", "新备注")]
+        ("update", "notes", "改为重点推进"),
+        ("update", "notes", "新备注"),
+    ]
     db.session.expunge_all()
     batch = db.session.get(ImportBatch, batch.id)
     services.undo_batch(batch, user=None)
@@ -72,8 +74,9 @@ def test_undo_in_chunks_deletes_children_first_and_audits_every_record(county, m
     db.session.commit()
     for model in (Deal, DealStageChange, Investor):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
-    deleted = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.batch_id == batch.id,
-                                                             AuditEntry.action == "delete")).all()
+    deleted = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.batch_id == batch.id, AuditEntry.action == "delete")
+    ).all()
     assert sorted((e.entity, e.record_id) for e in deleted) == sorted((e.entity, e.record_id) for e in created)
 
 

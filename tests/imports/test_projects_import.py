@@ -11,21 +11,86 @@ from app.imports import services
 from app.projects.models import Project
 from tests.imports.ledgers import diff, ledger, snapshot
 
-HEADERS = ["序号", "项目名称", "统一项目代码", "建设性质", "产业类别", "所在乡镇", "责任单位", "包联领导",
-           "总投资（亿元）", "2025年计划投资（万元）", "计划开工日期", "实际开工日期", "计划竣工日期", "入库纳统日期",
-           "储备状态", "是否重点项目"]
+HEADERS = [
+    "序号",
+    "项目名称",
+    "统一项目代码",
+    "建设性质",
+    "产业类别",
+    "所在乡镇",
+    "责任单位",
+    "包联领导",
+    "总投资（亿元）",
+    "2025年计划投资（万元）",
+    "计划开工日期",
+    "实际开工日期",
+    "计划竣工日期",
+    "入库纳统日期",
+    "储备状态",
+    "是否重点项目",
+]
 ROWS = [
-    [1, "巴公装备制造园基础设施工程", "2501-140525-04-01-100001", "新建", "高端装备制造", "巴公", "巴公镇", None,
-     "3.2", "8,000", "2025-03-01", "2025年3月18日", "2026-12-31", 45747, "在建", "是"],
-    [2, "城区供水管网改造工程", None, "续建", "基础设施", "南村镇", "县住房和城乡建设管理局", None,
-     "1.2", "3000万", "2025/4/1", None, "2025/12/31", None, "前期", "否"],
-    [3, "数字乡村建设项目", "2501-140525-04-01-100003", "新建", "数字经济", "周村", "县工业和信息化局", None,
-     0.6, 2000, None, None, None, None, "储备", "是"],
+    [
+        1,
+        "巴公装备制造园基础设施工程",
+        "2501-140525-04-01-100001",
+        "新建",
+        "高端装备制造",
+        "巴公",
+        "巴公镇",
+        None,
+        "3.2",
+        "8,000",
+        "2025-03-01",
+        "2025年3月18日",
+        "2026-12-31",
+        45747,
+        "在建",
+        "是",
+    ],
+    [
+        2,
+        "城区供水管网改造工程",
+        None,
+        "续建",
+        "基础设施",
+        "南村镇",
+        "县住房和城乡建设管理局",
+        None,
+        "1.2",
+        "3000万",
+        "2025/4/1",
+        None,
+        "2025/12/31",
+        None,
+        "前期",
+        "否",
+    ],
+    [
+        3,
+        "数字乡村建设项目",
+        "2501-140525-04-01-100003",
+        "新建",
+        "数字经济",
+        "周村",
+        "县工业和信息化局",
+        None,
+        0.6,
+        2000,
+        None,
+        None,
+        None,
+        None,
+        "储备",
+        "是",
+    ],
 ]
 
 
 def projects_file(rows=ROWS) -> bytes:
-    return ledger(HEADERS, rows, titles=("泽州县2025年重点项目推进台账",), total={"项目名称": "合计", "总投资（亿元）": 5})
+    return ledger(
+        HEADERS, rows, titles=("泽州县2025年重点项目推进台账",), total={"项目名称": "合计", "总投资（亿元）": 5}
+    )
 
 
 def test_create_then_reimport_unchanged(seeded):
@@ -66,8 +131,10 @@ def test_code_first_then_name_and_undo(seeded):
     assert "年度计划投资：8,000 万元 → 9,000 万元" in plan.rows[0].changes
     park = db.session.scalar(sa.select(Project).where(Project.code == "2501-140525-04-01-100001"))
     assert park.name == "巴公装备制造园基础设施工程（一期）" and park.annual_plan_yuan == 90_000_000
-    assert db.session.scalar(sa.select(Project.code).where(Project.name == "城区供水管网改造工程")) \
+    assert (
+        db.session.scalar(sa.select(Project.code).where(Project.name == "城区供水管网改造工程"))
         == "2501-140525-04-01-100002"
+    )
     services.undo_batch(batch, user=None)
     db.session.commit()
     assert diff(before, snapshot()) == []

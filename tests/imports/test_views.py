@@ -14,13 +14,18 @@ from app.people.models import Leader
 from tests.imports.ledgers import diff, ledger, snapshot
 
 HEADERS = ["项目名称", "投资方", "签约金额（万元）", "当前阶段", "签约日期", "开工日期", "所在乡镇", "包联领导"]
-GOOD = [["算力中心项目", "北辰数据科技有限公司", 12000, "已签约", "2025-03-01", None, "巴公", "裴书宁"],
-        ["综合物流园项目", "汇通物流有限公司", "1.2亿", "开工", "2025-02-01", "2025-04-01", "金村镇", None]]
+GOOD = [
+    ["算力中心项目", "北辰数据科技有限公司", 12000, "已签约", "2025-03-01", None, "巴公", "裴书宁"],
+    ["综合物流园项目", "汇通物流有限公司", "1.2亿", "开工", "2025-02-01", "2025-04-01", "金村镇", None],
+]
 
 
 def upload(client, content: bytes, kind: str = "deals", filename: str = "台账.xlsx"):
-    return client.post("/imports/preview", data={"kind": kind, "file": (io.BytesIO(content), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/imports/preview",
+        data={"kind": kind, "file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 @pytest.fixture
@@ -82,8 +87,9 @@ def test_errors_are_shown_and_failed_rows_download(client, officer):
     assert len(values) == 2 and values[1][0] == "危废处置项目" and values[1][-2] == 5
     assert "C列“签约金额（万元）”：签约金额“五千”不是数字" in values[1][-1]
     before = snapshot()
-    refused = client.post(f"/imports/preview/{token}/commit", data={"leaders": "裴书宁"},
-                          follow_redirects=True).data.decode()
+    refused = client.post(
+        f"/imports/preview/{token}/commit", data={"leaders": "裴书宁"}, follow_redirects=True
+    ).data.decode()
     assert "有1行存在错误，未导入任何数据" in refused
     assert diff(before, snapshot()) == []
 

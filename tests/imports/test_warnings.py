@@ -19,22 +19,72 @@ from tests.imports.ledgers import ledger
 IMPORT_DAY = "2025-12-10"
 
 # A county's own 招商 ledger: no 终止日期 / 终止原因 / 不计入原因 columns; the reasons live in 备注.
-DEAL_HEADERS = ["项目名称", "投资方", "签约金额（万元）", "是否计入考核", "当前阶段", "线索日期", "签约日期", "开工日期",
-                "所在乡镇", "备注"]
+DEAL_HEADERS = [
+    "项目名称",
+    "投资方",
+    "签约金额（万元）",
+    "是否计入考核",
+    "当前阶段",
+    "线索日期",
+    "签约日期",
+    "开工日期",
+    "所在乡镇",
+    "备注",
+]
 DEAL_ROWS = [
-    ["高纯硅基材料项目", "华晟新材料科技有限公司", "2.5亿", "是", "已签约", "2025-01-10", "2025-03-01", None, "巴公",
-     None],
-    ["储能电池PACK项目", "晋润储能有限公司", 8000, "是", "终止", "2025-02-03", "2025-04-15", None, "南村",
-     "企业资金链断裂，项目终止"],
-    ["智慧物流信息平台", "中泽物流有限公司", 3000, "否", "已签约", "2025-02-10", "2025-05-20", None, "高都",
-     "续签协议，不计入考核"],
+    [
+        "高纯硅基材料项目",
+        "华晟新材料科技有限公司",
+        "2.5亿",
+        "是",
+        "已签约",
+        "2025-01-10",
+        "2025-03-01",
+        None,
+        "巴公",
+        None,
+    ],
+    [
+        "储能电池PACK项目",
+        "晋润储能有限公司",
+        8000,
+        "是",
+        "终止",
+        "2025-02-03",
+        "2025-04-15",
+        None,
+        "南村",
+        "企业资金链断裂，项目终止",
+    ],
+    [
+        "智慧物流信息平台",
+        "中泽物流有限公司",
+        3000,
+        "否",
+        "已签约",
+        "2025-02-10",
+        "2025-05-20",
+        None,
+        "高都",
+        "续签协议，不计入考核",
+    ],
     ["康养小镇项目", "恒瑞文旅集团", 20000, "是", "已开工", "2025-03-01", "2025-06-18", "2025-08-01", "大阳", None],
 ]
 # The same ledger with the dates and reasons in their own columns.
 FILLED_HEADERS = DEAL_HEADERS + ["终止日期", "终止原因", "不计入原因"]
-FILLED_ROWS = [row + extra for row, extra in zip(DEAL_ROWS, [
-    [None, None, None], ["2025-07-01", "企业资金链断裂，项目终止", None], [None, None, "续签协议，不计入考核"],
-    [None, None, None]], strict=True)]
+FILLED_ROWS = [
+    row + extra
+    for row, extra in zip(
+        DEAL_ROWS,
+        [
+            [None, None, None],
+            ["2025-07-01", "企业资金链断裂，项目终止", None],
+            [None, None, "续签协议，不计入考核"],
+            [None, None, None],
+        ],
+        strict=True,
+    )
+]
 
 
 @pytest.fixture(autouse=True)
@@ -105,8 +155,17 @@ def test_deal_figures_equal_the_ledger_with_dates_filled_in(runner, tmp_path, as
 
 # ---- funds: 未通过 rows with no result date ------------------------------------------------------
 
-FUND_HEADERS = ["申报项目名称", "资金渠道", "申报年度", "申请金额（万元）", "当前状态", "申报日期", "下达金额（万元）", "下达日期",
-                "备注"]
+FUND_HEADERS = [
+    "申报项目名称",
+    "资金渠道",
+    "申报年度",
+    "申请金额（万元）",
+    "当前状态",
+    "申报日期",
+    "下达金额（万元）",
+    "下达日期",
+    "备注",
+]
 FUND_ROWS = [
     ["污水处理厂提标改造", "中央预算内", 2025, 5000, "已下达", "2025-02-20", 4000, "2025-04-30", None],
     ["城区老旧管网改造", "中央预算内", 2025, 3000, "未通过", "2025-03-08", None, None, "不符合本批次支持方向"],
@@ -124,7 +183,11 @@ def test_funds_ledger_without_result_dates_imports_with_warnings(runner, tmp_pat
     pipes = db.session.scalar(sa.select(FundApplication).where(FundApplication.title == "城区老旧管网改造"))
     last = max(pipes.status_changes, key=lambda c: c.id)
     assert (last.to_status, last.date_unknown, last.effective_on, last.note) == (
-        "未通过", True, date(2025, 12, 10), "不符合本批次支持方向")
+        "未通过",
+        True,
+        date(2025, 12, 10),
+        "不符合本批次支持方向",
+    )
     assert pipes.declared_on == date(2025, 3, 8) and pipes.decided_on is None
 
 
@@ -152,6 +215,7 @@ def test_fund_figures_with_unknown_decision_date_follow_the_contract(runner, tmp
 
 # ---- preview: warnings apart from errors, parsed values, amounts to confirm -------------------------
 
+
 @pytest.fixture
 def officer(client, login, make):
     user = make.user("investment")
@@ -161,8 +225,11 @@ def officer(client, login, make):
 
 
 def _upload(client, content, kind="deals"):
-    response = client.post("/imports/preview", data={"kind": kind, "file": (io.BytesIO(content), "台账.xlsx")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/imports/preview",
+        data={"kind": kind, "file": (io.BytesIO(content), "台账.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     return response.location.rsplit("/", 1)[-1]
 
@@ -179,7 +246,9 @@ def test_preview_shows_warnings_apart_and_parsed_values(client, officer):
     assert "储能电池PACK项目" in only and "高纯硅基材料项目" not in only
 
 
-SLIP = [["算力中心项目", "北辰数据科技有限公司", 999999999, "是", "已签约", "2025-01-10", "2025-03-01", None, "巴公", None]]
+SLIP = [
+    ["算力中心项目", "北辰数据科技有限公司", 999999999, "是", "已签约", "2025-01-10", "2025-03-01", None, "巴公", None]
+]
 
 
 def test_implausible_amount_needs_a_tick_in_the_preview(client, officer):
@@ -202,7 +271,9 @@ def test_cli_refuses_implausible_amount_unless_confirmed(runner, tmp_path):
     assert refused.exit_code == 1 and "--confirm-amounts" in refused.output
     ok = _import(runner, tmp_path, "deals", ledger(DEAL_HEADERS, SLIP), "--confirm-amounts")
     assert ok.exit_code == 0, ok.output
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "confirm")) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "confirm")) == 1
+    )
 
 
 def test_reimport_of_a_confirmed_amount_needs_no_new_tick(runner, tmp_path):

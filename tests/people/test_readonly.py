@@ -37,8 +37,12 @@ def test_readers_cannot_open_an_empty_form(client, login, make, url):
 def test_editors_still_get_the_form(client, login, make, rows):
     unit, target = rows
     login(make.user("taskforce"))
-    for url in (f"/admin/reference/units/{unit.id}", f"/admin/reference/targets/{target.id}",
-                "/admin/reference/units/new", "/admin/reference/targets/new"):
+    for url in (
+        f"/admin/reference/units/{unit.id}",
+        f"/admin/reference/targets/{target.id}",
+        "/admin/reference/units/new",
+        "/admin/reference/targets/new",
+    ):
         body = client.get(url).get_data(as_text=True)
         assert "保存</button>" in body and "只能查看" not in body
     assert ">编辑</a>" in client.get("/admin/reference/targets/").get_data(as_text=True)

@@ -5,8 +5,10 @@ from app.people.models import FundChannel, Industry, Target, Unit
 
 
 def counts():
-    return {m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
-            for m in (Unit, FundChannel, Industry, Target)}
+    return {
+        m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
+        for m in (Unit, FundChannel, Industry, Target)
+    }
 
 
 def test_seed_twice_keeps_one_copy(runner):
@@ -38,19 +40,24 @@ def test_admin_edits_reference_and_targets(client, login, make, seeded):
     admin = make.user("admin")
     db.session.commit()
     login(admin)
-    response = client.post("/admin/reference/leaders/new", data={"name": "测试领导", "title": "副县长",
-                                                                 "taskforce_role": "成员", "sort_order": 1, "is_active": "y"})
+    response = client.post(
+        "/admin/reference/leaders/new",
+        data={"name": "测试领导", "title": "副县长", "taskforce_role": "成员", "sort_order": 1, "is_active": "y"},
+    )
     assert response.status_code == 302
     dup = client.post("/admin/reference/units/new", data={"name": "巴公镇", "kind": "乡镇"}).data.decode()
     assert "已存在" in dup
-    response = client.post("/admin/reference/targets/new", data={"year": 2026, "metric": "signed_amount",
-                                                                 "unit_id": 0, "value": "200亿"})
+    response = client.post(
+        "/admin/reference/targets/new", data={"year": 2026, "metric": "signed_amount", "unit_id": 0, "value": "200亿"}
+    )
     assert response.status_code == 302
     from app.people.queries import target_value
 
     assert target_value(2026, "signed_amount") == 20_000_000_000
-    bad = client.post("/admin/reference/targets/new", data={"year": 2026, "metric": "same_year_start_rate",
-                                                            "unit_id": 0, "value": "140%"}).data.decode()
+    bad = client.post(
+        "/admin/reference/targets/new",
+        data={"year": 2026, "metric": "same_year_start_rate", "unit_id": 0, "value": "140%"},
+    ).data.decode()
     assert "0%至100%" in bad
     assert client.get("/admin/reference/nonsense/").status_code == 404
 

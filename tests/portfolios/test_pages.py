@@ -19,16 +19,32 @@ YI = 100_000_000
 def data(make, seeded):
     a, b = make.unit("甲镇"), make.unit("乙镇")
     l1, l2 = make.leader("甲领导"), make.leader("乙领导")
-    p1 = make.project("甲镇厂房", township=a, lead_unit=a, leader=l1, annual_plan_yuan=6000 * WAN,
-                      total_investment_yuan=12000 * WAN, actual_start_on=date(2025, 3, 1))
-    p2 = make.project("乙镇道路", township=b, lead_unit=b, leader=l1, annual_plan_yuan=1000 * WAN,
-                      total_investment_yuan=3000 * WAN)
-    p3 = make.project("甲镇学校", township=a, lead_unit=a, leader=l2, annual_plan_yuan=500 * WAN,
-                      total_investment_yuan=500 * WAN)
+    p1 = make.project(
+        "甲镇厂房",
+        township=a,
+        lead_unit=a,
+        leader=l1,
+        annual_plan_yuan=6000 * WAN,
+        total_investment_yuan=12000 * WAN,
+        actual_start_on=date(2025, 3, 1),
+    )
+    p2 = make.project(
+        "乙镇道路", township=b, lead_unit=b, leader=l1, annual_plan_yuan=1000 * WAN, total_investment_yuan=3000 * WAN
+    )
+    p3 = make.project(
+        "甲镇学校", township=a, lead_unit=a, leader=l2, annual_plan_yuan=500 * WAN, total_investment_yuan=500 * WAN
+    )
     record_investment(p1, period_on=date(2025, 4, 1), amount_yuan=700 * WAN)
     make.deal("甲镇新材料", stage="已开工", amount=1 * YI, township=a, leader=l1)
-    make.deal("乙镇续签项目", stage="已签约", amount=2 * YI, lead_unit=b, leader=l1, is_counted=False,
-              exclusion_reason="续签协议")
+    make.deal(
+        "乙镇续签项目",
+        stage="已签约",
+        amount=2 * YI,
+        lead_unit=b,
+        leader=l1,
+        is_counted=False,
+        exclusion_reason="续签协议",
+    )
     make.deal("乙镇线索", stage="线索", amount=5000 * WAN, township=b, leader=l1)
     make.deal("甲镇装备", stage="已签约", amount=3 * YI, township=a, leader=l2)
     ch = make.channel()
@@ -37,16 +53,40 @@ def data(make, seeded):
     add_ledger_entry(a1, kind="拨付", entry_on=date(2025, 5, 1), amount_yuan=500 * WAN)
     make.application("甲镇学校申报", channel_obj=ch, applicant_unit=a, leader=l2, requested=2000 * WAN)
     now = today()
-    create_problem({"project": p1, "description": "甲镇厂房用电未落实", "found_on": now - timedelta(days=30),
-                    "deadline_on": now - timedelta(days=6)})
-    create_problem({"project": p2, "description": "乙镇道路征地", "found_on": now - timedelta(days=3),
-                    "deadline_on": now + timedelta(days=20)})
-    closed = create_problem({"project": p1, "description": "甲镇厂房环评", "found_on": now - timedelta(days=30),
-                             "deadline_on": now - timedelta(days=10)})
+    create_problem(
+        {
+            "project": p1,
+            "description": "甲镇厂房用电未落实",
+            "found_on": now - timedelta(days=30),
+            "deadline_on": now - timedelta(days=6),
+        }
+    )
+    create_problem(
+        {
+            "project": p2,
+            "description": "乙镇道路征地",
+            "found_on": now - timedelta(days=3),
+            "deadline_on": now + timedelta(days=20),
+        }
+    )
+    closed = create_problem(
+        {
+            "project": p1,
+            "description": "甲镇厂房环评",
+            "found_on": now - timedelta(days=30),
+            "deadline_on": now - timedelta(days=10),
+        }
+    )
     move_problem(closed, "已交办", effective_on=now - timedelta(days=29))
     move_problem(closed, "已销号", effective_on=now - timedelta(days=12), resolution="已批复")
-    create_problem({"project": p3, "description": "甲镇学校资金缺口", "found_on": now - timedelta(days=30),
-                    "deadline_on": now - timedelta(days=1)})
+    create_problem(
+        {
+            "project": p3,
+            "description": "甲镇学校资金缺口",
+            "found_on": now - timedelta(days=30),
+            "deadline_on": now - timedelta(days=1),
+        }
+    )
     db.session.commit()
     return {"a": a, "b": b, "l1": l1, "l2": l2}
 
@@ -73,9 +113,16 @@ def test_unit_figures(data):
 
 def test_summaries_agree_with_figures(data):
     by_leader = queries.summary_by_leader(today())
-    assert by_leader[data["l1"].id] == {"project_count": 2, "annual_plan_yuan": 7000 * WAN, "deal_count": 3,
-                                        "signed_amount_yuan": 1 * YI, "application_count": 1,
-                                        "approved_yuan": 800 * WAN, "open_problems": 2, "overdue_problems": 1}
+    assert by_leader[data["l1"].id] == {
+        "project_count": 2,
+        "annual_plan_yuan": 7000 * WAN,
+        "deal_count": 3,
+        "signed_amount_yuan": 1 * YI,
+        "application_count": 1,
+        "approved_yuan": 800 * WAN,
+        "open_problems": 2,
+        "overdue_problems": 1,
+    }
     by_unit = queries.summary_by_unit(today())
     assert by_unit[data["a"].id]["project_count"] == 2 and by_unit[data["a"].id]["signed_amount_yuan"] == 4 * YI
     assert by_unit[data["a"].id]["overdue_problems"] == 2
@@ -121,8 +168,12 @@ def test_who_may_open_which_page(client, login, make, data):
 
     for role in ("taskforce", "admin", "investment", "finance"):
         login(make.user(role))
-        for url in (f"/portfolios/leaders/{l1}", f"/portfolios/leaders/{l2}", f"/portfolios/units/{a}",
-                    f"/portfolios/units/{b}"):
+        for url in (
+            f"/portfolios/leaders/{l1}",
+            f"/portfolios/leaders/{l2}",
+            f"/portfolios/units/{a}",
+            f"/portfolios/units/{b}",
+        ):
             assert client.get(url).status_code == 200, (role, url)
         assert client.get("/portfolios/leaders/999999").status_code == 404
         client.post("/logout")

@@ -23,20 +23,31 @@ def pinned(app, monkeypatch):
 def overdue_problem(make, days: int, *, level: int = 1, status: str = "已交办"):
     """A problem whose deadline passed ``days`` days before TODAY."""
     deadline = TODAY - timedelta(days=days)
-    problem = make.problem(found_on=deadline - timedelta(days=30), deadline_on=deadline,
-                           unit_id=make.unit().id, escalation_level=level, description=f"超期{days}天的问题")
+    problem = make.problem(
+        found_on=deadline - timedelta(days=30),
+        deadline_on=deadline,
+        unit_id=make.unit().id,
+        escalation_level=level,
+        description=f"超期{days}天的问题",
+    )
     if status != "待交办":
         move_problem(problem, status, effective_on=deadline - timedelta(days=29))
     return problem
 
 
-@pytest.mark.parametrize(("days", "level"), [
-    (-5, 1),  # not yet due
-    (0, 1),   # the deadline day itself is still in time
-    (1, 1), (6, 1),
-    (7, 2), (29, 2),  # 2级 from N = 7 days overdue (default)
-    (30, 3), (200, 3),  # 3级 from M = 30 days
-])
+@pytest.mark.parametrize(
+    ("days", "level"),
+    [
+        (-5, 1),  # not yet due
+        (0, 1),  # the deadline day itself is still in time
+        (1, 1),
+        (6, 1),
+        (7, 2),
+        (29, 2),  # 2级 from N = 7 days overdue (default)
+        (30, 3),
+        (200, 3),  # 3级 from M = 30 days
+    ],
+)
 def test_level_rises_with_days_overdue(make, pinned, days, level):
     problem = overdue_problem(make, days)
     db.session.commit()
@@ -93,8 +104,9 @@ def test_one_definition_everywhere(client, login, make, pinned, seeded):
     assert "2级督办 · 分管县领导" in page and row.level_reason in page
 
     report_rows = overdue_problems(TODAY)
-    assert [(r["status"], r["escalation_level"], r["level_reason"]) for r in report_rows] == \
-        [("督办中", 2, row.level_reason)]
+    assert [(r["status"], r["escalation_level"], r["level_reason"]) for r in report_rows] == [
+        ("督办中", 2, row.level_reason)
+    ]
     alert = [a for a in alerts(2025, TODAY) if a["kind"] == "problem_deadline"]
     assert len(alert) == 1 and "督办中" in alert[0]["detail"] and "2级（分管县领导）" in alert[0]["detail"]
 
@@ -107,8 +119,10 @@ def test_closing_is_offered_from_the_effective_status(client, login, make, pinne
     page = client.get(f"/problems/{problem.id}").get_data(as_text=True)
     options = re.findall(r'<option[^>]*value="([^"]+)"', page.split('data-testid="move-form"')[1].split("</form>")[0])
     assert "已销号" in options
-    response = client.post(f"/problems/{problem.id}/move", data={
-        "move-to_status": "已销号", "move-effective_on": TODAY.isoformat(), "move-resolution": "已协调解决"})
+    response = client.post(
+        f"/problems/{problem.id}/move",
+        data={"move-to_status": "已销号", "move-effective_on": TODAY.isoformat(), "move-resolution": "已协调解决"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(type(problem), problem.id).status == "已销号"
@@ -138,9 +152,17 @@ def test_nobody_goes_below_the_automatic_level(make, pinned):
 def test_threshold_order_is_checked(client, login, make, seeded):
     login(make.user("admin"))
     db.session.commit()
-    form = {"signed_not_started_days": "60", "year_end_risk_month": "10", "stale_days": "45",
-            "fund_deadline_days": "10", "problem_deadline_days": "5", "progress_yellow_points": "10",
-            "progress_red_points": "30", "problem_level2_days": "20", "problem_level3_days": "10"}
+    form = {
+        "signed_not_started_days": "60",
+        "year_end_risk_month": "10",
+        "stale_days": "45",
+        "fund_deadline_days": "10",
+        "problem_deadline_days": "5",
+        "progress_yellow_points": "10",
+        "progress_red_points": "30",
+        "problem_level2_days": "20",
+        "problem_level3_days": "10",
+    }
     page = client.post("/dashboard/alert-settings", data=form)
     assert page.status_code == 200
     assert "问题超期自动升为3级督办的天数须大于升为2级的天数" in page.get_data(as_text=True)

@@ -21,8 +21,14 @@ def project(make):
 
 def test_full_loop_with_history(project):
     found = today() - timedelta(days=20)
-    problem = create_problem({"project": project, "description": "  施工用电线路迁改未完成 ", "found_on": found,
-                              "deadline_on": today() + timedelta(days=10)})
+    problem = create_problem(
+        {
+            "project": project,
+            "description": "  施工用电线路迁改未完成 ",
+            "found_on": found,
+            "deadline_on": today() + timedelta(days=10),
+        }
+    )
     # Unit and leader default to those of the linked project.
     assert problem.unit == project.lead_unit and problem.leader == project.leader
     assert problem.status == "待交办" and problem.escalation_level == 1
@@ -39,16 +45,21 @@ def test_full_loop_with_history(project):
     assert problem.status == "已销号" and problem.resolved_on == found + timedelta(days=9)
     assert problem.resolution == "供电公司已完成迁改"
     flow = [(c.from_status, c.to_status, c.effective_on) for c in problem.status_changes]
-    assert flow == [(None, "待交办", found), ("待交办", "已交办", found + timedelta(days=1)),
-                    ("已交办", "督办中", found + timedelta(days=5)), ("督办中", "已销号", found + timedelta(days=9))]
+    assert flow == [
+        (None, "待交办", found),
+        ("待交办", "已交办", found + timedelta(days=1)),
+        ("已交办", "督办中", found + timedelta(days=5)),
+        ("督办中", "已销号", found + timedelta(days=9)),
+    ]
     # A closed problem goes nowhere.
     with pytest.raises(InputError, match="不能从“已销号”变为"):
         move_problem(problem, "督办中")
 
 
 def test_return_requires_reason_and_can_reopen(project):
-    problem = create_problem({"project": project, "description": "不属于本专班职责",
-                              "found_on": today() - timedelta(days=3)})
+    problem = create_problem(
+        {"project": project, "description": "不属于本专班职责", "found_on": today() - timedelta(days=3)}
+    )
     with pytest.raises(InputError, match="退回必须填写原因"):
         move_problem(problem, "退回")
     move_problem(problem, "退回", note="属企业内部事务")
@@ -80,8 +91,9 @@ def test_create_validation(project, make):
     with pytest.raises(InputError, match="请填写问题描述"):
         create_problem({"project": project, "description": " "})
     with pytest.raises(InputError, match="办结时限不能早于发现日期"):
-        create_problem({"project": project, "description": "x", "found_on": date(2025, 5, 1),
-                        "deadline_on": date(2025, 4, 30)})
+        create_problem(
+            {"project": project, "description": "x", "found_on": date(2025, 5, 1), "deadline_on": date(2025, 4, 30)}
+        )
     with pytest.raises(InputError, match="发现日期不能晚于今天"):
         create_problem({"project": project, "description": "x", "found_on": today() + timedelta(days=1)})
     deal = make.deal("招商项目甲", leader=make.leader("乙领导"), township=make.unit("高都镇"))
@@ -90,8 +102,14 @@ def test_create_validation(project, make):
 
 
 def test_escalation_levels_and_history(project):
-    problem = create_problem({"project": project, "description": "征地拆迁遗留问题",
-                              "found_on": today() - timedelta(days=30), "deadline_on": today() - timedelta(days=2)})
+    problem = create_problem(
+        {
+            "project": project,
+            "description": "征地拆迁遗留问题",
+            "found_on": today() - timedelta(days=30),
+            "deadline_on": today() - timedelta(days=2),
+        }
+    )
     escalate(problem, 2)
     assert problem.escalation_level == 2
     escalate(problem, 3, note="涉及多个部门")
@@ -104,9 +122,11 @@ def test_escalation_levels_and_history(project):
         escalate(problem, 1)
     escalate(problem, 2, note="主体问题已解决")
     notes = [c.note for c in problem.status_changes[1:]]
-    assert notes == ["督办升级：1级（责任单位）→ 2级（分管县领导）",
-                     "督办升级：2级（分管县领导）→ 3级（县政府主要领导）。涉及多个部门",
-                     "督办降级：3级（县政府主要领导）→ 2级（分管县领导）。主体问题已解决"]
+    assert notes == [
+        "督办升级：1级（责任单位）→ 2级（分管县领导）",
+        "督办升级：2级（分管县领导）→ 3级（县政府主要领导）。涉及多个部门",
+        "督办降级：3级（县政府主要领导）→ 2级（分管县领导）。主体问题已解决",
+    ]
     assert all(c.from_status == c.to_status == "待交办" for c in problem.status_changes[1:])
     move_problem(problem, "退回", note="重复登记")
     with pytest.raises(InputError, match="不能调整督办层级"):
@@ -114,8 +134,14 @@ def test_escalation_levels_and_history(project):
 
 
 def test_update_problem_extends_deadline(project):
-    problem = create_problem({"project": project, "description": "环评未批", "found_on": today() - timedelta(days=10),
-                              "deadline_on": today() - timedelta(days=1)})
+    problem = create_problem(
+        {
+            "project": project,
+            "description": "环评未批",
+            "found_on": today() - timedelta(days=10),
+            "deadline_on": today() - timedelta(days=1),
+        }
+    )
     move_problem(problem, "已交办", effective_on=today() - timedelta(days=9))
     update_problem(problem, {"deadline_on": today() + timedelta(days=5)})
     assert problem.deadline_on == today() + timedelta(days=5)
@@ -168,14 +194,33 @@ def test_home_alerts_by_responsibility(make, seeded):
     project = make.project("甲镇项目", township=mine, lead_unit=mine, leader=me)
     now = today()
     base = {"project": project, "found_on": now - timedelta(days=30)}
-    create_problem({**base, "description": "本单位超期", "unit_id": mine.id, "leader_id": me.id,
-                    "deadline_on": now - timedelta(days=1)})
-    create_problem({**base, "description": "本单位三天后到期", "unit_id": mine.id, "deadline_on": now + timedelta(days=3)})
-    create_problem({**base, "description": "本单位四天后到期", "unit_id": mine.id, "deadline_on": now + timedelta(days=4)})
-    create_problem({**base, "description": "他单位超期", "unit_id": other.id, "leader_id": other_leader.id,
-                    "deadline_on": now - timedelta(days=5)})
-    closed = create_problem({**base, "description": "本单位已退回", "unit_id": mine.id,
-                             "deadline_on": now - timedelta(days=2)})
+    create_problem(
+        {
+            **base,
+            "description": "本单位超期",
+            "unit_id": mine.id,
+            "leader_id": me.id,
+            "deadline_on": now - timedelta(days=1),
+        }
+    )
+    create_problem(
+        {**base, "description": "本单位三天后到期", "unit_id": mine.id, "deadline_on": now + timedelta(days=3)}
+    )
+    create_problem(
+        {**base, "description": "本单位四天后到期", "unit_id": mine.id, "deadline_on": now + timedelta(days=4)}
+    )
+    create_problem(
+        {
+            **base,
+            "description": "他单位超期",
+            "unit_id": other.id,
+            "leader_id": other_leader.id,
+            "deadline_on": now - timedelta(days=5),
+        }
+    )
+    closed = create_problem(
+        {**base, "description": "本单位已退回", "unit_id": mine.id, "deadline_on": now - timedelta(days=2)}
+    )
     move_problem(closed, "退回", note="不属实")
     db.session.commit()
 

@@ -13,7 +13,10 @@ def test_dates_and_badges_do_not_wrap(client, login, make, seeded):
     body = client.get("/problems/").get_data(as_text=True)
     row = re.search(r'<tr class="[^"]*">\s*<td><a href="/problems/\d+">.*?</tr>', body, re.S).group(0)
     cells = re.findall(r'<td class="([^"]*)"[^>]*>(.*?)</td>', row, re.S)
-    wrapped = [text.strip()[:20] for css, text in cells
-               if re.search(r"\d{4}-\d\d-\d\d|甲领导|级|badge", text) and "text-nowrap" not in css]
+    wrapped = [
+        text.strip()[:20]
+        for css, text in cells
+        if re.search(r"\d{4}-\d\d-\d\d|甲领导|级|badge", text) and "text-nowrap" not in css
+    ]
     assert wrapped == []
     assert 'data-testid="found-on">2025-03-01<' in row

@@ -24,11 +24,13 @@ def add_problems(make, count: int, start: int) -> None:
         unit = make.unit(f"单位{number}")
         leader = make.leader(f"领导{number}")
         if number % 2:
-            make.problem(project=make.project(f"项目{number}"), unit_id=unit.id, leader_id=leader.id,
-                         description=f"问题{number}")
+            make.problem(
+                project=make.project(f"项目{number}"), unit_id=unit.id, leader_id=leader.id, description=f"问题{number}"
+            )
         else:
-            make.problem(deal=make.deal(f"招商{number}"), unit_id=unit.id, leader_id=leader.id,
-                         description=f"问题{number}")
+            make.problem(
+                deal=make.deal(f"招商{number}"), unit_id=unit.id, leader_id=leader.id, description=f"问题{number}"
+            )
     db.session.commit()
     db.session.expire_all()  # nothing served from what the test just created
 

@@ -17,14 +17,32 @@ def setup(make, seeded):
     project = make.project("甲镇项目", township=mine, lead_unit=mine, leader=leader)
     other_project = make.project("乙镇项目", township=other, lead_unit=other)
     now = today()
-    late = create_problem({"project": project, "description": "环评批复超期未取得", "found_on": now - timedelta(days=20),
-                           "deadline_on": now - timedelta(days=4)})
+    late = create_problem(
+        {
+            "project": project,
+            "description": "环评批复超期未取得",
+            "found_on": now - timedelta(days=20),
+            "deadline_on": now - timedelta(days=4),
+        }
+    )
     move_problem(late, "已交办", effective_on=now - timedelta(days=19))
-    create_problem({"project": other_project, "description": "乙镇用地问题", "found_on": now - timedelta(days=2),
-                    "deadline_on": now + timedelta(days=30)})
+    create_problem(
+        {
+            "project": other_project,
+            "description": "乙镇用地问题",
+            "found_on": now - timedelta(days=2),
+            "deadline_on": now + timedelta(days=30),
+        }
+    )
     db.session.commit()
-    return {"mine": mine, "other": other, "project": project, "other_project": other_project, "late": late,
-            "leader": leader}
+    return {
+        "mine": mine,
+        "other": other,
+        "project": project,
+        "other_project": other_project,
+        "late": late,
+        "leader": leader,
+    }
 
 
 def test_list_flags_overdue_and_filters(client, login, make, setup):
@@ -51,12 +69,26 @@ def test_unit_user_scope(client, login, make, setup):
     assert client.get(f"/problems/{other.id}").status_code == 404
     assert client.post(f"/problems/{other.id}/move", data={"move-to_status": "已交办"}).status_code == 404
     # A unit user files problems for their own unit only, whatever the form says.
-    response = client.post("/problems/new", data={"project_id": setup["project"].id, "description": "新问题",
-                                                  "found_on": today().isoformat(), "unit_id": setup["other"].id})
+    response = client.post(
+        "/problems/new",
+        data={
+            "project_id": setup["project"].id,
+            "description": "新问题",
+            "found_on": today().isoformat(),
+            "unit_id": setup["other"].id,
+        },
+    )
     assert response.status_code == 200  # the other unit is not a valid choice
-    response = client.post("/problems/new", data={"project_id": setup["project"].id, "description": "新问题",
-                                                  "found_on": today().isoformat(), "unit_id": setup["mine"].id,
-                                                  "escalation_level": 1})
+    response = client.post(
+        "/problems/new",
+        data={
+            "project_id": setup["project"].id,
+            "description": "新问题",
+            "found_on": today().isoformat(),
+            "unit_id": setup["mine"].id,
+            "escalation_level": 1,
+        },
+    )
     assert response.status_code == 302
     assert db.session.query(Problem).filter_by(description="新问题").one().unit_id == setup["mine"].id
 
@@ -65,9 +97,19 @@ def test_create_and_walk_through_pages(client, login, make, setup):
     login(make.user("taskforce"))
     form = client.get(f"/problems/new?project_id={setup['project'].id}").get_data(as_text=True)
     assert "登记问题" in form
-    response = client.post("/problems/new", data={
-        "project_id": setup["project"].id, "deal_id": 0, "description": "施工许可证办理慢",
-        "found_on": "2025年3月1日", "deadline_on": "2099/3/15", "unit_id": 0, "leader_id": 0, "escalation_level": 2})
+    response = client.post(
+        "/problems/new",
+        data={
+            "project_id": setup["project"].id,
+            "deal_id": 0,
+            "description": "施工许可证办理慢",
+            "found_on": "2025年3月1日",
+            "deadline_on": "2099/3/15",
+            "unit_id": 0,
+            "leader_id": 0,
+            "escalation_level": 2,
+        },
+    )
     assert response.status_code == 302
     problem = db.session.query(Problem).filter_by(description="施工许可证办理慢").one()
     assert problem.unit_id == setup["mine"].id and problem.leader_id == setup["leader"].id
@@ -76,7 +118,10 @@ def test_create_and_walk_through_pages(client, login, make, setup):
 
     # 销号 without resolution: 200, Chinese message, nothing saved.
     base = f"/problems/{problem.id}"
-    assert client.post(base + "/move", data={"move-to_status": "已交办", "move-effective_on": "2025-03-02"}).status_code == 302
+    assert (
+        client.post(base + "/move", data={"move-to_status": "已交办", "move-effective_on": "2025-03-02"}).status_code
+        == 302
+    )
     page = client.post(base + "/move", data={"move-to_status": "已销号", "move-effective_on": "2025-03-10"})
     assert page.status_code == 200 and "销号必须填写办结情况" in page.get_data(as_text=True)
     db.session.expire_all()
@@ -84,12 +129,17 @@ def test_create_and_walk_through_pages(client, login, make, setup):
     # Bad date and unknown status are refused, never a 500.
     bad = client.post(base + "/move", data={"move-to_status": "已销号", "move-effective_on": "明天"})
     assert bad.status_code == 200 and "无法识别" in bad.get_data(as_text=True)
-    assert client.post(base + "/move", data={"move-to_status": "乱码", "move-effective_on": "2025-03-10"}).status_code == 200
+    assert (
+        client.post(base + "/move", data={"move-to_status": "乱码", "move-effective_on": "2025-03-10"}).status_code
+        == 200
+    )
 
     page = client.post(base + "/escalate", data={"escalate-level": 3, "escalate-note": ""})
     assert page.status_code == 302
-    client.post(base + "/move", data={"move-to_status": "已销号", "move-effective_on": "2025-03-10",
-                                      "move-resolution": "已办结"})
+    client.post(
+        base + "/move",
+        data={"move-to_status": "已销号", "move-effective_on": "2025-03-10", "move-resolution": "已办结"},
+    )
     db.session.expire_all()
     problem = db.session.get(Problem, problem.id)
     assert (problem.status, problem.escalation_level, problem.resolution) == ("已销号", 3, "已办结")

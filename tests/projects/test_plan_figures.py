@@ -14,18 +14,56 @@ WAN = 10_000
 @pytest.fixture
 def dataset(make, seeded):
     """Five projects of 2025, one of 2024, one of 2026 (see the figures in each test)."""
-    p1 = make.project("P1 新建重点", nature="新建", annual_plan_yuan=6000 * WAN, total_investment_yuan=20000 * WAN,
-                      reserve_status="实施", actual_start_on=date(2025, 3, 10))
-    p2 = make.project("P2 人工认定重点", nature="新建", annual_plan_yuan=3000 * WAN, key_override=True,
-                      total_investment_yuan=5000 * WAN, reserve_status="前期", actual_start_on=date(2025, 5, 20))
-    make.project("P3 人工排除重点", nature="新建", annual_plan_yuan=8000 * WAN, key_override=False,
-                 total_investment_yuan=30000 * WAN, reserve_status="储备")
-    p4 = make.project("P4 续建", nature="续建", annual_plan_yuan=1000 * WAN, total_investment_yuan=10000 * WAN,
-                      reserve_status="实施", actual_start_on=date(2024, 6, 1))
-    make.project("P5 八月开工", nature="新建", annual_plan_yuan=2000 * WAN, total_investment_yuan=4000 * WAN,
-                 reserve_status="储备", actual_start_on=date(2025, 8, 1))
-    p6 = make.project("P6 上年项目", plan_year=2024, nature="新建", annual_plan_yuan=9000 * WAN,
-                      total_investment_yuan=60000 * WAN, reserve_status="前期", actual_start_on=date(2025, 2, 1))
+    p1 = make.project(
+        "P1 新建重点",
+        nature="新建",
+        annual_plan_yuan=6000 * WAN,
+        total_investment_yuan=20000 * WAN,
+        reserve_status="实施",
+        actual_start_on=date(2025, 3, 10),
+    )
+    p2 = make.project(
+        "P2 人工认定重点",
+        nature="新建",
+        annual_plan_yuan=3000 * WAN,
+        key_override=True,
+        total_investment_yuan=5000 * WAN,
+        reserve_status="前期",
+        actual_start_on=date(2025, 5, 20),
+    )
+    make.project(
+        "P3 人工排除重点",
+        nature="新建",
+        annual_plan_yuan=8000 * WAN,
+        key_override=False,
+        total_investment_yuan=30000 * WAN,
+        reserve_status="储备",
+    )
+    p4 = make.project(
+        "P4 续建",
+        nature="续建",
+        annual_plan_yuan=1000 * WAN,
+        total_investment_yuan=10000 * WAN,
+        reserve_status="实施",
+        actual_start_on=date(2024, 6, 1),
+    )
+    make.project(
+        "P5 八月开工",
+        nature="新建",
+        annual_plan_yuan=2000 * WAN,
+        total_investment_yuan=4000 * WAN,
+        reserve_status="储备",
+        actual_start_on=date(2025, 8, 1),
+    )
+    p6 = make.project(
+        "P6 上年项目",
+        plan_year=2024,
+        nature="新建",
+        annual_plan_yuan=9000 * WAN,
+        total_investment_yuan=60000 * WAN,
+        reserve_status="前期",
+        actual_start_on=date(2025, 2, 1),
+    )
     make.project("P7 明年储备", plan_year=2026, total_investment_yuan=10000 * WAN, reserve_status="储备")
     record_investment(p1, period_on=date(2025, 3, 1), amount_yuan=500 * WAN)
     record_investment(p1, period_on=date(2025, 6, 1), amount_yuan=800 * WAN)

@@ -19,15 +19,45 @@ def county(make, seeded):
     a, b = make.unit("甲镇"), make.unit("乙镇")
     leader = make.leader("甲领导")
     industry = make.industry("新材料")
-    p1 = make.project("甲镇厂房", township=a, lead_unit=a, leader=leader, industry=industry, nature="新建",
-                      annual_plan_yuan=6000 * WAN, total_investment_yuan=12000 * WAN,
-                      actual_start_on=date(2025, 3, 1), reserve_status="实施")
-    p2 = make.project("甲镇道路", township=a, lead_unit=a, nature="续建", annual_plan_yuan=1000 * WAN,
-                      total_investment_yuan=3000 * WAN, reserve_status="前期")
-    p3 = make.project("乙镇园区", township=b, lead_unit=b, leader=leader, annual_plan_yuan=2500 * WAN,
-                      total_investment_yuan=2500 * WAN, key_override=True, reserve_status="储备")
-    make.project("甲镇旧项目", plan_year=2024, township=a, lead_unit=a, annual_plan_yuan=900 * WAN,
-                 total_investment_yuan=900 * WAN)
+    p1 = make.project(
+        "甲镇厂房",
+        township=a,
+        lead_unit=a,
+        leader=leader,
+        industry=industry,
+        nature="新建",
+        annual_plan_yuan=6000 * WAN,
+        total_investment_yuan=12000 * WAN,
+        actual_start_on=date(2025, 3, 1),
+        reserve_status="实施",
+    )
+    p2 = make.project(
+        "甲镇道路",
+        township=a,
+        lead_unit=a,
+        nature="续建",
+        annual_plan_yuan=1000 * WAN,
+        total_investment_yuan=3000 * WAN,
+        reserve_status="前期",
+    )
+    p3 = make.project(
+        "乙镇园区",
+        township=b,
+        lead_unit=b,
+        leader=leader,
+        annual_plan_yuan=2500 * WAN,
+        total_investment_yuan=2500 * WAN,
+        key_override=True,
+        reserve_status="储备",
+    )
+    make.project(
+        "甲镇旧项目",
+        plan_year=2024,
+        township=a,
+        lead_unit=a,
+        annual_plan_yuan=900 * WAN,
+        total_investment_yuan=900 * WAN,
+    )
     record_investment(p1, period_on=date(2025, 4, 1), amount_yuan=700 * WAN)
     record_investment(p1, period_on=date(2024, 12, 1), amount_yuan=50 * WAN)  # not in its plan year
     record_investment(p3, period_on=date(2025, 5, 1), amount_yuan=300 * WAN)
@@ -57,8 +87,20 @@ def test_list_totals_and_filters(client, login, make, county):
     assert names("year=2025&reserve_status=储备") == {"乙镇园区"}
     assert names("year=all&q=旧") == {"甲镇旧项目"}
     assert names("year=all") == {"甲镇厂房", "甲镇道路", "乙镇园区", "甲镇旧项目"}
-    for junk in ("page=abc", "page=0", "page=99999999999999999", "year=abc", "year=99999", "year=1", "sort=evil", "dir=x", "key=maybe",
-                 "township_id=-1", "nature=胡写", "q=%25_"):
+    for junk in (
+        "page=abc",
+        "page=0",
+        "page=99999999999999999",
+        "year=abc",
+        "year=99999",
+        "year=1",
+        "sort=evil",
+        "dir=x",
+        "key=maybe",
+        "township_id=-1",
+        "nature=胡写",
+        "q=%25_",
+    ):
         assert client.get("/projects/?" + junk).status_code == 200, junk
 
 
@@ -89,24 +131,53 @@ def test_unit_user_sees_own_projects_only(client, login, make, county):
     page = client.get("/projects/?year=2025").get_data(as_text=True)
     assert "甲镇厂房" in page and "乙镇园区" not in page
     assert client.get(f"/projects/{county['p3'].id}").status_code == 404
-    assert client.post(f"/projects/{county['p3'].id}/investments", data={"period": "2025-06", "amount_yuan": "1"}).status_code == 404
+    assert (
+        client.post(
+            f"/projects/{county['p3'].id}/investments", data={"period": "2025-06", "amount_yuan": "1"}
+        ).status_code
+        == 404
+    )
     export = load_workbook(io.BytesIO(client.get("/projects/export?year=all").data)).active
     assert "乙镇园区" not in [row[0] for row in export.iter_rows(values_only=True)]
     # Filing a project of another unit is refused on the form.
-    response = client.post("/projects/new", data={"name": "越权项目", "plan_year": 2025, "nature": "新建",
-                                                  "township_id": county["b"].id, "lead_unit_id": county["b"].id,
-                                                  "total_investment_yuan": "100", "reserve_status": "储备",
-                                                  "key_choice": "auto"})
+    response = client.post(
+        "/projects/new",
+        data={
+            "name": "越权项目",
+            "plan_year": 2025,
+            "nature": "新建",
+            "township_id": county["b"].id,
+            "lead_unit_id": county["b"].id,
+            "total_investment_yuan": "100",
+            "reserve_status": "储备",
+            "key_choice": "auto",
+        },
+    )
     assert response.status_code == 200 and "所在乡镇或责任单位须为本单位" in response.get_data(as_text=True)
     assert db.session.query(Project).filter_by(name="越权项目").count() == 0
 
 
 def _form(**overrides):
-    data = {"name": "新建标准化厂房", "code": "", "plan_year": 2025, "nature": "新建", "industry_id": 0,
-            "township_id": 0, "lead_unit_id": 0, "leader_id": 0, "total_investment_yuan": "1.5亿",
-            "annual_plan_yuan": "5,000", "key_choice": "auto", "reserve_status": "前期",
-            "planned_start_on": "2025年3月1日", "actual_start_on": "", "planned_completion_on": "2026/12/31",
-            "actual_completion_on": "", "stats_registered_on": "", "notes": ""}
+    data = {
+        "name": "新建标准化厂房",
+        "code": "",
+        "plan_year": 2025,
+        "nature": "新建",
+        "industry_id": 0,
+        "township_id": 0,
+        "lead_unit_id": 0,
+        "leader_id": 0,
+        "total_investment_yuan": "1.5亿",
+        "annual_plan_yuan": "5,000",
+        "key_choice": "auto",
+        "reserve_status": "前期",
+        "planned_start_on": "2025年3月1日",
+        "actual_start_on": "",
+        "planned_completion_on": "2026/12/31",
+        "actual_completion_on": "",
+        "stats_registered_on": "",
+        "notes": "",
+    }
     data.update(overrides)
     return data
 
@@ -120,8 +191,10 @@ def test_create_edit_and_key_flag(client, login, make, county):
     assert project.is_key and project.key_override is None  # 5000万 reaches the threshold
     assert project.planned_start_on == date(2025, 3, 1)
 
-    response = client.post(f"/projects/{project.id}/edit",
-                           data=_form(lead_unit_id=county["a"].id, key_choice="no", annual_plan_yuan="6000"))
+    response = client.post(
+        f"/projects/{project.id}/edit",
+        data=_form(lead_unit_id=county["a"].id, key_choice="no", annual_plan_yuan="6000"),
+    )
     assert response.status_code == 302
     db.session.expire_all()
     project = db.session.get(Project, project.id)
@@ -130,17 +203,20 @@ def test_create_edit_and_key_flag(client, login, make, county):
     assert "已人工排除出重点项目" in detail and "修改记录" in detail and "年度计划投资" in detail
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"annual_plan_yuan": "2亿"}, "年度计划投资不能大于总投资"),
-    ({"total_investment_yuan": "很多"}, "不是数字"),
-    ({"total_investment_yuan": ""}, "请填写总投资"),
-    ({"actual_start_on": (today() + timedelta(days=1)).isoformat()}, "不能晚于今天"),
-    ({"planned_start_on": "2025-13-01"}, "不存在"),
-    ({"planned_completion_on": "2024-01-01"}, "计划竣工日期不能早于计划开工日期"),
-    ({"name": ""}, "请填写项目名称"),
-    ({"plan_year": "abc"}, "选择无效"),
-    ({"nature": "乱写"}, "不是有效的选择"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"annual_plan_yuan": "2亿"}, "年度计划投资不能大于总投资"),
+        ({"total_investment_yuan": "很多"}, "不是数字"),
+        ({"total_investment_yuan": ""}, "请填写总投资"),
+        ({"actual_start_on": (today() + timedelta(days=1)).isoformat()}, "不能晚于今天"),
+        ({"planned_start_on": "2025-13-01"}, "不存在"),
+        ({"planned_completion_on": "2024-01-01"}, "计划竣工日期不能早于计划开工日期"),
+        ({"name": ""}, "请填写项目名称"),
+        ({"plan_year": "abc"}, "选择无效"),
+        ({"nature": "乱写"}, "不是有效的选择"),
+    ],
+)
 def test_bad_input_rerenders_in_chinese(client, login, make, county, overrides, message):
     login(make.user("taskforce"))
     response = client.post("/projects/new", data=_form(lead_unit_id=county["a"].id, **overrides))

@@ -19,6 +19,6 @@ def test_past_milestones_without_new_projects_do_not_read_as_not_yet_due(client,
     login(make.user("taskforce"))
     db.session.commit()
     html = client.get("/projects/?year=2023").get_data(as_text=True)
-    milestones = html[html.index('data-testid="plan-milestones"'):]
-    milestones = milestones[:milestones.index("</div>")]
+    milestones = html[html.index('data-testid="plan-milestones"') :]
+    milestones = milestones[: milestones.index("</div>")]
     assert milestones.count("无新建项目") == 3 and "未到期" not in milestones

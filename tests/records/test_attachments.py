@@ -22,8 +22,11 @@ def _deal_for_unit(make, unit):
 
 
 def _upload(client, record_type, record_id, name, data):
-    return client.post(f"/records/{record_type}/{record_id}/attachments",
-                       data={"files": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    return client.post(
+        f"/records/{record_type}/{record_id}/attachments",
+        data={"files": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_unit_uploads_pdf_and_downloads_it_inline(client, login, make):
@@ -34,7 +37,11 @@ def test_unit_uploads_pdf_and_downloads_it_inline(client, login, make):
     response = _upload(client, "deals", deal.id, "投资协议.pdf", PDF)
     assert response.status_code == 302
     attachment = db.session.scalar(sa.select(Attachment))
-    assert (attachment.filename, attachment.content_type, attachment.size_bytes) == ("投资协议.pdf", "application/pdf", len(PDF))
+    assert (attachment.filename, attachment.content_type, attachment.size_bytes) == (
+        "投资协议.pdf",
+        "application/pdf",
+        len(PDF),
+    )
     assert attachment.uploaded_by_id == user.id
     page = client.get(f"/deals/{deal.id}").get_data(as_text=True)
     assert "投资协议.pdf" in page
@@ -117,8 +124,12 @@ def test_soft_delete_needs_reason_and_is_audited(client, login, make):
     assert attachment.deleted_at is not None and attachment.delete_reason == "传错文件"
     assert attachment.deleted_by_id == admin.id
     assert client.get(f"/records/attachments/{attachment.id}").status_code == 404
-    fields = {e.field: e.new_value for e in db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.entity == "attachments", AuditEntry.action == "update"))}
+    fields = {
+        e.field: e.new_value
+        for e in db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.entity == "attachments", AuditEntry.action == "update")
+        )
+    }
     assert fields["delete_reason"] == "传错文件"
 
 
@@ -168,9 +179,17 @@ def test_ledger_entry_file_from_the_ledger_form(client, login, make):
     login(make.user("finance"))
     application = make.fund_application(steps=[("已申报", date(2025, 3, 1))])
     db.session.commit()
-    response = client.post(f"/funds/{application.id}/ledger/new", content_type="multipart/form-data", data={
-        "kind": "下达", "entry_on": "2025-04-01", "amount_yuan": "500", "sync_status": "",
-        "files": (io.BytesIO(PDF), "下达文件.pdf")})
+    response = client.post(
+        f"/funds/{application.id}/ledger/new",
+        content_type="multipart/form-data",
+        data={
+            "kind": "下达",
+            "entry_on": "2025-04-01",
+            "amount_yuan": "500",
+            "sync_status": "",
+            "files": (io.BytesIO(PDF), "下达文件.pdf"),
+        },
+    )
     assert response.status_code == 302
     attachment = db.session.scalar(sa.select(Attachment))
     assert attachment.record_type == "fund_ledger_entries"

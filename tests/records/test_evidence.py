@@ -31,8 +31,11 @@ def test_stage_move_with_evidence_file(client, login, make):
     login(make.user("admin"))
     deal = make.deal(stage="已签约")
     db.session.commit()
-    response = client.post(f"/deals/{deal.id}/stage", content_type="multipart/form-data", data={
-        "to_stage": "已注册", "effective_on": "2025-04-01", "files": (io.BytesIO(PDF), "营业执照.pdf")})
+    response = client.post(
+        f"/deals/{deal.id}/stage",
+        content_type="multipart/form-data",
+        data={"to_stage": "已注册", "effective_on": "2025-04-01", "files": (io.BytesIO(PDF), "营业执照.pdf")},
+    )
     assert response.status_code == 302
     attachment = db.session.scalar(sa.select(Attachment))
     assert attachment.record_type == "deal_stage_changes" and attachment.filename == "营业执照.pdf"
@@ -44,8 +47,11 @@ def test_stage_move_with_a_refused_file_moves_nothing(client, login, make):
     login(make.user("admin"))
     deal = make.deal(stage="已签约")
     db.session.commit()
-    page = client.post(f"/deals/{deal.id}/stage", content_type="multipart/form-data", data={
-        "to_stage": "已注册", "effective_on": "2025-04-01", "files": (io.BytesIO(b"MZ\x90\x00"), "开工令.pdf")})
+    page = client.post(
+        f"/deals/{deal.id}/stage",
+        content_type="multipart/form-data",
+        data={"to_stage": "已注册", "effective_on": "2025-04-01", "files": (io.BytesIO(b"MZ\x90\x00"), "开工令.pdf")},
+    )
     assert page.status_code == 200 and "不是允许的类型" in page.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(type(deal), deal.id).stage == "已签约"
@@ -55,12 +61,20 @@ def test_problem_closed_with_evidence(client, login, make):
     login(make.user("admin"))
     problem = make.problem(unit_id=make.unit("巴公镇").id, deadline_on=date(2025, 6, 30))
     db.session.commit()
-    first = client.post(f"/problems/{problem.id}/move", data={"move-to_status": "已交办",
-                                                               "move-effective_on": today().isoformat()})
+    first = client.post(
+        f"/problems/{problem.id}/move", data={"move-to_status": "已交办", "move-effective_on": today().isoformat()}
+    )
     assert first.status_code == 302
-    response = client.post(f"/problems/{problem.id}/move", content_type="multipart/form-data", data={
-        "move-to_status": "已销号", "move-effective_on": today().isoformat(), "move-resolution": "已协调解决",
-        "move-files": (io.BytesIO(PDF), "销号佐证.pdf")})
+    response = client.post(
+        f"/problems/{problem.id}/move",
+        content_type="multipart/form-data",
+        data={
+            "move-to_status": "已销号",
+            "move-effective_on": today().isoformat(),
+            "move-resolution": "已协调解决",
+            "move-files": (io.BytesIO(PDF), "销号佐证.pdf"),
+        },
+    )
     assert response.status_code == 302
     attachment = db.session.scalar(sa.select(Attachment))
     assert attachment is not None and attachment.record_type == "problem_status_changes"

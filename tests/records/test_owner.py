@@ -12,16 +12,28 @@ from app.extensions import db
 
 
 def _follow_up(deal, due):
-    add_negotiation(deal, {"held_on": today() - timedelta(days=5), "kind": "来访", "content": "初次接洽",
-                           "next_follow_up_on": due})
+    add_negotiation(
+        deal, {"held_on": today() - timedelta(days=5), "kind": "来访", "content": "初次接洽", "next_follow_up_on": due}
+    )
 
 
 def test_creator_becomes_owner_through_the_form(client, login, make, seeded):
     user = login(make.user("investment"))
     db.session.commit()
-    client.post("/deals/new", data={"name": "光伏组件项目", "lead_on": "2025-03-01", "is_counted": "y",
-                                    "investor_id": 0, "industry_id": 0, "lead_unit_id": 0, "township_id": 0,
-                                    "leader_id": 0, "confirm_duplicate": "y"})
+    client.post(
+        "/deals/new",
+        data={
+            "name": "光伏组件项目",
+            "lead_on": "2025-03-01",
+            "is_counted": "y",
+            "investor_id": 0,
+            "industry_id": 0,
+            "lead_unit_id": 0,
+            "township_id": 0,
+            "leader_id": 0,
+            "confirm_duplicate": "y",
+        },
+    )
     deal = db.session.scalar(sa.select(queries.Deal).where(queries.Deal.name == "光伏组件项目"))
     assert deal is not None and deal.owner_id == user.id
 

@@ -18,17 +18,32 @@ def test_backfill_owner_from_the_creating_user(app):
     try:
         upgrade(revision="da76a77a6a99")
         with db.engine.begin() as conn:
-            conn.execute(sa.text("INSERT INTO users (id, username, password_hash, role, is_active, created_at, updated_at) "
-                                 "VALUES (7, 'touzu', 'x', 'investment', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            conn.execute(
+                sa.text(
+                    "INSERT INTO users (id, username, password_hash, role, is_active, created_at, updated_at) "
+                    "VALUES (7, 'touzu', 'x', 'investment', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
             for deal_id in (1, 2):
-                conn.execute(sa.text(
-                    "INSERT INTO deals (id, name, contract_amount_yuan, is_counted, stage, created_at, updated_at) "
-                    f"VALUES ({deal_id}, '项目{deal_id}', 0, true, '线索', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
-            conn.execute(sa.text("INSERT INTO audit_entries (created_at, user_id, username, source, entity, record_id, action) "
-                                 "VALUES (CURRENT_TIMESTAMP, 7, 'touzu', 'web', 'deals', 1, 'create')"))
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO deals (id, name, contract_amount_yuan, is_counted, stage, created_at, updated_at) "
+                        f"VALUES ({deal_id}, '项目{deal_id}', 0, true, '线索', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    )
+                )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO audit_entries (created_at, user_id, username, source, entity, record_id, action) "
+                    "VALUES (CURRENT_TIMESTAMP, 7, 'touzu', 'web', 'deals', 1, 'create')"
+                )
+            )
             # Deal 2 was imported by an account deleted since: it stays without owner.
-            conn.execute(sa.text("INSERT INTO audit_entries (created_at, user_id, username, source, entity, record_id, action) "
-                                 "VALUES (CURRENT_TIMESTAMP, 99, 'gone', 'import', 'deals', 2, 'create')"))
+            conn.execute(
+                sa.text(
+                    "INSERT INTO audit_entries (created_at, user_id, username, source, entity, record_id, action) "
+                    "VALUES (CURRENT_TIMESTAMP, 99, 'gone', 'import', 'deals', 2, 'create')"
+                )
+            )
         upgrade()
         with db.engine.connect() as conn:
             owners = dict(conn.execute(sa.text("SELECT id, owner_id FROM deals ORDER BY id")).all())

@@ -35,18 +35,45 @@ def county(make, seeded, pinned_today):
     center = db.session.query(Unit).filter_by(name="县投资促进中心").one()
     chief = make.leader("测试领导甲", title="副县长")
     deals = {
-        "甲": make.deal("甲·智能装备制造基地", stage="已开工", amount=1 * YI, lead_unit_id=bagong.id,
-                       township_id=bagong.id, leader_id=chief.id),
-        "乙": make.deal("乙·储能电池项目", stage="已签约", amount=2 * YI, lead_unit_id=center.id,
-                       dates={"已签约": date(2025, 6, 10)}),
-        "丙": make.deal("丙·泽州县年产十万吨高纯硅基新材料及配套深加工一体化产业园建设项目（一期）", stage="已签约",
-                       amount=50_000_000, lead_unit_id=bagong.id, dates={"已签约": date(2025, 2, 1)}),
+        "甲": make.deal(
+            "甲·智能装备制造基地",
+            stage="已开工",
+            amount=1 * YI,
+            lead_unit_id=bagong.id,
+            township_id=bagong.id,
+            leader_id=chief.id,
+        ),
+        "乙": make.deal(
+            "乙·储能电池项目",
+            stage="已签约",
+            amount=2 * YI,
+            lead_unit_id=center.id,
+            dates={"已签约": date(2025, 6, 10)},
+        ),
+        "丙": make.deal(
+            "丙·泽州县年产十万吨高纯硅基新材料及配套深加工一体化产业园建设项目（一期）",
+            stage="已签约",
+            amount=50_000_000,
+            lead_unit_id=bagong.id,
+            dates={"已签约": date(2025, 2, 1)},
+        ),
         "丁": make.deal("丁·冷链物流线索", stage="线索", amount=3 * YI),
-        "戊": make.deal("戊·不计入考核项目", stage="已签约", amount=5 * YI, is_counted=False,
-                       exclusion_reason="市级统筹项目", dates={"已签约": date(2025, 4, 1)}),
+        "戊": make.deal(
+            "戊·不计入考核项目",
+            stage="已签约",
+            amount=5 * YI,
+            is_counted=False,
+            exclusion_reason="市级统筹项目",
+            dates={"已签约": date(2025, 4, 1)},
+        ),
     }
-    problem = make.problem(description="甲项目施工用电线路迁改未完成", project=make.project("甲配套工程"),
-                           unit_id=bagong.id, leader_id=chief.id, deadline_on=date(2025, 5, 31))
+    problem = make.problem(
+        description="甲项目施工用电线路迁改未完成",
+        project=make.project("甲配套工程"),
+        unit_id=bagong.id,
+        leader_id=chief.id,
+        deadline_on=date(2025, 5, 31),
+    )
     db.session.commit()
     return {"deals": deals, "problem": problem, "leader": chief, "bagong": bagong, "center": center}
 

@@ -30,9 +30,18 @@ def test_pdf_has_chinese_text_and_key_figures(pdf_bytes):
     assert "29.1%" in text and "50.0%" in text and "-20.9个百分点" in text
     assert "12.35亿元（4个项目）" in text  # June alone
     assert "30.4%（7/23）" in text  # same-year start rate with numerator and denominator
-    for heading in ("一、招商引资签约情况", "二、签约项目当年开工率", "三、转化漏斗", "四、争取上级资金（分渠道）",
-                    "五、赛马排名", "（一）乡镇", "（二）县直部门及其他单位", "六、已签约未开工项目",
-                    "七、逾期未办结问题", "八、县级领导包联情况"):
+    for heading in (
+        "一、招商引资签约情况",
+        "二、签约项目当年开工率",
+        "三、转化漏斗",
+        "四、争取上级资金（分渠道）",
+        "五、赛马排名",
+        "（一）乡镇",
+        "（二）县直部门及其他单位",
+        "六、已签约未开工项目",
+        "七、逾期未办结问题",
+        "八、县级领导包联情况",
+    ):
         assert heading in text, heading
     assert "超长期特别国债" in text and "93,234.57" in text  # channel table and its total
     assert "华晟新材料科技" in text  # wrapped inside its cell
@@ -93,8 +102,21 @@ def test_missing_font_fails_loudly(tmp_path):
 def test_excel_one_sheet_per_section_with_values_and_formats():
     figures = sample_figures()
     book = workbook(build_xlsx(figures, ISSUED))
-    assert book.sheetnames == ["封面", "签约情况", "同比", "月度累计", "当年开工率", "转化漏斗", "资金到位", "争资争项",
-                               "乡镇赛马", "部门赛马", "已签约未开工", "逾期问题", "包联领导"]
+    assert book.sheetnames == [
+        "封面",
+        "签约情况",
+        "同比",
+        "月度累计",
+        "当年开工率",
+        "转化漏斗",
+        "资金到位",
+        "争资争项",
+        "乡镇赛马",
+        "部门赛马",
+        "已签约未开工",
+        "逾期问题",
+        "包联领导",
+    ]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A3", sheet.title
         assert [str(r) for r in sheet.merged_cells.ranges] == [f"A1:{sheet.cell(2, sheet.max_column).column_letter}1"]
@@ -103,8 +125,15 @@ def test_excel_one_sheet_per_section_with_values_and_formats():
                 assert cell.data_type != "f", f"formula in {sheet.title}!{cell.coordinate}"
     signed = book["签约情况"]
     assert signed["A1"].value == "2025年6月招商引资签约情况（数据截至2025年6月30日）"
-    assert [c.value for c in signed[2]] == ["口径", "签约项目（个）", "签约额（万元）", "年度目标（万元）",
-                                            "目标完成率", "序时进度", "进度差（百分点）"]
+    assert [c.value for c in signed[2]] == [
+        "口径",
+        "签约项目（个）",
+        "签约额（万元）",
+        "年度目标（万元）",
+        "目标完成率",
+        "序时进度",
+        "进度差（百分点）",
+    ]
     month_row, year_row = rows(signed)
     assert month_row[:3] == ("6月当月", 4, pytest.approx(123_456.789))
     assert year_row[0] == "1—6月累计" and year_row[1] == 23
@@ -130,8 +159,12 @@ def test_excel_one_sheet_per_section_with_values_and_formats():
 def test_deals_without_a_responsible_unit_are_noted_under_the_ranking():
     figures = sample_figures()
     assert "另有未明确" not in squeeze(pdf_text(build_pdf(figures, ISSUED)))
-    figures["metrics"]["units_unassigned"] = {"signed_count": 2, "signed_amount_yuan": 3 * YI, "started_count": 0,
-                                              "start_rate": 0.0}
+    figures["metrics"]["units_unassigned"] = {
+        "signed_count": 2,
+        "signed_amount_yuan": 3 * YI,
+        "started_count": 0,
+        "start_rate": 0.0,
+    }
     text = squeeze(pdf_text(build_pdf(figures, ISSUED)))
     assert "另有未明确招商责任单位的签约项目2个、签约额30,000万元，不参与排名。" in text
 
@@ -141,11 +174,21 @@ def test_pdf_appendix_lists_are_capped_and_the_excel_keeps_them_all():
 
     figures = sample_figures()
     template = figures["signed_not_started"][1]
-    waiting = [{**template, "deal_id": 100 + i, "name": f"待开工项目{i:03d}号", "amount_yuan": (i + 1) * 1_000_000,
-                "days_waiting": i} for i in range(APPENDIX_LIMIT + 30)]
+    waiting = [
+        {
+            **template,
+            "deal_id": 100 + i,
+            "name": f"待开工项目{i:03d}号",
+            "amount_yuan": (i + 1) * 1_000_000,
+            "days_waiting": i,
+        }
+        for i in range(APPENDIX_LIMIT + 30)
+    ]
     problem = figures["overdue_problems"][0]
-    overdue = [{**problem, "problem_id": 500 + i, "description": f"逾期问题{i:03d}号",
-                "days_overdue": 200 - i} for i in range(APPENDIX_LIMIT + 5)]
+    overdue = [
+        {**problem, "problem_id": 500 + i, "description": f"逾期问题{i:03d}号", "days_overdue": 200 - i}
+        for i in range(APPENDIX_LIMIT + 5)
+    ]
     figures["signed_not_started"], figures["overdue_problems"] = waiting, overdue
     text = squeeze(pdf_text(build_pdf(figures, ISSUED)))
     assert f"签约额最大的{APPENDIX_LIMIT}项" in text and f"逾期最久的{APPENDIX_LIMIT}项" in text

@@ -26,8 +26,13 @@ def test_changed_figures_are_listed_with_issued_and_current_values():
     now["leader_summary"][0]["overdue_problems"] = 0
     now["metrics"]["signed"]["gap_level"] = "red"
     result = {d.label: d for d in differences(issued, now)}
-    assert set(result) == {"招商签约 · 签约额", "招商签约 · 预警等级", "赛马排名 · 巴公镇 · 目标完成率",
-                           "争资争项 · 中央预算内投资 · 下达金额", "领导包联 · 程立新 · 逾期问题"}
+    assert set(result) == {
+        "招商签约 · 签约额",
+        "招商签约 · 预警等级",
+        "赛马排名 · 巴公镇 · 目标完成率",
+        "争资争项 · 中央预算内投资 · 下达金额",
+        "领导包联 · 程立新 · 逾期问题",
+    }
     amount = result["招商签约 · 签约额"]
     assert (amount.issued, amount.now, amount.change) == ("523,456.79 万元", "533,456.79 万元", "+10,000 万元")
     rate = result["赛马排名 · 巴公镇 · 目标完成率"]

@@ -12,8 +12,9 @@ from tests.reports.conftest import pdf_text, rows, squeeze, workbook, yuan
 
 
 def _issued(month="2025-06"):
-    return db.session.scalars(sa.select(IssuedReport).where(IssuedReport.month == month)
-                              .order_by(IssuedReport.version)).all()
+    return db.session.scalars(
+        sa.select(IssuedReport).where(IssuedReport.month == month).order_by(IssuedReport.version)
+    ).all()
 
 
 def _taskforce(make, login):
@@ -79,8 +80,9 @@ def test_issue_stores_figures_and_files_and_redownloads_unchanged(client, login,
     assert (report.version, report.is_current, report.issued_by_id) == (1, True, user.id)
     assert report.issued_on == date(2025, 7, 10) and report.as_of == date(2025, 6, 30)
     assert report.figures == collect_figures(ReportMonth(2025, 6))
-    assert report.max_audit_id == db.session.scalar(sa.select(sa.func.max(AuditEntry.id)).where(
-        AuditEntry.entity != "issued_reports"))
+    assert report.max_audit_id == db.session.scalar(
+        sa.select(sa.func.max(AuditEntry.id)).where(AuditEntry.entity != "issued_reports")
+    )
     stored_pdf, stored_xlsx = report.pdf, report.xlsx
     assert "发布日期：2025年7月10日（第1版）" in squeeze(pdf_text(stored_pdf))
 
@@ -118,14 +120,14 @@ def test_difference_view_after_a_past_record_is_edited(client, login, make, coun
     db.session.commit()
 
     page = client.get("/reports/?month=2025-06").get_data(as_text=True)
-    differences = page[page.index('data-testid="differences"'):page.index('data-testid="changes-since"')]
+    differences = page[page.index('data-testid="differences"') : page.index('data-testid="changes-since"')]
     assert "发布后数据有变动" in differences
     flat = squeeze(differences.replace("<td", " <td"))
-    assert "招商签约·签约额</td><tdclass=\"text-money\">35,000万元</td>" in flat
-    assert "<tdclass=\"text-moneyfw-semibold\">15,000万元</td>" in flat
+    assert '招商签约·签约额</td><tdclass="text-money">35,000万元</td>' in flat
+    assert '<tdclass="text-moneyfw-semibold">15,000万元</td>' in flat
     assert "−20,000万元" in flat
     assert "招商签约·项目数" in flat and "已签约未开工·乙·储能电池项目" in flat and "移出" in flat
-    changes = page[page.index('data-testid="changes-since"'):]
+    changes = page[page.index('data-testid="changes-since"') :]
     # The stage row (date and note) and the deal (签约日期): three field changes, two records.
     assert "发布后的数据修改（3 条）" in changes
     assert "乙·储能电池项目" in changes and "2025-06-10 → 2025-07-02" in changes

@@ -26,21 +26,34 @@ def test_brief_figures_are_the_report_figures(county):
 
 def test_brief_lists_stages_changes_waiting_deals_and_applications(county, make):
     chief = county["leader"]
-    make.deal("六月新签约", stage="已签约", amount=30_000_000, leader_id=chief.id, lead_on=date(2025, 5, 2),
-              dates={"在谈": date(2025, 5, 20), "已签约": date(2025, 6, 18)})
-    make.fund_application("包联专项债", year=2025, leader_id=chief.id, requested=20_000_000,
-                          steps=[("已申报", date(2025, 3, 1)), ("已下达", date(2025, 5, 1))],
-                          ledger=[("下达", date(2025, 5, 1), 15_000_000), ("拨付", date(2025, 7, 1), 5_000_000)])
+    make.deal(
+        "六月新签约",
+        stage="已签约",
+        amount=30_000_000,
+        leader_id=chief.id,
+        lead_on=date(2025, 5, 2),
+        dates={"在谈": date(2025, 5, 20), "已签约": date(2025, 6, 18)},
+    )
+    make.fund_application(
+        "包联专项债",
+        year=2025,
+        leader_id=chief.id,
+        requested=20_000_000,
+        steps=[("已申报", date(2025, 3, 1)), ("已下达", date(2025, 5, 1))],
+        ledger=[("下达", date(2025, 5, 1), 15_000_000), ("拨付", date(2025, 7, 1), 5_000_000)],
+    )
     db.session.commit()
     brief = leader_brief_data(JUNE, chief)
     stages = {s["stage"]: s["count"] for s in brief["stages"]}
     assert stages["已开工"] == 1 and stages["已签约"] == 1
     assert [(c["deal"], c["from"], c["to"], c["on"]) for c in brief["stage_changes"]] == [
-        ("六月新签约", "在谈", "已签约", "2025-06-18")]
+        ("六月新签约", "在谈", "已签约", "2025-06-18")
+    ]
     assert [d["name"] for d in brief["signed_not_started"]] == ["六月新签约"]
     # Money as of 30 June: the July 拨付 is not yet there.
     assert [(a["title"], a["approved_yuan"], a["disbursed_yuan"]) for a in brief["applications"]] == [
-        ("包联专项债", 15_000_000, 0)]
+        ("包联专项债", 15_000_000, 0)
+    ]
     text = squeeze(pdf_text(build_brief_pdf(JUNE, [brief], Edition(date(2025, 7, 10)))))
     assert "六月新签约" in text and "在谈→已签约" in text and "包联专项债" in text and "1,500" in text
 
@@ -51,8 +64,13 @@ def test_cli_writes_one_pdf_per_leader_and_one_for_all(runner, county, make, tmp
     result = runner.invoke(args=["report", "leaders", "--month", "2025-06", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted(["包联领导调度简报_2025-06_测试领导甲.pdf", "包联领导调度简报_2025-06_测试领导乙.pdf",
-                            "包联领导调度简报_2025-06_全部领导.pdf"])
+    assert names == sorted(
+        [
+            "包联领导调度简报_2025-06_测试领导甲.pdf",
+            "包联领导调度简报_2025-06_测试领导乙.pdf",
+            "包联领导调度简报_2025-06_全部领导.pdf",
+        ]
+    )
     all_pages = pdf_text((tmp_path / "包联领导调度简报_2025-06_全部领导.pdf").read_bytes()).split("\f")
     assert "测试领导甲" in all_pages[0] and "测试领导乙" in all_pages[1]
     bad = runner.invoke(args=["report", "leaders", "--month", "2099-01", "--out", str(tmp_path)])

@@ -36,8 +36,9 @@ def test_issued_amount_is_a_dash_for_non_bond_channels_in_pdf_and_excel():
 
 
 def test_pdf_metadata_dates_are_the_edition_date():
-    info = subprocess.run(["pdfinfo", "-isodates", "-"], input=build_pdf(sample_figures(), ISSUED),
-                          capture_output=True, check=True).stdout.decode()
+    info = subprocess.run(
+        ["pdfinfo", "-isodates", "-"], input=build_pdf(sample_figures(), ISSUED), capture_output=True, check=True
+    ).stdout.decode()
     assert re.search(r"CreationDate:\s+2025-07-03T00:00:00\+08", info), info
     assert "2000-01-01" not in info
 

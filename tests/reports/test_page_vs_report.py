@@ -10,10 +10,25 @@ from app.people.models import Leader, Unit
 from app.reports import fmt
 from app.reports.figures import ReportMonth, collect_figures
 
-LEADER_KEYS = ("project_count", "signed_count", "signed_amount_yuan", "started_count", "approved_yuan",
-               "disbursed_yuan", "open_problems", "overdue_problems")
-UNIT_KEYS = ("rank", "signed_count", "signed_amount_yuan", "target_yuan", "completion_rate", "started_count",
-             "start_rate")
+LEADER_KEYS = (
+    "project_count",
+    "signed_count",
+    "signed_amount_yuan",
+    "started_count",
+    "approved_yuan",
+    "disbursed_yuan",
+    "open_problems",
+    "overdue_problems",
+)
+UNIT_KEYS = (
+    "rank",
+    "signed_count",
+    "signed_amount_yuan",
+    "target_yuan",
+    "completion_rate",
+    "started_count",
+    "start_rate",
+)
 
 
 def page_figures(html: str) -> dict:
@@ -26,7 +41,7 @@ def page_figures(html: str) -> dict:
 
 def list_row(html: str, attribute: str, record_id: int) -> str:
     start = html.index(f'{attribute}="{record_id}"')
-    return html[start:html.index("</tr>", start)]
+    return html[start : html.index("</tr>", start)]
 
 
 def assert_pages_match_report(client, month: ReportMonth) -> int:
@@ -43,17 +58,29 @@ def assert_pages_match_report(client, month: ReportMonth) -> int:
     for row in figures["leader_summary"]:
         cells = re.findall(r"<td[^>]*>(.*?)</td>", list_row(listing, "data-leader-id", row["leader_id"]), re.S)
         shown = [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells[2:]]
-        assert shown == [fmt.count(row["project_count"]), fmt.count(row["signed_count"]),
-                         fmt.wan(row["signed_amount_yuan"]), fmt.count(row["started_count"]),
-                         fmt.wan(row["approved_yuan"]), fmt.wan(row["disbursed_yuan"]),
-                         fmt.count(row["open_problems"]), fmt.count(row["overdue_problems"])], row["leader"]
+        assert shown == [
+            fmt.count(row["project_count"]),
+            fmt.count(row["signed_count"]),
+            fmt.wan(row["signed_amount_yuan"]),
+            fmt.count(row["started_count"]),
+            fmt.wan(row["approved_yuan"]),
+            fmt.wan(row["disbursed_yuan"]),
+            fmt.count(row["open_problems"]),
+            fmt.count(row["overdue_problems"]),
+        ], row["leader"]
     ranking = {row["unit_id"]: row for row in figures["metrics"]["units"]}
     for unit_id in db.session.scalars(db.select(Unit.id)).all():
         html = client.get(f"/portfolios/units/{unit_id}?{query}").get_data(as_text=True)
         shown = page_figures(html)
-        expected = ranking.get(unit_id) or {"rank": None, "signed_count": 0, "signed_amount_yuan": 0,
-                                            "target_yuan": None, "completion_rate": None, "started_count": 0,
-                                            "start_rate": None}
+        expected = ranking.get(unit_id) or {
+            "rank": None,
+            "signed_count": 0,
+            "signed_amount_yuan": 0,
+            "target_yuan": None,
+            "completion_rate": None,
+            "started_count": 0,
+            "start_rate": None,
+        }
         assert {k: shown.get(k) for k in UNIT_KEYS} == {k: expected[k] for k in UNIT_KEYS}, unit_id
         compared += 1
     return compared
@@ -62,8 +89,15 @@ def assert_pages_match_report(client, month: ReportMonth) -> int:
 def test_hand_built_county(client, login, make, county):
     """The county of the report tests plus a 2024 deal and a terminated one for the same leader."""
     chief, bagong = county["leader"], county["bagong"]
-    make.deal("去年签约项目", stage="已签约", amount=9 * 100_000_000, leader_id=chief.id, lead_unit_id=bagong.id,
-              lead_on=date(2024, 1, 5), dates={"在谈": date(2024, 2, 1), "已签约": date(2024, 3, 1)})
+    make.deal(
+        "去年签约项目",
+        stage="已签约",
+        amount=9 * 100_000_000,
+        leader_id=chief.id,
+        lead_unit_id=bagong.id,
+        lead_on=date(2024, 1, 5),
+        dates={"在谈": date(2024, 2, 1), "已签约": date(2024, 3, 1)},
+    )
     make.leader("无项目领导")
     db.session.commit()
     login(make.user("taskforce"))

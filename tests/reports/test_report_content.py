@@ -45,7 +45,8 @@ def test_excel_reads_back_as_the_metrics_module(county):
 
     monthly = rows(book["月度累计"])
     assert [(r[0], yuan(r[1]), yuan(r[2])) for r in monthly] == [
-        (row["month"], row["signed_amount_yuan"], row["cumulative_yuan"]) for row in metrics["monthly"]]
+        (row["month"], row["signed_amount_yuan"], row["cumulative_yuan"]) for row in metrics["monthly"]
+    ]
     assert yuan(monthly[-1][2]) == 350_000_000 and yuan(monthly[-1][3]) == 90 * YI
 
     (start,) = rows(book["当年开工率"])
@@ -62,8 +63,11 @@ def test_excel_reads_back_as_the_metrics_module(county):
     assert [r[0] for r in channels[:-1]] == list(metrics["funds"])
     for row in channels[:-1]:
         values = metrics["funds"][row[0]]
-        assert (row[2], yuan(row[3]), yuan(row[9])) == (values["count"], values["requested_yuan"],
-                                                        values["approved_yuan"])
+        assert (row[2], yuan(row[3]), yuan(row[9])) == (
+            values["count"],
+            values["requested_yuan"],
+            values["approved_yuan"],
+        )
 
     townships = rows(book["乡镇赛马"])
     departments = rows(book["部门赛马"])

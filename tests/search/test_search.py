@@ -24,8 +24,10 @@ def test_county_user_sees_all_matches_and_wildcards_are_plain_text(client, login
     admin = make.user("admin")
     db.session.commit()
     login(admin)
-    assert {r["text"] for r in client.get("/api/search/projects?q=光伏").get_json()} == {"甲镇光伏储能项目",
-                                                                                      "乙镇光伏电站"}
+    assert {r["text"] for r in client.get("/api/search/projects?q=光伏").get_json()} == {
+        "甲镇光伏储能项目",
+        "乙镇光伏电站",
+    }
     assert [r["text"] for r in client.get("/api/search/projects?q=%").get_json()] == ["百分之百%项目"]
     assert len(client.get("/api/search/projects").get_json()) == 3  # empty query: the first ones
 
@@ -61,10 +63,20 @@ def test_funds_form_accepts_only_projects_in_scope(client, login, seeded, make):
     unit_user = make.user("unit", username="jia", unit=town)
     db.session.commit()
     login(unit_user)
-    response = client.post("/funds/new", data={
-        "channel_id": channel.id, "year": 2025, "title": "越权关联测试", "requested": "100万",
-        "applicant_unit_id": town.id, "leader_id": 0, "project_ids": [theirs.id], "effective_on": "2025-03-01",
-        "status": "谋划储备"})
+    response = client.post(
+        "/funds/new",
+        data={
+            "channel_id": channel.id,
+            "year": 2025,
+            "title": "越权关联测试",
+            "requested": "100万",
+            "applicant_unit_id": town.id,
+            "leader_id": 0,
+            "project_ids": [theirs.id],
+            "effective_on": "2025-03-01",
+            "status": "谋划储备",
+        },
+    )
     assert response.status_code == 200  # the form again, with an error on the projects
     from app.funds.models import FundApplication
 

@@ -31,8 +31,19 @@ from app.dashboard.metrics.lists import (
 from app.dashboard.metrics.periods import read_thresholds, time_progress
 from app.dashboard.metrics.yoy import yoy_figures
 
-__all__ = ["alert_counts", "alert_groups", "alerts", "compute_metrics", "leader_figures", "leader_summary",
-           "overdue_problems", "signed_not_started", "time_progress", "unit_figures", "unit_summary"]
+__all__ = [
+    "alert_counts",
+    "alert_groups",
+    "alerts",
+    "compute_metrics",
+    "leader_figures",
+    "leader_summary",
+    "overdue_problems",
+    "signed_not_started",
+    "time_progress",
+    "unit_figures",
+    "unit_summary",
+]
 
 
 @cached_figures("compute_metrics")

@@ -104,8 +104,9 @@ def same_year_start_figures(year: int, totals: dict) -> dict:
 def funnel_figures(year: int, as_of: date, totals: dict) -> dict:
     """Conversion funnel of the cohort signed in Y, plus lead conversion of leads created in Y."""
     leads = db.session.execute(
-        sa.select(sa.func.count(Deal.id), _count_if(sa.and_(Deal.signed_on.is_not(None), Deal.signed_on <= as_of)))
-        .where(Deal.is_counted.is_(True), Deal.lead_on >= year_start(year), Deal.lead_on <= as_of)
+        sa.select(
+            sa.func.count(Deal.id), _count_if(sa.and_(Deal.signed_on.is_not(None), Deal.signed_on <= as_of))
+        ).where(Deal.is_counted.is_(True), Deal.lead_on >= year_start(year), Deal.lead_on <= as_of)
     ).one()
     leads_count, leads_signed = as_int(leads[0]), as_int(leads[1])
     return {
@@ -128,8 +129,11 @@ def funds_in_place_figures(year: int, as_of: date, totals: dict) -> dict:
         .where(signed_clause(year, as_of), FundsInPlace.received_on <= as_of)
     )
     in_place = as_int(in_place)
-    return {"contract_amount_yuan": totals["amount"], "in_place_yuan": in_place,
-            "rate": ratio(in_place, totals["amount"])}
+    return {
+        "contract_amount_yuan": totals["amount"],
+        "in_place_yuan": in_place,
+        "rate": ratio(in_place, totals["amount"]),
+    }
 
 
 def unit_ranking(year: int, as_of: date, *, thresholds: dict | None = None) -> tuple[list[dict], dict]:
@@ -143,13 +147,18 @@ def unit_ranking(year: int, as_of: date, *, thresholds: dict | None = None) -> t
             sa.func.count(Deal.id),
             sa.func.coalesce(sa.func.sum(Deal.contract_amount_yuan), 0),
             _count_if(started_by(as_of)),
-        ).where(signed_clause(year, as_of)).group_by(Deal.lead_unit_id)
+        )
+        .where(signed_clause(year, as_of))
+        .group_by(Deal.lead_unit_id)
     ).all()
     figures = {unit_id: (as_int(n), as_int(amount), as_int(started)) for unit_id, n, amount, started in rows}
-    targets = dict(db.session.execute(
-        sa.select(Target.unit_id, Target.value)
-        .where(Target.year == year, Target.metric == "signed_amount", Target.unit_id.is_not(None))
-    ).all())
+    targets = dict(
+        db.session.execute(
+            sa.select(Target.unit_id, Target.value).where(
+                Target.year == year, Target.metric == "signed_amount", Target.unit_id.is_not(None)
+            )
+        ).all()
+    )
     unassigned = figures.pop(None, (0, 0, 0))
     unit_ids = set(figures) | set(targets)
     units = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
@@ -162,27 +171,34 @@ def unit_ranking(year: int, as_of: date, *, thresholds: dict | None = None) -> t
         target = targets.get(unit_id)
         completion = ratio(amount, target)
         gap = None if completion is None else completion - elapsed
-        ranking.append({
-            "unit_id": unit_id,
-            "unit": unit.name,
-            "short_name": unit.short_name or unit.name,
-            "kind": unit.kind,
-            "signed_count": count,
-            "signed_amount_yuan": amount,
-            "target_yuan": target,
-            "completion_rate": completion,
-            "gap": gap,
-            "gap_level": gap_level(gap, thresholds),
-            "started_count": started,
-            "start_rate": ratio(started, count),
-        })
-    ranking.sort(key=lambda r: (r["completion_rate"] is None, -(r["completion_rate"] or 0),
-                                -r["signed_amount_yuan"], r["unit"]))
+        ranking.append(
+            {
+                "unit_id": unit_id,
+                "unit": unit.name,
+                "short_name": unit.short_name or unit.name,
+                "kind": unit.kind,
+                "signed_count": count,
+                "signed_amount_yuan": amount,
+                "target_yuan": target,
+                "completion_rate": completion,
+                "gap": gap,
+                "gap_level": gap_level(gap, thresholds),
+                "started_count": started,
+                "start_rate": ratio(started, count),
+            }
+        )
+    ranking.sort(
+        key=lambda r: (r["completion_rate"] is None, -(r["completion_rate"] or 0), -r["signed_amount_yuan"], r["unit"])
+    )
     for position, row in enumerate(ranking, start=1):
         row["rank"] = position
     count, amount, started = unassigned
-    return ranking, {"signed_count": count, "signed_amount_yuan": amount, "started_count": started,
-                     "start_rate": ratio(started, count)}
+    return ranking, {
+        "signed_count": count,
+        "signed_amount_yuan": amount,
+        "started_count": started,
+        "start_rate": ratio(started, count),
+    }
 
 
 def monthly_series(year: int, as_of: date, target: int | None) -> list[dict]:
@@ -190,19 +206,22 @@ def monthly_series(year: int, as_of: date, target: int | None) -> list[dict]:
     month = sa.extract("month", Deal.signed_on)
     rows = db.session.execute(
         sa.select(month, sa.func.coalesce(sa.func.sum(Deal.contract_amount_yuan), 0), sa.func.count(Deal.id))
-        .where(signed_clause(year, as_of)).group_by(month)
+        .where(signed_clause(year, as_of))
+        .group_by(month)
     ).all()
     by_month = {int(m): (as_int(amount), as_int(n)) for m, amount, n in rows}
     series, cumulative = [], 0
     for m in range(1, as_of.month + 1):
         amount, count = by_month.get(m, (0, 0))
         cumulative += amount
-        series.append({
-            "month": m,
-            "signed_amount_yuan": amount,
-            "signed_count": count,
-            "cumulative_yuan": cumulative,
-            # Half-up integer division keeps the target line in whole yuan.
-            "target_cumulative_yuan": None if target is None else (target * m * 2 + 12) // 24,
-        })
+        series.append(
+            {
+                "month": m,
+                "signed_amount_yuan": amount,
+                "signed_count": count,
+                "cumulative_yuan": cumulative,
+                # Half-up integer division keeps the target line in whole yuan.
+                "target_cumulative_yuan": None if target is None else (target * m * 2 + 12) // 24,
+            }
+        )
     return series

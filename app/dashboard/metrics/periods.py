@@ -27,7 +27,7 @@ def time_progress(as_of: date) -> float:
 
 
 def gap_level(gap: float | None, thresholds: dict[str, int] | None = None) -> str:
-    """"red" / "yellow" / "ok" for a gap (progress − time progress, as a fraction).
+    """ "red" / "yellow" / "ok" for a gap (progress − time progress, as a fraction).
 
     ``thresholds`` is ``read_thresholds()`` when the caller grades many gaps; without it the two
     settings are read here.

@@ -26,10 +26,20 @@ def same_day_last_year(as_of: date) -> date:
 def _has_deals(year: int) -> bool:
     """Any counted deal registered or signed in ``year`` (a year the CRM holds data for)."""
     end = date(year, 12, 31)
-    return db.session.scalar(sa.select(sa.exists().where(
-        Deal.is_counted.is_(True),
-        sa.or_(sa.and_(Deal.lead_on >= year_start(year), Deal.lead_on <= end),
-               sa.and_(Deal.signed_on >= year_start(year), Deal.signed_on <= end))))) or False
+    return (
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    Deal.is_counted.is_(True),
+                    sa.or_(
+                        sa.and_(Deal.lead_on >= year_start(year), Deal.lead_on <= end),
+                        sa.and_(Deal.signed_on >= year_start(year), Deal.signed_on <= end),
+                    ),
+                )
+            )
+        )
+        or False
+    )
 
 
 def _has_funds(year: int) -> bool:
@@ -56,6 +66,7 @@ def yoy_figures(year: int, as_of: date, *, totals: dict, funds_total: dict) -> d
     previous_year = year - 1
     deals = cohort_totals(previous_year, previous_day) if _has_deals(previous_year) else None
     funds = fund_figures(previous_year, previous_day)[1] if _has_funds(previous_year) else None
+
     def before(source: dict | None, key: str):
         return None if source is None else int(source.get(key) or 0)
 

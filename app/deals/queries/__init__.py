@@ -55,15 +55,22 @@ def week_end(on: date) -> date:
 
 def follow_up_window(group: str, on: date) -> tuple[date | None, date]:
     """(first, last) follow-up dates of a group; first None means open-ended (overdue)."""
-    return {"overdue": (None, on - timedelta(days=1)), "today": (on, on),
-            "this_week": (on + timedelta(days=1), week_end(on)), "due": (None, week_end(on))}[group]
+    return {
+        "overdue": (None, on - timedelta(days=1)),
+        "today": (on, on),
+        "this_week": (on + timedelta(days=1), week_end(on)),
+        "due": (None, week_end(on)),
+    }[group]
 
 
 def pending_follow_up_clause(first: date | None, last: date):
     """Negotiations with a pending follow-up due in [first, last]."""
-    return sa.and_(Negotiation.follow_up_done.is_(False), Negotiation.next_follow_up_on.is_not(None),
-                   Negotiation.next_follow_up_on <= last,
-                   *([Negotiation.next_follow_up_on >= first] if first else []))
+    return sa.and_(
+        Negotiation.follow_up_done.is_(False),
+        Negotiation.next_follow_up_on.is_not(None),
+        Negotiation.next_follow_up_on <= last,
+        *([Negotiation.next_follow_up_on >= first] if first else []),
+    )
 
 
 IN_PIPELINE = Deal.stage.not_in(PAUSED_OR_ENDED)  # deals whose follow-ups still matter
@@ -109,13 +116,18 @@ class DealFilters:
         return cls(
             q=(args.get("q") or "").strip()[:100],
             stage=args.get("stage") if args.get("stage") in ALL_STAGES else None,
-            lead_unit_id=_int_arg(args, "lead_unit"), township_id=_int_arg(args, "township"),
-            leader_id=_int_arg(args, "leader"), industry_id=_int_arg(args, "industry"),
+            lead_unit_id=_int_arg(args, "lead_unit"),
+            township_id=_int_arg(args, "township"),
+            leader_id=_int_arg(args, "leader"),
+            industry_id=_int_arg(args, "industry"),
             investor_id=_int_arg(args, "investor"),
-            year=year if year and 2000 <= year <= 2100 else None, counted=counted,
+            year=year if year and 2000 <= year <= 2100 else None,
+            counted=counted,
             follow=args.get("follow") if args.get("follow") in FOLLOW_UP_GROUPS else None,
-            owner_id=_int_arg(args, "owner"), with_unowned=args.get("unowned") == "1",
-            sort=sort, direction="asc" if args.get("dir") == "asc" else "desc",
+            owner_id=_int_arg(args, "owner"),
+            with_unowned=args.get("unowned") == "1",
+            sort=sort,
+            direction="asc" if args.get("dir") == "asc" else "desc",
         )
 
     def conditions(self, *, with_stage: bool = True) -> list:
@@ -126,14 +138,21 @@ class DealFilters:
             # A union of two index-friendly lookups (pg_trgm GIN on both names on PostgreSQL): an OR
             # with a sub-select would scan every deal.
             by_name = sa.select(Deal.id).where(Deal.name.ilike(pattern, escape="\\"))
-            by_investor = (sa.select(Deal.id).join(Investor, Deal.investor_id == Investor.id)
-                           .where(Investor.name.ilike(pattern, escape="\\")))
+            by_investor = (
+                sa.select(Deal.id)
+                .join(Investor, Deal.investor_id == Investor.id)
+                .where(Investor.name.ilike(pattern, escape="\\"))
+            )
             where.append(Deal.id.in_(sa.union(by_name, by_investor)))
         if with_stage and self.stage:
             where.append(Deal.stage == self.stage)
-        for column, value in ((Deal.lead_unit_id, self.lead_unit_id), (Deal.township_id, self.township_id),
-                              (Deal.leader_id, self.leader_id), (Deal.industry_id, self.industry_id),
-                              (Deal.investor_id, self.investor_id)):
+        for column, value in (
+            (Deal.lead_unit_id, self.lead_unit_id),
+            (Deal.township_id, self.township_id),
+            (Deal.leader_id, self.leader_id),
+            (Deal.industry_id, self.industry_id),
+            (Deal.investor_id, self.investor_id),
+        ):
             if value is not None:
                 where.append(column == value)
         if self.owner_id is not None:
@@ -144,17 +163,29 @@ class DealFilters:
         if self.counted is not None:
             where.append(Deal.is_counted.is_(self.counted))
         if self.follow is not None:
-            pending = sa.select(Negotiation.deal_id).where(pending_follow_up_clause(*follow_up_window(self.follow, today())))
+            pending = sa.select(Negotiation.deal_id).where(
+                pending_follow_up_clause(*follow_up_window(self.follow, today()))
+            )
             where += [Deal.id.in_(pending), IN_PIPELINE]
         return where
 
     def args(self, **overrides) -> dict:
         """URL arguments reproducing this filter (for links, pagination and the export)."""
         values = {
-            "q": self.q or None, "stage": self.stage, "lead_unit": self.lead_unit_id, "township": self.township_id,
-            "leader": self.leader_id, "industry": self.industry_id, "investor": self.investor_id, "year": self.year,
-            "counted": None if self.counted is None else ("1" if self.counted else "0"), "follow": self.follow,
-            "owner": self.owner_id, "unowned": "1" if self.owner_id and self.with_unowned else None, "sort": None if self.sort == "updated" else self.sort, "dir": "asc" if self.direction == "asc" else None,
+            "q": self.q or None,
+            "stage": self.stage,
+            "lead_unit": self.lead_unit_id,
+            "township": self.township_id,
+            "leader": self.leader_id,
+            "industry": self.industry_id,
+            "investor": self.investor_id,
+            "year": self.year,
+            "counted": None if self.counted is None else ("1" if self.counted else "0"),
+            "follow": self.follow,
+            "owner": self.owner_id,
+            "unowned": "1" if self.owner_id and self.with_unowned else None,
+            "sort": None if self.sort == "updated" else self.sort,
+            "dir": "asc" if self.direction == "asc" else None,
         }
         values.update(overrides)
         return {key: value for key, value in values.items() if value is not None}
@@ -165,8 +196,14 @@ class DealFilters:
 
 
 def _with_relations(stmt):
-    return stmt.options(selectinload(Deal.investor), selectinload(Deal.lead_unit), selectinload(Deal.township),
-                        selectinload(Deal.leader), selectinload(Deal.industry), selectinload(Deal.project))
+    return stmt.options(
+        selectinload(Deal.investor),
+        selectinload(Deal.lead_unit),
+        selectinload(Deal.township),
+        selectinload(Deal.leader),
+        selectinload(Deal.industry),
+        selectinload(Deal.project),
+    )
 
 
 def deals_stmt(filters: DealFilters, user):
@@ -179,8 +216,13 @@ def deals_stmt(filters: DealFilters, user):
 
 def deal_totals(filters: DealFilters, user) -> dict:
     """Count and amount (integer yuan) of the deals matching ``filters``."""
-    stmt = visible(sa.select(sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(Deal.contract_amount_yuan), 0))
-                   .where(*filters.conditions()), Deal, user)
+    stmt = visible(
+        sa.select(sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(Deal.contract_amount_yuan), 0)).where(
+            *filters.conditions()
+        ),
+        Deal,
+        user,
+    )
     count, amount = db.session.execute(stmt).one()
     return {"count": as_int(count), "amount_yuan": as_int(amount)}
 
@@ -195,12 +237,16 @@ def funds_in_place_by_deal(deal_ids: list[int]) -> dict[int, int]:
     """Total funds in place (integer yuan) per deal id."""
     if not deal_ids:
         return {}
-    rows = db.session.execute(sa.select(FundsInPlace.deal_id, sa.func.sum(FundsInPlace.amount_yuan))
-                              .where(FundsInPlace.deal_id.in_(deal_ids)).group_by(FundsInPlace.deal_id))
+    rows = db.session.execute(
+        sa.select(FundsInPlace.deal_id, sa.func.sum(FundsInPlace.amount_yuan))
+        .where(FundsInPlace.deal_id.in_(deal_ids))
+        .group_by(FundsInPlace.deal_id)
+    )
     return {deal_id: as_int(total) for deal_id, total in rows}
 
 
 # --- kanban ----------------------------------------------------------------------------------
+
 
 @dataclass
 class KanbanColumn:
@@ -217,25 +263,41 @@ def kanban(filters: DealFilters, user) -> list[KanbanColumn]:
     each kept) with their relations loaded once for all columns.
     """
     columns = {stage: KanbanColumn(stage) for stage in ALL_STAGES}
-    stmt = visible(sa.select(Deal.stage, sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(Deal.contract_amount_yuan), 0))
-                   .where(*filters.conditions(with_stage=False)).group_by(Deal.stage), Deal, user)
+    stmt = visible(
+        sa.select(Deal.stage, sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(Deal.contract_amount_yuan), 0))
+        .where(*filters.conditions(with_stage=False))
+        .group_by(Deal.stage),
+        Deal,
+        user,
+    )
     for stage, count, amount in db.session.execute(stmt):
         if stage in columns:
             columns[stage].count, columns[stage].amount_yuan = as_int(count), as_int(amount)
     stages = [column.stage for column in columns.values() if column.count]
     if stages:
-        position = sa.func.row_number().over(partition_by=Deal.stage,
-                                             order_by=(Deal.last_activity_on.desc().nulls_last(), Deal.id.desc()))
-        ranked = visible(sa.select(Deal.id, position.label("position"))
-                         .where(Deal.stage.in_(stages), *filters.conditions(with_stage=False)), Deal, user).subquery()
-        cards = (sa.select(Deal).join(ranked, ranked.c.id == Deal.id)
-                 .where(ranked.c.position <= KANBAN_CARDS).order_by(ranked.c.position))
+        position = sa.func.row_number().over(
+            partition_by=Deal.stage, order_by=(Deal.last_activity_on.desc().nulls_last(), Deal.id.desc())
+        )
+        ranked = visible(
+            sa.select(Deal.id, position.label("position")).where(
+                Deal.stage.in_(stages), *filters.conditions(with_stage=False)
+            ),
+            Deal,
+            user,
+        ).subquery()
+        cards = (
+            sa.select(Deal)
+            .join(ranked, ranked.c.id == Deal.id)
+            .where(ranked.c.position <= KANBAN_CARDS)
+            .order_by(ranked.c.position)
+        )
         for deal in db.session.scalars(_with_relations(cards)):
             columns[deal.stage].deals.append(deal)
     return list(columns.values())
 
 
 # --- follow-ups (我的跟进) --------------------------------------------------------------------
+
 
 @dataclass
 class FollowUps:
@@ -262,11 +324,17 @@ def follow_ups(user, on: date, *, limit: int = FOLLOW_UP_LIMIT) -> FollowUps | N
     groups, counts = {}, {}
     mine = mine_clause(Deal, user)  # the owner's own, unless the user oversees the unit or county
     for group in ("overdue", "today", "this_week"):
-        condition = sa.and_(pending_follow_up_clause(*follow_up_window(group, on)), IN_PIPELINE,
-                            *([mine] if mine is not None else []))
-        stmt = (sa.select(Negotiation).join(Negotiation.deal).where(condition)
-                .order_by(Negotiation.next_follow_up_on, Negotiation.id).limit(limit)
-                .options(selectinload(Negotiation.deal).selectinload(Deal.investor)))
+        condition = sa.and_(
+            pending_follow_up_clause(*follow_up_window(group, on)), IN_PIPELINE, *([mine] if mine is not None else [])
+        )
+        stmt = (
+            sa.select(Negotiation)
+            .join(Negotiation.deal)
+            .where(condition)
+            .order_by(Negotiation.next_follow_up_on, Negotiation.id)
+            .limit(limit)
+            .options(selectinload(Negotiation.deal).selectinload(Deal.investor))
+        )
         groups[group] = db.session.scalars(visible(stmt, Deal, user)).all()
         count = sa.select(sa.func.count(Negotiation.id)).join(Negotiation.deal).where(condition)
         counts[group] = as_int(db.session.scalar(visible(count, Deal, user)))
@@ -274,6 +342,7 @@ def follow_ups(user, on: date, *, limit: int = FOLLOW_UP_LIMIT) -> FollowUps | N
 
 
 # --- panels and investors --------------------------------------------------------------------
+
 
 def deals_where(user, *conditions, limit: int | None = None) -> list[Deal]:
     """Visible deals matching ``conditions``, latest signed first."""
@@ -300,8 +369,12 @@ def panel_summary(user, condition) -> dict:
         sa.func.coalesce(sa.func.sum(sa.case((sa.and_(signed, Deal.started_on.is_not(None)), 1), else_=0)), 0),
     ).where(condition)
     count, signed_count, amount, started = db.session.execute(visible(stmt, Deal, user)).one()
-    return {"count": as_int(count), "signed_count": as_int(signed_count), "signed_amount_yuan": as_int(amount),
-            "started_count": as_int(started)}
+    return {
+        "count": as_int(count),
+        "signed_count": as_int(signed_count),
+        "signed_amount_yuan": as_int(amount),
+        "started_count": as_int(started),
+    }
 
 
 def investors_stmt(q: str = ""):
@@ -310,8 +383,9 @@ def investors_stmt(q: str = ""):
     q = (q or "").strip()[:100]
     if q:
         pattern = like_pattern(q)
-        stmt = stmt.where(sa.or_(Investor.name.ilike(pattern, escape="\\"),
-                                 Investor.credit_code.ilike(pattern, escape="\\")))
+        stmt = stmt.where(
+            sa.or_(Investor.name.ilike(pattern, escape="\\"), Investor.credit_code.ilike(pattern, escape="\\"))
+        )
     return stmt.order_by(Investor.name, Investor.id)
 
 
@@ -319,8 +393,11 @@ def deal_counts(investor_ids: list[int]) -> dict[int, int]:
     """Number of deals (in any unit) per investor id."""
     if not investor_ids:
         return {}
-    rows = db.session.execute(sa.select(Deal.investor_id, sa.func.count(Deal.id))
-                              .where(Deal.investor_id.in_(investor_ids)).group_by(Deal.investor_id))
+    rows = db.session.execute(
+        sa.select(Deal.investor_id, sa.func.count(Deal.id))
+        .where(Deal.investor_id.in_(investor_ids))
+        .group_by(Deal.investor_id)
+    )
     return {investor_id: as_int(count) for investor_id, count in rows}
 
 

@@ -11,13 +11,85 @@ from app.core.permissions import can_see
 from app.deals.models import Deal, Investor
 from app.extensions import db
 
-_COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司", "控股",
-                     "co.,ltd", "co.ltd", "coltd", "ltd", "inc")
-_PLACES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
-           "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
-           "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门", "台湾", "深圳", "广州", "杭州", "苏州", "南京",
-           "武汉", "成都", "西安", "郑州", "济南", "青岛", "厦门", "宁波", "太原", "长治", "晋城", "泽州", "阳城",
-           "高平", "陵川", "沁水", "大同", "朔州", "忻州", "吕梁", "晋中", "阳泉", "临汾", "运城")
+_COMPANY_SUFFIXES = (
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团公司",
+    "集团",
+    "公司",
+    "控股",
+    "co.,ltd",
+    "co.ltd",
+    "coltd",
+    "ltd",
+    "inc",
+)
+_PLACES = (
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
+    "台湾",
+    "深圳",
+    "广州",
+    "杭州",
+    "苏州",
+    "南京",
+    "武汉",
+    "成都",
+    "西安",
+    "郑州",
+    "济南",
+    "青岛",
+    "厦门",
+    "宁波",
+    "太原",
+    "长治",
+    "晋城",
+    "泽州",
+    "阳城",
+    "高平",
+    "陵川",
+    "沁水",
+    "大同",
+    "朔州",
+    "忻州",
+    "吕梁",
+    "晋中",
+    "阳泉",
+    "临汾",
+    "运城",
+)
 _DEAL_WORDS = ("建设项目", "项目", "工程")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 SIMILARITY = 0.8
@@ -66,8 +138,9 @@ class Duplicate:
     can_open: bool = True
 
 
-def similar_investors(name: str, credit_code: str | None = None, *, exclude_id: int | None = None,
-                      limit: int = 5) -> list[Duplicate]:
+def similar_investors(
+    name: str, credit_code: str | None = None, *, exclude_id: int | None = None, limit: int = 5
+) -> list[Duplicate]:
     """Investors that look like the one being entered: same credit code, or a very similar name."""
     found: dict[int, Duplicate] = {}
     if credit_code:
@@ -88,8 +161,9 @@ def similar_investors(name: str, credit_code: str | None = None, *, exclude_id: 
     return sorted(found.values(), key=lambda d: -d.score)[:limit]
 
 
-def similar_deals(name: str, *, investor_id: int | None = None, exclude_id: int | None = None, user=None,
-                  limit: int = 5) -> list[Duplicate]:
+def similar_deals(
+    name: str, *, investor_id: int | None = None, exclude_id: int | None = None, user=None, limit: int = 5
+) -> list[Duplicate]:
     """Deals (in any unit) with a very similar name; ``can_open`` tells whether ``user`` may open them."""
     key = deal_key(name or "")
     if len(key) < 2:

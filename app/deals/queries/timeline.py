@@ -15,8 +15,12 @@ from app.deals.stages import DATE_COLUMNS, DATE_LABELS, STAGE_DATE_FIELDS, repla
 from app.extensions import db
 
 # Deal columns that only change with a stage move; their audit rows repeat the stage events.
-_STAGE_COLUMNS = {"stage", "stage_before_hold", "termination_reason",
-                  *(column for column, _label in STAGE_DATE_FIELDS.values() if column)}
+_STAGE_COLUMNS = {
+    "stage",
+    "stage_before_hold",
+    "termination_reason",
+    *(column for column, _label in STAGE_DATE_FIELDS.values() if column),
+}
 
 
 @dataclass
@@ -47,7 +51,9 @@ def deal_timeline(deal: Deal, *, extra_related: list[tuple[str, list[int]]] = ()
         **dict(extra_related),  # e.g. the deal's attachments, so their deletions show as changes
     }
     targets = [sa.and_(AuditEntry.entity == "deals", AuditEntry.record_id == deal.id)]
-    targets += [sa.and_(AuditEntry.entity == table, AuditEntry.record_id.in_(ids)) for table, ids in related.items() if ids]
+    targets += [
+        sa.and_(AuditEntry.entity == table, AuditEntry.record_id.in_(ids)) for table, ids in related.items() if ids
+    ]
     entries = db.session.scalars(sa.select(AuditEntry).where(sa.or_(*targets)).order_by(AuditEntry.id)).all()
     created = {(e.entity, e.record_id): e for e in entries if e.action == "create"}
 
@@ -57,14 +63,28 @@ def deal_timeline(deal: Deal, *, extra_related: list[tuple[str, list[int]]] = ()
 
     events: list[TimelineEvent] = []
     for change in deal.stage_changes:
-        title = f"登记为“{change.to_stage}”" if change.from_stage is None else f"{change.from_stage} → {change.to_stage}"
+        title = (
+            f"登记为“{change.to_stage}”" if change.from_stage is None else f"{change.from_stage} → {change.to_stage}"
+        )
         label = STAGE_DATE_FIELDS.get(change.to_stage, (None, "生效日期"))[1]
-        lines = [f"{label}：日期未填（按 {change.effective_on.isoformat()} 计）" if change.date_unknown
-                 else f"{label}：{change.effective_on.isoformat()}"]
+        lines = [
+            f"{label}：日期未填（按 {change.effective_on.isoformat()} 计）"
+            if change.date_unknown
+            else f"{label}：{change.effective_on.isoformat()}"
+        ]
         if change.note:
             lines.append(change.note)
-        events.append(TimelineEvent(change.effective_on, change.recorded_at, "stage", title,
-                                    who("deal_stage_changes", change.id), lines, change))
+        events.append(
+            TimelineEvent(
+                change.effective_on,
+                change.recorded_at,
+                "stage",
+                title,
+                who("deal_stage_changes", change.id),
+                lines,
+                change,
+            )
+        )
     for negotiation in deal.negotiations:
         lines = [negotiation.content]
         if negotiation.result:
@@ -80,27 +100,55 @@ def deal_timeline(deal: Deal, *, extra_related: list[tuple[str, list[int]]] = ()
         if negotiation.deleted_at is not None:  # kept in the timeline, marked, with the reason
             title += "（已删除）"
             lines.append(f"删除原因：{negotiation.delete_reason}")
-        events.append(TimelineEvent(negotiation.held_on, negotiation.created_at, "negotiation",
-                                    title, who("negotiations", negotiation.id), lines, negotiation))
+        events.append(
+            TimelineEvent(
+                negotiation.held_on,
+                negotiation.created_at,
+                "negotiation",
+                title,
+                who("negotiations", negotiation.id),
+                lines,
+                negotiation,
+            )
+        )
     for entry in deal.funds_in_place:
         lines = [f"{entry.kind} {format_wan(entry.amount_yuan)} 万元"] + ([entry.evidence] if entry.evidence else [])
-        events.append(TimelineEvent(entry.received_on, entry.created_at, "funds", "资金到位",
-                                    who("funds_in_place", entry.id), lines, entry))
+        events.append(
+            TimelineEvent(
+                entry.received_on, entry.created_at, "funds", "资金到位", who("funds_in_place", entry.id), lines, entry
+            )
+        )
     for entry in entries:
         if entry.entity == "deals" and entry.action == "update" and entry.field in _STAGE_COLUMNS:
             continue
         if entry.action == "create" and entry.entity != "attachments":
             continue  # shown above as the business event itself (a deal's creation is its 线索 row)
         item = describe(entry)
-        lines = [f"{c.label}：{c.old} → {c.new}" if item.action == "修改" else f"{c.label}：{c.new or c.old}"
-                 for c in item.changes]
-        events.append(TimelineEvent(_beijing_day(entry.created_at), entry.created_at, "change",
-                                    f"{item.action}{item.entity_label}", item.who, lines, source=item.source))
+        lines = [
+            f"{c.label}：{c.old} → {c.new}" if item.action == "修改" else f"{c.label}：{c.new or c.old}"
+            for c in item.changes
+        ]
+        events.append(
+            TimelineEvent(
+                _beijing_day(entry.created_at),
+                entry.created_at,
+                "change",
+                f"{item.action}{item.entity_label}",
+                item.who,
+                lines,
+                source=item.source,
+            )
+        )
     merged: list[TimelineEvent] = []
     for event in sorted(events, key=lambda e: (e.on, e.at or datetime.min)):
         last = merged[-1] if merged else None
-        if (last and event.kind == last.kind == "change" and event.at == last.at and event.who == last.who
-                and event.title == last.title):
+        if (
+            last
+            and event.kind == last.kind == "change"
+            and event.at == last.at
+            and event.who == last.who
+            and event.title == last.title
+        ):
             last.lines.extend(event.lines)  # one edit touching several fields
         else:
             merged.append(event)
@@ -113,8 +161,11 @@ def history_mismatches() -> list[tuple[Deal, list[str]]]:
     stmt = sa.select(Deal).options(selectinload(Deal.stage_changes)).order_by(Deal.id)
     for deal in db.session.scalars(stmt):
         state = replay_stage_history(deal.stage_changes)
-        differences = [f"{DATE_LABELS[column]}：{getattr(deal, column) or '空'} ≠ 记录 {state.dates[column] or '空'}"
-                       for column in DATE_COLUMNS if getattr(deal, column) != state.dates[column]]
+        differences = [
+            f"{DATE_LABELS[column]}：{getattr(deal, column) or '空'} ≠ 记录 {state.dates[column] or '空'}"
+            for column in DATE_COLUMNS
+            if getattr(deal, column) != state.dates[column]
+        ]
         if deal.stage != state.stage:
             differences.insert(0, f"阶段：{deal.stage} ≠ 记录 {state.stage}")
         if differences:

@@ -42,12 +42,22 @@ def move_stage(deal_id: int):
     form.to_stage.choices = options(s for s in ALL_STAGES if s != deal.stage)
     if request.method == "GET":
         wanted = request.args.get("to")
-        form.to_stage.data = wanted if wanted in ALL_STAGES and wanted != deal.stage else offered_stage(deal.stage, deal.stage_before_hold)
+        form.to_stage.data = (
+            wanted
+            if wanted in ALL_STAGES and wanted != deal.stage
+            else offered_stage(deal.stage, deal.stage_before_hold)
+        )
         form.effective_on.data = today()
     if form.validate_on_submit():
         try:
-            change = services.move_deal_to_stage(deal, form.to_stage.data, effective_on=form.effective_on.data,
-                                                 actor=current_user, note=form.note.data, reason=form.reason.data)
+            change = services.move_deal_to_stage(
+                deal,
+                form.to_stage.data,
+                effective_on=form.effective_on.data,
+                actor=current_user,
+                note=form.note.data,
+                reason=form.reason.data,
+            )
             attach_uploads(change, request.files.getlist(form.files.name), actor=current_user)
         except InputError as exc:
             show_error(form, exc, "to_stage")
@@ -56,8 +66,13 @@ def move_stage(deal_id: int):
             flash(f"已变更为“{deal.stage}”（{STAGE_DATE_FIELDS[deal.stage][1]} {form.effective_on.data}）。", "success")
             return _back(deal.id)
     date_labels = {stage: label for stage, (_column, label) in STAGE_DATE_FIELDS.items()}
-    return render_template("deals/stage.html", deal=deal, form=form, date_labels=date_labels,
-                           needs_reason=[Stage.TERMINATED, *stages_before(deal.stage, deal.stage_before_hold)])
+    return render_template(
+        "deals/stage.html",
+        deal=deal,
+        form=form,
+        date_labels=date_labels,
+        needs_reason=[Stage.TERMINATED, *stages_before(deal.stage, deal.stage_before_hold)],
+    )
 
 
 @bp.route("/<int:deal_id>/stage-changes/<int:change_id>/correct", methods=["GET", "POST"])
@@ -91,16 +106,22 @@ def add_negotiation(deal_id: int):
     if request.method == "GET":
         form.held_on.data = today()
     if form.validate_on_submit():
-        data = {name: (value.strip() or None) if isinstance(value, str) else value
-                for name, value in form.data.items() if name not in ("csrf_token", "once_token")}
+        data = {
+            name: (value.strip() or None) if isinstance(value, str) else value
+            for name, value in form.data.items()
+            if name not in ("csrf_token", "once_token")
+        }
         try:
             services.add_negotiation(deal, data, actor=current_user)
         except InputError as exc:
             show_error(form, exc, "content")
         else:
             db.session.commit()
-            flash("洽谈记录已保存。" + (f"下次跟进：{form.next_follow_up_on.data}。" if form.next_follow_up_on.data else ""),
-                  "success")
+            flash(
+                "洽谈记录已保存。"
+                + (f"下次跟进：{form.next_follow_up_on.data}。" if form.next_follow_up_on.data else ""),
+                "success",
+            )
             return _back(deal.id, "#negotiations")
     return render_template("deals/negotiation.html", deal=deal, form=form)
 
@@ -137,8 +158,13 @@ def add_funds(deal_id: int):
         form.received_on.data = today()
     if form.validate_on_submit():
         try:
-            services.add_funds_in_place(deal, received_on=form.received_on.data, amount_yuan=form.amount_yuan.data,
-                                        kind=form.kind.data, evidence=form.evidence.data)
+            services.add_funds_in_place(
+                deal,
+                received_on=form.received_on.data,
+                amount_yuan=form.amount_yuan.data,
+                kind=form.kind.data,
+                evidence=form.evidence.data,
+            )
         except InputError as exc:
             show_error(form, exc, "amount_yuan")
         else:
@@ -194,15 +220,18 @@ def create_project(deal_id: int):
         flash("项目签约后才能转入项目库。", "warning")
         return _back(deal.id)
     form = DealProjectForm()
-    unit_choices(form, lead="lead_unit_id", township="township_id", leader="leader_id", industry="industry_id",
-                 current=deal)
+    unit_choices(
+        form, lead="lead_unit_id", township="township_id", leader="leader_id", industry="industry_id", current=deal
+    )
     if request.method == "GET":
         for name, value in services.project_defaults(deal).items():
             if name in form:
                 form[name].data = value if value is not None else (0 if name.endswith("_id") else None)
     if form.validate_on_submit():
         data = {name: form[name].data for name in ("name", "code", "nature", "plan_year", "planned_start_on")}
-        data.update({name: form[name].data or None for name in ("industry_id", "township_id", "lead_unit_id", "leader_id")})
+        data.update(
+            {name: form[name].data or None for name in ("industry_id", "township_id", "lead_unit_id", "leader_id")}
+        )
         data.update({name: form[name].data or 0 for name in ("total_investment_yuan", "annual_plan_yuan")})
         try:
             project = services.create_project_for_deal(deal, data)

@@ -39,16 +39,19 @@ def unit_choices(form, *, lead: str, township: str, leader: str, industry: str, 
     """Fill unit, township, leader and industry selects (keeping an inactive value already stored)."""
     from app.people.models import Industry, Leader, Unit
 
-    getattr(form, lead).choices = choices_from(people.active(Unit, include_id=getattr(current, "lead_unit_id", None)),
-                                               "—未指定—")
+    getattr(form, lead).choices = choices_from(
+        people.active(Unit, include_id=getattr(current, "lead_unit_id", None)), "—未指定—"
+    )
     townships = people.townships()
     if current is not None and current.township_id and all(t.id != current.township_id for t in townships):
         townships = [*townships, current.township]
     getattr(form, township).choices = choices_from(townships, "—未指定—")
     getattr(form, leader).choices = choices_from(
-        people.active(Leader, include_id=getattr(current, "leader_id", None)), "—未指定—")
+        people.active(Leader, include_id=getattr(current, "leader_id", None)), "—未指定—"
+    )
     getattr(form, industry).choices = choices_from(
-        people.active(Industry, include_id=getattr(current, "industry_id", None)), "—未指定—")
+        people.active(Industry, include_id=getattr(current, "industry_id", None)), "—未指定—"
+    )
 
 
 def project_url(project) -> str | None:
@@ -62,5 +65,3 @@ def project_url(project) -> str | None:
     if not can(current_user, "projects") or not can_see(project):
         return None
     return url_for("projects.project_detail", project_id=project.id)
-
-

@@ -25,9 +25,15 @@ EXPORT_LIMIT = 20_000
 
 
 def _filter_choices() -> dict:
-    return {"units": people.active(Unit), "townships": people.townships(), "leaders": people.active(Leader),
-            "industries": people.active(Industry), "years": queries.signing_years(), "stages": ALL_STAGES,
-            "follow_groups": queries.FOLLOW_UP_GROUPS}
+    return {
+        "units": people.active(Unit),
+        "townships": people.townships(),
+        "leaders": people.active(Leader),
+        "industries": people.active(Industry),
+        "years": queries.signing_years(),
+        "stages": ALL_STAGES,
+        "follow_groups": queries.FOLLOW_UP_GROUPS,
+    }
 
 
 @bp.route("/")
@@ -37,8 +43,9 @@ def list_deals():
     totals = queries.deal_totals(filters, current_user)
     # The totals query counts the matches already: the filter (and its search) runs twice, not three times.
     page = paginate(queries.deals_stmt(filters, current_user), per_page=queries.PER_PAGE, total=totals["count"])
-    return render_template("deals/list.html", page=page, filters=filters, totals=totals,
-                           sorts=queries.SORTS, **_filter_choices())
+    return render_template(
+        "deals/list.html", page=page, filters=filters, totals=totals, sorts=queries.SORTS, **_filter_choices()
+    )
 
 
 @bp.route("/board")
@@ -48,8 +55,14 @@ def board():
     filters.stage = None
     columns = queries.kanban(filters, current_user)
     totals = queries.deal_totals(filters, current_user)
-    return render_template("deals/board.html", columns=columns, filters=filters, totals=totals,
-                           card_limit=queries.KANBAN_CARDS, **_filter_choices())
+    return render_template(
+        "deals/board.html",
+        columns=columns,
+        filters=filters,
+        totals=totals,
+        card_limit=queries.KANBAN_CARDS,
+        **_filter_choices(),
+    )
 
 
 def _export_columns(in_place: dict) -> list[Column]:
@@ -90,9 +103,17 @@ def export_deals():
     in_place = queries.funds_in_place_by_deal([d.id for d in deals])
     totals = queries.deal_totals(filters, current_user)
     title = f"招商项目清单（导出日期 {today().isoformat()}，共 {totals['count']} 个，金额合计 {format_yi(totals['amount_yuan'])} 亿元）"
-    sheet = Sheet("招商项目", title, _export_columns(in_place), deals,
-                  totals={"项目名称": "合计", "签约金额（万元）": totals["amount_yuan"],
-                          "到位资金（万元）": sum(in_place.values())})
+    sheet = Sheet(
+        "招商项目",
+        title,
+        _export_columns(in_place),
+        deals,
+        totals={
+            "项目名称": "合计",
+            "签约金额（万元）": totals["amount_yuan"],
+            "到位资金（万元）": sum(in_place.values()),
+        },
+    )
     return xlsx_response(write_workbook([sheet]), f"招商项目清单_{today().strftime('%Y%m%d')}.xlsx")
 
 
@@ -108,9 +129,15 @@ def deal_detail(deal_id: int):
     attachments = [(table, ids) for table, ids in audit_related(deal) if table == "attachments"]
     timeline = _with_comments(queries.deal_timeline(deal, extra_related=attachments), extras["comments"])
     return render_template(
-        "deals/detail.html", deal=deal, extras=extras, timeline=timeline,
-        changes=queries.stage_changes(deal), funds=queries.funds_summary(deal), next_stage=next_stage,
-        editable=can(current_user, "deals", "edit"), project_url=project_url(deal.project),
+        "deals/detail.html",
+        deal=deal,
+        extras=extras,
+        timeline=timeline,
+        changes=queries.stage_changes(deal),
+        funds=queries.funds_summary(deal),
+        next_stage=next_stage,
+        editable=can(current_user, "deals", "edit"),
+        project_url=project_url(deal.project),
         can_link=can(current_user, "deals", "edit") and can(current_user, "projects", "edit"),
     )
 
@@ -123,8 +150,17 @@ def _with_comments(events: list, comments: list) -> list:
 
     for c in comments:
         title = "领导批示" if c.author is not None and is_leader_account(c.author) else "批示"
-        events.append(TimelineEvent((c.created_at + timedelta(hours=8)).date(), c.created_at, "comment", title,
-                                    str(c.author or "系统"), [c.body], c))
+        events.append(
+            TimelineEvent(
+                (c.created_at + timedelta(hours=8)).date(),
+                c.created_at,
+                "comment",
+                title,
+                str(c.author or "系统"),
+                [c.body],
+                c,
+            )
+        )
     return sorted(events, key=lambda e: (e.on, e.at or datetime.min), reverse=True)
 
 
@@ -134,12 +170,17 @@ def _deal_form(deal: Deal | None = None) -> DealForm:
         form.investor_id.data = request.args.get("investor", type=int) or 0
     # Remote search (app/search): the chosen investor only, the rest as the user types.
     remote_picker(form.investor_id, "investors", [form.investor_id.data], blank="—未确定—")
-    unit_choices(form, lead="lead_unit_id", township="township_id", leader="leader_id", industry="industry_id",
-                 current=deal)
+    unit_choices(
+        form, lead="lead_unit_id", township="township_id", leader="leader_id", industry="industry_id", current=deal
+    )
     form.co_unit_ids.choices = choices_from(people.active(Unit), None)
-    form.name.render_kw = {"hx-get": url_for("deals.similar_deals", exclude=deal.id if deal else None),
-                           "hx-trigger": "input changed delay:500ms", "hx-target": "#duplicate-hint",
-                           "hx-include": "[name=investor_id]", "autocomplete": "off"}
+    form.name.render_kw = {
+        "hx-get": url_for("deals.similar_deals", exclude=deal.id if deal else None),
+        "hx-trigger": "input changed delay:500ms",
+        "hx-target": "#duplicate-hint",
+        "hx-include": "[name=investor_id]",
+        "autocomplete": "off",
+    }
     if request.method == "GET":
         if deal is None:
             unit_id = own_unit_id()
@@ -163,11 +204,15 @@ def _deal_data(form: DealForm) -> dict:
         return db.session.get(model, record_id) if record_id else None
 
     return {
-        "name": form.name.data, "investor": get(Investor, form.investor_id.data),
+        "name": form.name.data,
+        "investor": get(Investor, form.investor_id.data),
         "industry": get(Industry, form.industry_id.data),
-        "contract_amount_yuan": form.contract_amount_yuan.data or 0, "agreement_type": form.agreement_type.data or None,
-        "is_counted": form.is_counted.data, "exclusion_reason": (form.exclusion_reason.data or "").strip() or None,
-        "lead_unit": get(Unit, form.lead_unit_id.data), "township": get(Unit, form.township_id.data),
+        "contract_amount_yuan": form.contract_amount_yuan.data or 0,
+        "agreement_type": form.agreement_type.data or None,
+        "is_counted": form.is_counted.data,
+        "exclusion_reason": (form.exclusion_reason.data or "").strip() or None,
+        "lead_unit": get(Unit, form.lead_unit_id.data),
+        "township": get(Unit, form.township_id.data),
         "leader": get(Leader, form.leader_id.data),
         "co_units": [unit for unit in (get(Unit, i) for i in form.co_unit_ids.data or []) if unit is not None],
         "contact_name": (form.contact_name.data or "").strip() or None,
@@ -181,8 +226,11 @@ def _outside_own_unit(data: dict) -> bool:
     unit_id = own_unit_id()
     if unit_id is None:
         return False
-    ids = {getattr(data["lead_unit"], "id", None), getattr(data["township"], "id", None),
-           *(u.id for u in data["co_units"])}
+    ids = {
+        getattr(data["lead_unit"], "id", None),
+        getattr(data["township"], "id", None),
+        *(u.id for u in data["co_units"]),
+    }
     return unit_id not in ids
 
 
@@ -190,16 +238,22 @@ def _duplicates_block(form: DealForm, data: dict, deal: Deal | None):
     """Similar deals to warn about before saving, unless the user confirmed or kept the name."""
     if form.confirm_duplicate.data or (deal is not None and deal.name == (data["name"] or "").strip()):
         return []
-    return queries.similar_deals(data["name"], investor_id=getattr(data["investor"], "id", None),
-                                 exclude_id=deal.id if deal else None, user=current_user)
+    return queries.similar_deals(
+        data["name"],
+        investor_id=getattr(data["investor"], "id", None),
+        exclude_id=deal.id if deal else None,
+        user=current_user,
+    )
 
 
 def _save_deal(form: DealForm, deal: Deal | None):
     """Validate and save; returns the deal, or None with errors/duplicates left on the form."""
     data = _deal_data(form)
     if _outside_own_unit(data):
-        form.lead_unit_id.errors = [*form.lead_unit_id.errors,
-                                    f"本单位（{current_user.unit}）须为招商责任单位、所在乡镇或协同单位之一"]
+        form.lead_unit_id.errors = [
+            *form.lead_unit_id.errors,
+            f"本单位（{current_user.unit}）须为招商责任单位、所在乡镇或协同单位之一",
+        ]
         return None, []
     duplicates = _duplicates_block(form, data, deal)
     if duplicates:
@@ -226,8 +280,14 @@ def create_deal():
         if deal is not None:
             flash(f"招商项目“{deal.name}”已登记。", "success")
             return redirect(url_for("deals.deal_detail", deal_id=deal.id))
-    return render_template("deals/edit.html", form=form, deal=None, duplicates=duplicates, kind="deal",
-                           confirm_field=form.confirm_duplicate)
+    return render_template(
+        "deals/edit.html",
+        form=form,
+        deal=None,
+        duplicates=duplicates,
+        kind="deal",
+        confirm_field=form.confirm_duplicate,
+    )
 
 
 @bp.route("/<int:deal_id>/edit", methods=["GET", "POST"])
@@ -241,14 +301,24 @@ def edit_deal(deal_id: int):
         if saved is not None:
             flash("招商项目已保存。", "success")
             return redirect(url_for("deals.deal_detail", deal_id=deal.id))
-    return render_template("deals/edit.html", form=form, deal=deal, duplicates=duplicates, kind="deal",
-                           confirm_field=form.confirm_duplicate)
+    return render_template(
+        "deals/edit.html",
+        form=form,
+        deal=deal,
+        duplicates=duplicates,
+        kind="deal",
+        confirm_field=form.confirm_duplicate,
+    )
 
 
 @bp.route("/similar")
 @require("deals")
 def similar_deals():
     """As-you-type duplicate hint for the deal form (an htmx fragment)."""
-    duplicates = queries.similar_deals(request.args.get("name", "")[:200], investor_id=request.args.get("investor_id", type=int),
-                                       exclude_id=request.args.get("exclude", type=int), user=current_user)
+    duplicates = queries.similar_deals(
+        request.args.get("name", "")[:200],
+        investor_id=request.args.get("investor_id", type=int),
+        exclude_id=request.args.get("exclude", type=int),
+        user=current_user,
+    )
     return render_template("deals/_duplicates.html", duplicates=duplicates, kind="deal", confirm_field=None)

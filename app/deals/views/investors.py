@@ -47,21 +47,33 @@ def investor_detail(investor_id: int):
     hidden = len(investor.deals) - len(deals)
     from app.records.queries import audit_related
 
-    history = timeline_for(investor, related=[("investor_contacts", [c.id for c in investor.contacts]),
-                                              *audit_related(investor)])
+    history = timeline_for(
+        investor, related=[("investor_contacts", [c.id for c in investor.contacts]), *audit_related(investor)]
+    )
     from app.records.views import record_extras
 
-    return render_template("deals/investor_detail.html", investor=investor, deals=deals, hidden=hidden,
-                           extras=record_extras(investor),
-                           history=history, editable=queries.can_edit_investor(current_user, investor),
-                           contact_form=ContactForm(prefix="contact"), confirm_form=ConfirmForm())
+    return render_template(
+        "deals/investor_detail.html",
+        investor=investor,
+        deals=deals,
+        hidden=hidden,
+        extras=record_extras(investor),
+        history=history,
+        editable=queries.can_edit_investor(current_user, investor),
+        contact_form=ContactForm(prefix="contact"),
+        confirm_form=ConfirmForm(),
+    )
 
 
 def _investor_form(investor: Investor | None) -> InvestorForm:
     form = InvestorForm(obj=investor)
-    hint = {"hx-get": url_for("deals.similar_investors", exclude=investor.id if investor else None),
-            "hx-trigger": "input changed delay:500ms", "hx-target": "#duplicate-hint",
-            "hx-include": "[name=name],[name=credit_code]", "autocomplete": "off"}
+    hint = {
+        "hx-get": url_for("deals.similar_investors", exclude=investor.id if investor else None),
+        "hx-trigger": "input changed delay:500ms",
+        "hx-target": "#duplicate-hint",
+        "hx-include": "[name=name],[name=credit_code]",
+        "autocomplete": "off",
+    }
     form.name.render_kw = hint
     form.credit_code.render_kw = {**hint, "placeholder": "18位，如 91140525MA0XXXXXXX"}
     form.origin.data = form.origin.data or ""
@@ -77,23 +89,34 @@ def _confirm_field(form: InvestorForm, duplicates):
 
 
 def _save_investor(form: InvestorForm, investor: Investor | None):
-    data = {"name": form.name.data, "credit_code": form.credit_code.data, "origin": form.origin.data or None,
-            "region": (form.region.data or "").strip() or None, "notes": (form.notes.data or "").strip() or None}
-    duplicates = queries.similar_investors(data["name"], data["credit_code"],
-                                           exclude_id=investor.id if investor else None)
+    data = {
+        "name": form.name.data,
+        "credit_code": form.credit_code.data,
+        "origin": form.origin.data or None,
+        "region": (form.region.data or "").strip() or None,
+        "notes": (form.notes.data or "").strip() or None,
+    }
+    duplicates = queries.similar_investors(
+        data["name"], data["credit_code"], exclude_id=investor.id if investor else None
+    )
     same_code = [d for d in duplicates if d.score >= 2]
     unchanged = investor is not None and investor.name == (data["name"] or "").strip()
     if same_code:
-        form.credit_code.errors = [*form.credit_code.errors,
-                                   f"该代码已登记为投资方“{same_code[0].record.name}”，请直接使用该投资方"]
+        form.credit_code.errors = [
+            *form.credit_code.errors,
+            f"该代码已登记为投资方“{same_code[0].record.name}”，请直接使用该投资方",
+        ]
         return None, duplicates
     if duplicates and not unchanged and not form.confirm_duplicate.data:
         return None, duplicates
     try:
         if investor is None:
-            contact = {"name": form.contact_name.data, "title": form.contact_title.data, "phone": form.contact_phone.data}
-            investor = services.create_investor(data,
-                                                contacts=[contact] if (contact["name"] or "").strip() else [])
+            contact = {
+                "name": form.contact_name.data,
+                "title": form.contact_title.data,
+                "phone": form.contact_phone.data,
+            }
+            investor = services.create_investor(data, contacts=[contact] if (contact["name"] or "").strip() else [])
         else:
             services.update_investor(investor, data)
     except InputError as exc:
@@ -113,8 +136,14 @@ def create_investor():
         if investor is not None:
             flash(f"投资方“{investor.name}”已登记。", "success")
             return redirect(url_for("deals.investor_detail", investor_id=investor.id))
-    return render_template("deals/investor_edit.html", form=form, investor=None, duplicates=duplicates,
-                           kind="investor", confirm_field=_confirm_field(form, duplicates))
+    return render_template(
+        "deals/investor_edit.html",
+        form=form,
+        investor=None,
+        duplicates=duplicates,
+        kind="investor",
+        confirm_field=_confirm_field(form, duplicates),
+    )
 
 
 @bp.route("/investors/<int:investor_id>/edit", methods=["GET", "POST"])
@@ -129,8 +158,14 @@ def edit_investor(investor_id: int):
         if saved is not None:
             flash("投资方已保存。", "success")
             return redirect(url_for("deals.investor_detail", investor_id=investor.id))
-    return render_template("deals/investor_edit.html", form=form, investor=investor, duplicates=duplicates,
-                           kind="investor", confirm_field=_confirm_field(form, duplicates))
+    return render_template(
+        "deals/investor_edit.html",
+        form=form,
+        investor=investor,
+        duplicates=duplicates,
+        kind="investor",
+        confirm_field=_confirm_field(form, duplicates),
+    )
 
 
 @bp.route("/investors/<int:investor_id>/contacts", methods=["POST"])
@@ -141,8 +176,9 @@ def add_contact(investor_id: int):
     form = ContactForm(prefix="contact")
     if form.validate_on_submit():
         try:
-            services.add_investor_contact(investor, {"name": form.name.data, "title": form.title.data,
-                                                     "phone": form.phone.data})
+            services.add_investor_contact(
+                investor, {"name": form.name.data, "title": form.title.data, "phone": form.phone.data}
+            )
         except InputError as exc:
             db.session.rollback()
             flash(exc.message, "danger")
@@ -175,7 +211,9 @@ def delete_contact(contact_id: int):
 @require("deals")
 def similar_investors():
     """As-you-type duplicate hint for the investor form (an htmx fragment)."""
-    duplicates = queries.similar_investors(request.args.get("name", "")[:200], request.args.get("credit_code", "")[:40],
-                                           exclude_id=request.args.get("exclude", type=int))
+    duplicates = queries.similar_investors(
+        request.args.get("name", "")[:200],
+        request.args.get("credit_code", "")[:40],
+        exclude_id=request.args.get("exclude", type=int),
+    )
     return render_template("deals/_duplicates.html", duplicates=duplicates, kind="investor", confirm_field=None)
-

@@ -25,8 +25,11 @@ def edit_negotiation(negotiation_id: int):
         return _back(negotiation)
     form = NegotiationForm(obj=negotiation)
     if form.validate_on_submit():
-        data = {name: (value.strip() or None) if isinstance(value, str) else value
-                for name, value in form.data.items() if name in negotiations.EDITABLE}
+        data = {
+            name: (value.strip() or None) if isinstance(value, str) else value
+            for name, value in form.data.items()
+            if name in negotiations.EDITABLE
+        }
         try:
             negotiations.update_negotiation(negotiation, data, actor=current_user)
         except InputError as exc:

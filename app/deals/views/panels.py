@@ -19,8 +19,12 @@ def my_follow_ups(user):
         return None
     # The counts link to the list with the same rows: the user's own (and unowned) unless he oversees more.
     mine_args = {} if mine_clause(Deal, user) is None else {"owner": user.id, "unowned": "1"}
-    return "deals/_follow_ups_panel.html", {"follow_ups": items, "on": on, "editable": can(user, "deals", "edit"),
-                                            "mine_args": mine_args}
+    return "deals/_follow_ups_panel.html", {
+        "follow_ups": items,
+        "on": on,
+        "editable": can(user, "deals", "edit"),
+        "mine_args": mine_args,
+    }
 
 
 def _deals_panel(user, title: str, condition, *, empty: str, list_args: dict | None = None):
@@ -28,9 +32,12 @@ def _deals_panel(user, title: str, condition, *, empty: str, list_args: dict | N
         return None
     deals = queries.deals_where(user, condition, limit=PANEL_LIMIT + 1)
     return "deals/_deals_panel.html", {
-        "title": title, "deals": deals[:PANEL_LIMIT], "more": len(deals) > PANEL_LIMIT,
+        "title": title,
+        "deals": deals[:PANEL_LIMIT],
+        "more": len(deals) > PANEL_LIMIT,
         "summary": queries.panel_summary(user, condition),
-        "empty": empty, "list_args": list_args,
+        "empty": empty,
+        "list_args": list_args,
     }
 
 
@@ -40,19 +47,28 @@ def project_deals(project, user):
     if not can(user, "deals"):
         return None
     deals = queries.deals_where(user, Deal.project_id == project.id)
-    return "deals/_project_panel.html", {"deals": deals, "summary": queries.panel_summary(user, Deal.project_id == project.id),
-                                         "project": project}
+    return "deals/_project_panel.html", {
+        "deals": deals,
+        "summary": queries.panel_summary(user, Deal.project_id == project.id),
+        "project": project,
+    }
 
 
 @panel("leader", order=20)
 def leader_deals(leader, user):
     """The deals a county leader is responsible for (包联)."""
-    return _deals_panel(user, f"包联招商项目（{leader.name}）", Deal.leader_id == leader.id,
-                        empty="暂无包联的招商项目", list_args={"leader": leader.id})
+    return _deals_panel(
+        user,
+        f"包联招商项目（{leader.name}）",
+        Deal.leader_id == leader.id,
+        empty="暂无包联的招商项目",
+        list_args={"leader": leader.id},
+    )
 
 
 @panel("unit", order=20)
 def unit_deals(unit, user):
     """The deals a unit leads, sits in or co-owns."""
-    return _deals_panel(user, f"招商项目（{unit.name}）", queries.unit_condition(unit.id),
-                        empty="暂无本单位的招商项目", list_args=None)
+    return _deals_panel(
+        user, f"招商项目（{unit.name}）", queries.unit_condition(unit.id), empty="暂无本单位的招商项目", list_args=None
+    )

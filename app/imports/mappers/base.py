@@ -44,9 +44,18 @@ class RowPlan:
         self.steps = []
 
     def as_dict(self) -> dict:
-        return {"n": self.number, "a": self.action, "t": self.title, "e": [list(e) for e in self.errors],
-                "c": self.changes, "o": self.notes, "l": self.leaders, "w": [list(w) for w in self.warnings],
-                "k": [list(k) for k in self.confirm], "v": [list(v) for v in self.shown]}
+        return {
+            "n": self.number,
+            "a": self.action,
+            "t": self.title,
+            "e": [list(e) for e in self.errors],
+            "c": self.changes,
+            "o": self.notes,
+            "l": self.leaders,
+            "w": [list(w) for w in self.warnings],
+            "k": [list(k) for k in self.confirm],
+            "v": [list(v) for v in self.shown],
+        }
 
 
 @dataclass
@@ -64,8 +73,13 @@ class Plan:
         return any(row.action == "error" for row in self.rows)
 
     def summary(self) -> dict:
-        return {"total": len(self.rows), "create": self.count("create"), "update": self.count("update"),
-                "unchanged": self.count("unchanged"), "error": self.count("error")}
+        return {
+            "total": len(self.rows),
+            "create": self.count("create"),
+            "update": self.count("update"),
+            "unchanged": self.count("unchanged"),
+            "error": self.count("error"),
+        }
 
 
 class RowReader:
@@ -127,7 +141,12 @@ class RowReader:
             self.plan.warnings.append((*where, f"金额已核对：{format_wan(amount)} 万元"))
             return ceiling_key, amount
         else:
-            self.error(key, message.replace("请勾选“我已核对金额”后再保存", "请在预览中勾选“我已核对金额”（命令行加 --confirm-amounts）"))
+            self.error(
+                key,
+                message.replace(
+                    "请勾选“我已核对金额”后再保存", "请在预览中勾选“我已核对金额”（命令行加 --confirm-amounts）"
+                ),
+            )
         return None
 
     def has_error(self, key: str) -> bool:
@@ -199,8 +218,11 @@ class Lookups:
             if row is None:
                 wanted = _loose(text)
                 rows = db.session.scalars(sa.select(model)).all()
-                exact = [r for r in rows if _loose(r.name) == wanted
-                         or (getattr(r, "short_name", None) and _loose(r.short_name) == wanted)]
+                exact = [
+                    r
+                    for r in rows
+                    if _loose(r.name) == wanted or (getattr(r, "short_name", None) and _loose(r.short_name) == wanted)
+                ]
                 partial = [r for r in rows if wanted and wanted in _loose(r.name)]
                 row = exact[0] if len(exact) == 1 else partial[0] if not exact and len(partial) == 1 else None
             self._cache[key] = row
@@ -213,7 +235,9 @@ class Lookups:
             return None
         row = self._match(Unit, text)
         if row is None:
-            reader.error(key, f"单位“{text}”不存在：请使用系统中的单位名称或简称（如“巴公”“发改科技局”），或先在基础数据中添加")
+            reader.error(
+                key, f"单位“{text}”不存在：请使用系统中的单位名称或简称（如“巴公”“发改科技局”），或先在基础数据中添加"
+            )
             return None
         return row.id
 

@@ -56,43 +56,95 @@ from app.imports.spec import Field, variants
 from app.people.models import Industry, Leader, Unit
 from app.projects.models import Project
 
-STAGE_CHOICES = variants({
-    Stage.LEAD: ["线索阶段", "信息", "储备"], Stage.NEGOTIATING: ["洽谈", "洽谈中", "在洽谈", "跟进", "对接", "在谈阶段"],
-    Stage.SIGNED: ["签约", "签订", "已签订", "签约阶段"], Stage.REGISTERED: ["注册", "注册落地"],
-    Stage.STARTED: ["开工", "在建", "开工建设"], Stage.PRODUCTION: ["投产", "建成投产"],
-    Stage.ON_HOLD: ["暂停", "搁置"], Stage.TERMINATED: ["已终止", "放弃", "中止"],
-})
+STAGE_CHOICES = variants(
+    {
+        Stage.LEAD: ["线索阶段", "信息", "储备"],
+        Stage.NEGOTIATING: ["洽谈", "洽谈中", "在洽谈", "跟进", "对接", "在谈阶段"],
+        Stage.SIGNED: ["签约", "签订", "已签订", "签约阶段"],
+        Stage.REGISTERED: ["注册", "注册落地"],
+        Stage.STARTED: ["开工", "在建", "开工建设"],
+        Stage.PRODUCTION: ["投产", "建成投产"],
+        Stage.ON_HOLD: ["暂停", "搁置"],
+        Stage.TERMINATED: ["已终止", "放弃", "中止"],
+    }
+)
 FIELDS = [
-    Field("name", "项目名称", ("招商项目名称", "项目", "项目名"), required=True, max_length=200,
-          help="必填。更新时按“统一社会信用代码+项目名称”匹配，未填代码时按项目名称完全一致匹配"),
-    Field("investor", "投资方", ("投资主体", "投资企业", "投资方名称", "签约企业", "企业名称", "投资商", "客商"),
-          max_length=200, help="企业全称"),
+    Field(
+        "name",
+        "项目名称",
+        ("招商项目名称", "项目", "项目名"),
+        required=True,
+        max_length=200,
+        help="必填。更新时按“统一社会信用代码+项目名称”匹配，未填代码时按项目名称完全一致匹配",
+    ),
+    Field(
+        "investor",
+        "投资方",
+        ("投资主体", "投资企业", "投资方名称", "签约企业", "企业名称", "投资商", "客商"),
+        max_length=200,
+        help="企业全称",
+    ),
     Field("credit_code", "统一社会信用代码", ("信用代码", "社会信用代码", "统一信用代码"), help="18位，校验位会核对"),
-    Field("origin", "投资方来源", ("来源", "客商来源", "投资来源", "来源地"), kind="choice",
-          choices=variants({"省外": ["外省"], "市外": ["省内市外"], "县外": ["市内县外"], "本地": ["县内", "本县"]}),
-          help="省外、市外、县外、本地"),
+    Field(
+        "origin",
+        "投资方来源",
+        ("来源", "客商来源", "投资来源", "来源地"),
+        kind="choice",
+        choices=variants({"省外": ["外省"], "市外": ["省内市外"], "县外": ["市内县外"], "本地": ["县内", "本县"]}),
+        help="省外、市外、县外、本地",
+    ),
     Field("industry", "产业类别", ("产业", "行业", "所属产业", "产业分类", "行业类别"), help="系统中的产业类别名称"),
-    Field("amount", "签约金额（万元）", ("签约金额", "签约额", "协议投资额", "投资额", "合同金额", "签约投资额", "协议金额",
-                                "总投资额", "合同投资额"), kind="money",
-          help="默认万元；表头写“（亿元）”时按亿元；单元格可带单位，如“1.5亿”"),
-    Field("agreement_type", "协议类型", ("签约类型", "协议性质", "合同类型"), kind="choice",
-          choices=variants({"意向协议": ["意向", "意向书"], "框架协议": ["框架"], "正式合同": ["正式", "合同", "正式协议", "投资合同"]}),
-          help="、".join(AGREEMENT_TYPES)),
-    Field("is_counted", "是否计入考核", ("计入考核", "是否纳入考核", "纳入考核"), kind="bool",
-          help="是/否，空白为“是”；填“否”时须填写“不计入原因”"),
-    Field("stage", "当前阶段", ("阶段", "项目阶段", "推进阶段", "进展阶段", "项目进展", "目前阶段", "状态", "项目状态"),
-          kind="choice", choices=STAGE_CHOICES,
-          help="线索、在谈、已签约、已注册、已开工、已投产、暂缓、终止（可简写为签约、开工等）；空白时按已填日期推定"),
-    Field("lead_on", "线索日期", ("线索登记日期", "登记日期", "对接日期", "获取线索日期"), kind="date",
-          help="空白时取最早的阶段日期"),
+    Field(
+        "amount",
+        "签约金额（万元）",
+        ("签约金额", "签约额", "协议投资额", "投资额", "合同金额", "签约投资额", "协议金额", "总投资额", "合同投资额"),
+        kind="money",
+        help="默认万元；表头写“（亿元）”时按亿元；单元格可带单位，如“1.5亿”",
+    ),
+    Field(
+        "agreement_type",
+        "协议类型",
+        ("签约类型", "协议性质", "合同类型"),
+        kind="choice",
+        choices=variants(
+            {"意向协议": ["意向", "意向书"], "框架协议": ["框架"], "正式合同": ["正式", "合同", "正式协议", "投资合同"]}
+        ),
+        help="、".join(AGREEMENT_TYPES),
+    ),
+    Field(
+        "is_counted",
+        "是否计入考核",
+        ("计入考核", "是否纳入考核", "纳入考核"),
+        kind="bool",
+        help="是/否，空白为“是”；填“否”时须填写“不计入原因”",
+    ),
+    Field(
+        "stage",
+        "当前阶段",
+        ("阶段", "项目阶段", "推进阶段", "进展阶段", "项目进展", "目前阶段", "状态", "项目状态"),
+        kind="choice",
+        choices=STAGE_CHOICES,
+        help="线索、在谈、已签约、已注册、已开工、已投产、暂缓、终止（可简写为签约、开工等）；空白时按已填日期推定",
+    ),
+    Field(
+        "lead_on",
+        "线索日期",
+        ("线索登记日期", "登记日期", "对接日期", "获取线索日期"),
+        kind="date",
+        help="空白时取最早的阶段日期",
+    ),
     Field("signed_on", "签约日期", ("签约时间",), kind="date", help="阶段为已签约及以后时必填"),
     Field("registered_on", "注册日期", ("注册时间",), kind="date"),
     Field("started_on", "开工日期", ("开工时间", "实际开工日期"), kind="date", help="阶段为已开工及以后时必填"),
     Field("production_on", "投产日期", ("投产时间",), kind="date", help="阶段为已投产时必填"),
     Field("lead_unit", "责任单位", ("招商责任单位", "牵头单位", "责任主体"), help="系统中的单位名称或简称"),
     Field("township", "所在乡镇", ("乡镇", "落地乡镇", "所属乡镇"), help="乡镇名称或简称，如“巴公”"),
-    Field("leader", "包联领导", ("包联县领导", "县级包联领导", "联系领导", "分包领导"),
-          help="县级领导姓名；系统中没有的可在导入时新建"),
+    Field(
+        "leader",
+        "包联领导",
+        ("包联县领导", "县级包联领导", "联系领导", "分包领导"),
+        help="县级领导姓名；系统中没有的可在导入时新建",
+    ),
     Field("project", "关联项目", ("对应项目", "项目库项目", "关联项目名称"), help="项目库中的统一项目代码或项目名称"),
     Field("notes", "备注", ("说明",)),
     Field("exclusion_reason", "不计入原因", ("不计入考核原因", "不计入理由"), max_length=500, in_template=False),
@@ -177,8 +229,9 @@ def prefetch(rows: list[RowPlan]) -> list[Deal]:
     ids = [row.target.id for row in rows if row.target is not None]
     if not ids:
         return []
-    return db.session.scalars(sa.select(Deal).where(Deal.id.in_(ids))
-                              .options(selectinload(Deal.investor), selectinload(Deal.stage_changes))).all()
+    return db.session.scalars(
+        sa.select(Deal).where(Deal.id.in_(ids)).options(selectinload(Deal.investor), selectinload(Deal.stage_changes))
+    ).all()
 
 
 def plan_rows(table: Table, lookups: Lookups) -> list[RowPlan]:
@@ -220,7 +273,11 @@ def _plan_row(r: RowReader, plan: RowPlan, index: _Index, lookups: Lookups, seen
         if marker is not None:
             seen[marker] = r.number
     investor = _investor(r, plan, index, code, codes)
-    if deal is not None and investor is not None and (investor.get("obj") is None or deal.investor_id != investor["obj"].id):
+    if (
+        deal is not None
+        and investor is not None
+        and (investor.get("obj") is None or deal.investor_id != investor["obj"].id)
+    ):
         new_name = investor["obj"].name if investor.get("obj") is not None else investor["new"]["name"]
         plan.changes.append(f"投资方：{show(deal.investor.name if deal.investor else None)} → {new_name}")
     counted = values.get("is_counted", deal.is_counted if deal else True)
@@ -228,12 +285,16 @@ def _plan_row(r: RowReader, plan: RowPlan, index: _Index, lookups: Lookups, seen
     if counted is False and not (reason or "").strip():
         if (r.get("notes") or "").strip():  # county ledgers keep the reason in 备注
             values["exclusion_reason"] = r.get("notes").strip()[:500]
-            r.warn("notes", f"“不计入原因”{'列未填' if r.has('exclusion_reason') else '无此列'}，取自{r._header('notes')}："
-                            f"{values['exclusion_reason']}")
+            r.warn(
+                "notes",
+                f"“不计入原因”{'列未填' if r.has('exclusion_reason') else '无此列'}，取自{r._header('notes')}："
+                f"{values['exclusion_reason']}",
+            )
         else:
             r.error("is_counted", "不计入考核时须在“不计入原因”列（或备注）填写原因")
-    confirmed = r.check_amount("amount", "deals.contract_amount_yuan",
-                               stored=deal.contract_amount_yuan if deal is not None else None)
+    confirmed = r.check_amount(
+        "amount", "deals.contract_amount_yuan", stored=deal.contract_amount_yuan if deal is not None else None
+    )
     stages = _stage_plan(r, plan, deal)
     if plan.errors:
         return
@@ -250,8 +311,10 @@ def _plan_row(r: RowReader, plan: RowPlan, index: _Index, lookups: Lookups, seen
     plan.action = "update" if plan.changes else "unchanged"
 
 
-_UNKNOWN_DATE = ("{stage}日期未填：按导入日期 {day} 记为“{stage}”，并标记“日期未填”。签约、开工等考核数不受影响"
-                 "（已签约项目仍计入签约年度），只有截至 {day} 及以后的在推项目、签约未开工名单将其视为{stage}")
+_UNKNOWN_DATE = (
+    "{stage}日期未填：按导入日期 {day} 记为“{stage}”，并标记“日期未填”。签约、开工等考核数不受影响"
+    "（已签约项目仍计入签约年度），只有截至 {day} 及以后的在推项目、签约未开工名单将其视为{stage}"
+)
 
 
 def _shown(values: dict, stages: dict, investor) -> list[tuple[str, str]]:
@@ -290,7 +353,10 @@ def _find_deal(r: RowReader, index: _Index, name: str, code: str | None) -> _Dea
     if code:  # fall back to a same-name deal only when it has no credit code yet
         candidates = [d for d in candidates if not (d.investor and d.investor.credit_code)]
     if len(candidates) > 1:
-        r.error("name", f"系统中有{len(candidates)}个名为“{name}”的招商项目，无法确定更新哪一个：请填写统一社会信用代码或在系统中区分名称")
+        r.error(
+            "name",
+            f"系统中有{len(candidates)}个名为“{name}”的招商项目，无法确定更新哪一个：请填写统一社会信用代码或在系统中区分名称",
+        )
         return None
     return candidates[0] if candidates else None
 
@@ -313,8 +379,11 @@ def _investor(r: RowReader, plan: RowPlan, index: _Index, code: str | None, code
             same_name = [i for i in same_name if not i.credit_code]
         found = same_name[0] if same_name else None
     if found is not None:
-        changes = {k: v for k, v in (("name", name), ("credit_code", code), ("origin", origin))
-                   if v is not None and getattr(found, k) != v}
+        changes = {
+            k: v
+            for k, v in (("name", name), ("credit_code", code), ("origin", origin))
+            if v is not None and getattr(found, k) != v
+        }
         labels = {"name": "投资方", "credit_code": "统一社会信用代码", "origin": "投资方来源"}
         plan.changes.extend(f"{labels[k]}：{show(getattr(found, k))} → {v}" for k, v in changes.items())
         return {"obj": found, "changes": changes}
@@ -330,8 +399,12 @@ def _investor(r: RowReader, plan: RowPlan, index: _Index, code: str | None, code
 def _stage_plan(r: RowReader, plan: RowPlan, deal: _DealRow | None) -> dict:
     """Moves (stage, date, reason) and date corrections that bring the deal to the row's stage and dates."""
     given = {f: r.get(f) for f in DATE_KEYS if r.get(f)}
-    if r.get("stage") == Stage.NEGOTIATING and "negotiating_on" not in given and "lead_on" in given and (
-            deal is None or deal.negotiating_on is None):
+    if (
+        r.get("stage") == Stage.NEGOTIATING
+        and "negotiating_on" not in given
+        and "lead_on" in given
+        and (deal is None or deal.negotiating_on is None)
+    ):
         given["negotiating_on"] = given["lead_on"]  # ledgers rarely keep a 洽谈日期
         plan.notes.append(f"洽谈日期未填，按线索日期 {given['lead_on']} 记")
     hold_on, term_on, term_reason = r.get("hold_on"), r.get("terminated_on"), r.get("termination_reason")
@@ -361,13 +434,22 @@ def _stage_plan(r: RowReader, plan: RowPlan, deal: _DealRow | None) -> dict:
             r.error(f, f"当前阶段为“{target}”，不应填写{LABEL_OF[f]}")
     if target in STAGES and target != Stage.LEAD:
         f = STAGE_DATE_FIELDS[target][0]
-        if f not in given and not (fields.get(f) and stage_index(cur_main) >= stage_index(target)) and not r.has_error(f):
+        if (
+            f not in given
+            and not (fields.get(f) and stage_index(cur_main) >= stage_index(target))
+            and not r.has_error(f)
+        ):
             r.error(f if r.has(f) else "stage", f"当前阶段为“{target}”，请填写{LABEL_OF[f]}")
     if cur == Stage.TERMINATED and target != Stage.TERMINATED:
         r.error("stage", "系统中该项目已终止，导入不能变更其阶段")
     if cur == Stage.ON_HOLD and target in STAGES and stage_index(target) <= stage_index(cur_main):
         r.error("stage", "系统中该项目为暂缓状态，恢复推进请在系统中操作")
-    if cur not in PAUSED_OR_ENDED and deal is not None and target in STAGES and stage_index(target) < stage_index(cur_main):
+    if (
+        cur not in PAUSED_OR_ENDED
+        and deal is not None
+        and target in STAGES
+        and stage_index(target) < stage_index(cur_main)
+    ):
         r.error("stage", f"系统中该项目已处于“{cur_main}”阶段，导入不能回退到“{target}”（请在系统中操作并填写原因）")
     unknown = []  # terminal states whose date the ledger never held (日期未填)
     if target == Stage.ON_HOLD and cur != Stage.ON_HOLD and hold_on is None:
@@ -377,16 +459,23 @@ def _stage_plan(r: RowReader, plan: RowPlan, deal: _DealRow | None) -> dict:
     if target == Stage.TERMINATED and cur != Stage.TERMINATED:
         if not term_reason and (r.get("notes") or "").strip():
             term_reason = r.get("notes").strip()[:500]
-            r.warn("notes", f"“终止原因”{'列未填' if r.has('termination_reason') else '无此列'}，"
-                            f"取自{r._header('notes')}：{term_reason}")
+            r.warn(
+                "notes",
+                f"“终止原因”{'列未填' if r.has('termination_reason') else '无此列'}，"
+                f"取自{r._header('notes')}：{term_reason}",
+            )
         if not term_reason:
-            r.error("termination_reason" if r.has("termination_reason") else "stage",
-                    "当前阶段为“终止”，请填写终止原因（或在备注中写明）")
+            r.error(
+                "termination_reason" if r.has("termination_reason") else "stage",
+                "当前阶段为“终止”，请填写终止原因（或在备注中写明）",
+            )
         if term_on is None:
             term_on = today()
             unknown.append(Stage.TERMINATED)
-            r.warn("terminated_on" if r.has("terminated_on") else "stage",
-                   _UNKNOWN_DATE.format(stage=Stage.TERMINATED, day=term_on))
+            r.warn(
+                "terminated_on" if r.has("terminated_on") else "stage",
+                _UNKNOWN_DATE.format(stage=Stage.TERMINATED, day=term_on),
+            )
     if plan.errors:
         return {}
     lead_on = fields["lead_on"]
@@ -403,7 +492,7 @@ def _stage_plan(r: RowReader, plan: RowPlan, deal: _DealRow | None) -> dict:
             corrections.append((f, value))
             plan.changes.append(f"{LABEL_OF[f]}：{show(fields[f])} → {value}")
     moves = []
-    for stage in STAGES[stage_index(cur_main) + 1:stage_index(reach) + 1]:
+    for stage in STAGES[stage_index(cur_main) + 1 : stage_index(reach) + 1]:
         f = STAGE_DATE_FIELDS[stage][0]
         if f in given or stage == reach:
             moves.append((stage, given.get(f) or fields.get(f), None))
@@ -525,8 +614,9 @@ def apply_row(plan: RowPlan, lookups: Lookups, actor=None) -> Deal:
     investor = _materialize_investor(data["investor"])
     deal = db.session.get(Deal, plan.target.id) if plan.target is not None else None
     if deal is None:
-        deal = create_deal({"name": plan.title, "investor": investor, **attrs}, actor=actor,
-                           effective_on=data["lead_on"])
+        deal = create_deal(
+            {"name": plan.title, "investor": investor, **attrs}, actor=actor, effective_on=data["lead_on"]
+        )
     else:
         changed = {k: v for k, v in attrs.items() if getattr(deal, k) != v}
         if investor is not None and deal.investor is not investor:

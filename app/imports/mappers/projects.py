@@ -25,32 +25,73 @@ from app.projects.models import KEY_PROJECT_THRESHOLD_YUAN, NATURES, RESERVE_STA
 from app.projects.services import create_project, update_project
 
 FIELDS = [
-    Field("name", "项目名称", ("项目", "项目名"), required=True, max_length=200,
-          help="必填。更新时先按统一项目代码匹配，未填代码时按项目名称完全一致匹配"),
+    Field(
+        "name",
+        "项目名称",
+        ("项目", "项目名"),
+        required=True,
+        max_length=200,
+        help="必填。更新时先按统一项目代码匹配，未填代码时按项目名称完全一致匹配",
+    ),
     Field("code", "统一项目代码", ("项目代码", "项目编码", "统一代码", "赋码", "项目统一代码"), max_length=50),
-    Field("nature", "建设性质", ("性质", "项目性质", "新建/续建", "新建续建"), kind="choice",
-          choices=variants({"新建": ["新开工", "新建项目", "新开"], "续建": ["续建项目", "续建工程"]}), help="或".join(NATURES)),
+    Field(
+        "nature",
+        "建设性质",
+        ("性质", "项目性质", "新建/续建", "新建续建"),
+        kind="choice",
+        choices=variants({"新建": ["新开工", "新建项目", "新开"], "续建": ["续建项目", "续建工程"]}),
+        help="或".join(NATURES),
+    ),
     Field("industry", "产业类别", ("产业", "行业", "所属产业", "产业分类", "行业类别"), help="系统中的产业类别名称"),
     Field("township", "所在乡镇", ("乡镇", "建设地点", "所属乡镇"), help="乡镇名称或简称，如“巴公”"),
     Field("lead_unit", "责任单位", ("牵头单位", "责任主体", "项目单位", "主管单位"), help="系统中的单位名称或简称"),
-    Field("leader", "包联领导", ("包联县领导", "县级包联领导", "联系领导", "分包领导"),
-          help="县级领导姓名；系统中没有的可在导入时新建"),
-    Field("total_investment", "总投资（万元）", ("总投资", "计划总投资", "项目总投资", "总投资额", "投资额"), kind="money",
-          help="默认万元；表头写“（亿元）”时按亿元"),
-    Field("annual_plan", "年度计划投资（万元）", ("年度计划投资", "年度投资计划", "本年计划投资", "计划投资", "年度计划",
-                                      "年计划投资"), kind="money", help="默认万元；≥5000万元为重点项目"),
+    Field(
+        "leader",
+        "包联领导",
+        ("包联县领导", "县级包联领导", "联系领导", "分包领导"),
+        help="县级领导姓名；系统中没有的可在导入时新建",
+    ),
+    Field(
+        "total_investment",
+        "总投资（万元）",
+        ("总投资", "计划总投资", "项目总投资", "总投资额", "投资额"),
+        kind="money",
+        help="默认万元；表头写“（亿元）”时按亿元",
+    ),
+    Field(
+        "annual_plan",
+        "年度计划投资（万元）",
+        ("年度计划投资", "年度投资计划", "本年计划投资", "计划投资", "年度计划", "年计划投资"),
+        kind="money",
+        help="默认万元；≥5000万元为重点项目",
+    ),
     Field("planned_start_on", "计划开工日期", ("计划开工时间", "计划开工"), kind="date"),
     Field("actual_start_on", "实际开工日期", ("实际开工时间", "开工日期", "开工时间"), kind="date"),
     Field("planned_completion_on", "计划竣工日期", ("计划完工日期", "计划竣工时间", "计划竣工"), kind="date"),
     Field("stats_registered_on", "入库纳统日期", ("纳统日期", "入库日期", "入库纳统时间"), kind="date"),
-    Field("reserve_status", "储备状态", ("项目状态", "状态", "推进状态", "项目阶段"), kind="choice",
-          choices=variants({"储备": ["谋划", "储备中", "谋划储备"], "前期": ["前期工作", "前期阶段", "前期手续"],
-                            "实施": ["在建", "实施中", "建设中", "开工"], "完成": ["已完成", "竣工", "已竣工", "建成"]}),
-          help="、".join(RESERVE_STATUSES)),
-    Field("is_key", "是否重点项目", ("重点项目", "是否重点"), kind="bool",
-          help="是/否；空白时按年度计划投资≥5000万元自动认定"),
-    Field("plan_year", "计划年度", ("项目年度", "年度"), kind="year", in_template=False,
-          help="新项目空白时取当年"),
+    Field(
+        "reserve_status",
+        "储备状态",
+        ("项目状态", "状态", "推进状态", "项目阶段"),
+        kind="choice",
+        choices=variants(
+            {
+                "储备": ["谋划", "储备中", "谋划储备"],
+                "前期": ["前期工作", "前期阶段", "前期手续"],
+                "实施": ["在建", "实施中", "建设中", "开工"],
+                "完成": ["已完成", "竣工", "已竣工", "建成"],
+            }
+        ),
+        help="、".join(RESERVE_STATUSES),
+    ),
+    Field(
+        "is_key",
+        "是否重点项目",
+        ("重点项目", "是否重点"),
+        kind="bool",
+        help="是/否；空白时按年度计划投资≥5000万元自动认定",
+    ),
+    Field("plan_year", "计划年度", ("项目年度", "年度"), kind="year", in_template=False, help="新项目空白时取当年"),
     Field("actual_completion_on", "实际竣工日期", ("实际完工日期",), kind="date", in_template=False),
     Field("notes", "备注", ("说明",), in_template=False),
 ]
@@ -102,9 +143,19 @@ def _plan_row(r: RowReader, plan: RowPlan, lookups: Lookups, by_code: dict, by_n
             values[key] = resolve(r, key)
     if r.get("leader"):
         values["leader"] = lookups.leader(r, "leader", plan)
-    for key in ("nature", "total_investment", "annual_plan", "planned_start_on", "actual_start_on",
-                "planned_completion_on", "actual_completion_on", "stats_registered_on", "reserve_status",
-                "plan_year", "notes"):
+    for key in (
+        "nature",
+        "total_investment",
+        "annual_plan",
+        "planned_start_on",
+        "actual_start_on",
+        "planned_completion_on",
+        "actual_completion_on",
+        "stats_registered_on",
+        "reserve_status",
+        "plan_year",
+        "notes",
+    ):
         if r.get(key) is not None:
             values[key] = r.get(key)
     if code:
@@ -134,8 +185,10 @@ def _plan_row(r: RowReader, plan: RowPlan, lookups: Lookups, by_code: dict, by_n
         return getattr(project, attr) if project is not None else default
 
     values_attr = {SCALARS[k][0]: v for k, v in values.items()}
-    for start, end, label in (("planned_start_on", "planned_completion_on", "计划竣工日期不能早于计划开工日期"),
-                              ("actual_start_on", "actual_completion_on", "实际竣工日期不能早于实际开工日期")):
+    for start, end, label in (
+        ("planned_start_on", "planned_completion_on", "计划竣工日期不能早于计划开工日期"),
+        ("actual_start_on", "actual_completion_on", "实际竣工日期不能早于实际开工日期"),
+    ):
         if current(start) and current(end) and current(end) < current(start):
             r.error(end if r.get(end) else start, label)
     if current("total_investment_yuan") and (current("annual_plan_yuan") or 0) > current("total_investment_yuan"):
@@ -144,10 +197,14 @@ def _plan_row(r: RowReader, plan: RowPlan, lookups: Lookups, by_code: dict, by_n
         automatic = (current("annual_plan_yuan", 0) or 0) >= KEY_PROJECT_THRESHOLD_YUAN
         values["key_override"] = None if r.get("is_key") == automatic else r.get("is_key")
         if values["key_override"] is not None:
-            plan.notes.append(f"年度计划投资{'未达' if automatic is False else '已达'}5000万元，按台账人工认定为"
-                              f"{'重点' if values['key_override'] else '非重点'}项目")
-    confirmed = [r.check_amount(key, f"projects.{attr}", stored=getattr(project, attr) if project else None)
-                 for key, attr in (("total_investment", "total_investment_yuan"), ("annual_plan", "annual_plan_yuan"))]
+            plan.notes.append(
+                f"年度计划投资{'未达' if automatic is False else '已达'}5000万元，按台账人工认定为"
+                f"{'重点' if values['key_override'] else '非重点'}项目"
+            )
+    confirmed = [
+        r.check_amount(key, f"projects.{attr}", stored=getattr(project, attr) if project else None)
+        for key, attr in (("total_investment", "total_investment_yuan"), ("annual_plan", "annual_plan_yuan"))
+    ]
     if plan.errors:
         return
     plan.target = project
@@ -159,8 +216,11 @@ def _plan_row(r: RowReader, plan: RowPlan, lookups: Lookups, by_code: dict, by_n
         values.setdefault("nature", "新建")
         values.setdefault("reserve_status", "储备")
         plan.action = "create"
-        plan.shown = [(SCALARS[key][1], SCALARS[key][2](value)) for key, value in values.items()
-                      if key in SCALARS and key not in ("notes",)]
+        plan.shown = [
+            (SCALARS[key][1], SCALARS[key][2](value))
+            for key, value in values.items()
+            if key in SCALARS and key not in ("notes",)
+        ]
         return
     for key, value in values.items():
         attr, label, display = SCALARS[key]
@@ -188,4 +248,3 @@ def prefetch(rows: list[RowPlan]) -> list[Project]:
     """The ORM projects a chunk of planned rows updates, in one load (the caller keeps the list)."""
     ids = [row.target.id for row in rows if row.target is not None]
     return db.session.scalars(sa.select(Project).where(Project.id.in_(ids))).all() if ids else []
-

@@ -12,7 +12,17 @@ book = xlwt.Workbook(encoding="utf-8")
 sheet = book.add_sheet("项目库")
 sheet.write_merge(0, 0, 0, 6, "泽州县2025年重点项目台账")
 sheet.write(1, 5, "单位：万元")
-headers = ["序号", "项目名称", "统一项目代码", "建设性质", "所在乡镇", "总投资", "年度计划投资", "计划开工日期", "是否重点项目"]
+headers = [
+    "序号",
+    "项目名称",
+    "统一项目代码",
+    "建设性质",
+    "所在乡镇",
+    "总投资",
+    "年度计划投资",
+    "计划开工日期",
+    "是否重点项目",
+]
 for col, header in enumerate(headers):
     sheet.write(2, col, header)
 date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
