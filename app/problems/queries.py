@@ -10,7 +10,11 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from app.core.permissions import is_leader_account, is_unit_account, own_leader_id, own_unit_id, visible
+from app.core.permissions import (
+    is_scoped,
+    oversees_county,
+    visible,
+)
 from app.core.settings import read_thresholds, threshold
 from app.extensions import db
 from app.problems.models import ESCALATION_LEVELS, Problem
@@ -235,17 +239,12 @@ def status_counts(user, as_of: date, flt: ProblemFilter | None = None) -> dict:
 
 
 def alerts_for(user, as_of: date) -> list[ProblemRow] | None:
-    """Problems due within the alert window or overdue that the user is responsible for.
-
-    Unit users: their unit's; leaders: their own; task force and admins: all; others: None.
-    """
-    stmt = sa.select(Problem).where(due_soon(as_of, alert_days()))
-    if is_unit_account(user):
-        stmt = stmt.where(Problem.unit_id == own_unit_id(user))
-    elif is_leader_account(user):
-        stmt = stmt.where(Problem.leader_id == own_leader_id(user))
-    elif user.role not in ("taskforce", "admin"):
+    """Problems due within the alert window or overdue that the user follows: everything in the user's
+    scope (a unit also reads the problems located in it, a leader his 包联 ones — the same set the
+    home page's 问题临期/逾期 alert counts); task force and admins: all; others: None."""
+    if not (is_scoped(user) or oversees_county(user)):
         return None
+    stmt = visible(sa.select(Problem).where(due_soon(as_of, alert_days())), Problem, user)
     return rows_with_status(stmt.order_by(Problem.deadline_on, Problem.id), as_of)
 
 

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from app.core.errors import InputError
-from app.core.permissions import SCOPED_ROLES, can, can_see, is_unit_account
+from app.core.permissions import can, can_see, is_scoped, is_unit_account
 from app.extensions import db
 from app.records.targets import record_type_of
 
@@ -15,7 +15,7 @@ def may_own(user, record) -> bool:
     area = OWNED.get(record_type_of(record))
     if area is None or not user.is_active or not can(user, area, "edit"):
         return False
-    return user.role not in SCOPED_ROLES or can_see(record, user)
+    return not is_scoped(user) or can_see(record, user)
 
 
 def owner_candidates(record) -> list:

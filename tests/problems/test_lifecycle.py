@@ -228,7 +228,10 @@ def test_home_alerts_by_responsibility(make, seeded):
         rows = queries.alerts_for(user, now)
         return None if rows is None else [r.problem.description for r in rows]
 
-    assert names(make.user("unit", unit=mine)) == ["本单位超期", "本单位三天后到期"]
+    # A township follows every problem located in it (the same set its 问题临期/逾期 alert counts),
+    # including one a department owns.
+    assert names(make.user("unit", unit=mine)) == ["他单位超期", "本单位超期", "本单位三天后到期"]
+    assert names(make.user("unit", unit=other)) == ["他单位超期"]
     # The leader defaults from the project, so both of 甲镇's alerts are also 甲领导's.
     assert names(make.user("leader", leader=me)) == ["本单位超期", "本单位三天后到期"]
     assert names(make.user("leader", leader=other_leader)) == ["他单位超期"]
