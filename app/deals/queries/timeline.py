@@ -10,6 +10,7 @@ from app.core.audit import AuditEntry
 from app.core.audit_display import actor_name, describe
 from app.core.dates import to_local
 from app.core.money import format_wan
+from app.core.permissions import is_leader_account
 from app.deals.models import Deal, DealStageChange
 from app.deals.stages import DATE_COLUMNS, DATE_LABELS, STAGE_DATE_FIELDS, replay_stage_history
 from app.extensions import db
@@ -41,7 +42,7 @@ def _beijing_day(moment: datetime) -> date:
     return to_local(moment).date()
 
 
-def deal_timeline(deal: Deal, *, extra_related: list[tuple[str, list[int]]] = ()) -> list[TimelineEvent]:
+def deal_timeline(deal: Deal, *, extra_related: list[tuple[str, list[int]]] = (), comments=()) -> list[TimelineEvent]:
     """The deal page's one timeline: stage history, negotiations, funds in place and audited edits (with
     who and through what: 网页, 导入 …), newest first."""
     related = {
@@ -137,6 +138,19 @@ def deal_timeline(deal: Deal, *, extra_related: list[tuple[str, list[int]]] = ()
                 item.who,
                 lines,
                 source=item.source,
+            )
+        )
+    for comment in comments:  # 批示 on the deal (app.records), in the order they were written
+        leader = comment.author is not None and is_leader_account(comment.author)
+        events.append(
+            TimelineEvent(
+                _beijing_day(comment.created_at),
+                comment.created_at,
+                "comment",
+                "领导批示" if leader else "批示",
+                str(comment.author or "系统"),
+                [comment.body],
+                comment,
             )
         )
     merged: list[TimelineEvent] = []

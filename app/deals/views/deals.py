@@ -10,7 +10,7 @@ from app.core.excel import Column, Sheet, write_workbook, xlsx_response
 from app.core.fields import choices_from
 from app.core.money import format_yi
 from app.core.pagination import paginate
-from app.core.permissions import can, is_leader_account, own_unit_id, require
+from app.core.permissions import can, own_unit_id, require
 from app.deals import bp, queries, services, stages
 from app.deals.forms import DealForm
 from app.deals.models import Deal, Investor
@@ -127,7 +127,7 @@ def deal_detail(deal_id: int):
     next_stage = stages.next_stage(deal.stage, deal.stage_before_hold)
     extras = record_extras(deal)
     attachments = [(table, ids) for table, ids in audit_related(deal) if table == "attachments"]
-    timeline = _with_comments(queries.deal_timeline(deal, extra_related=attachments), extras["comments"])
+    timeline = queries.deal_timeline(deal, extra_related=attachments, comments=extras["comments"])
     return render_template(
         "deals/detail.html",
         deal=deal,
@@ -140,28 +140,6 @@ def deal_detail(deal_id: int):
         project_url=project_url(deal.project),
         can_link=can(current_user, "deals", "edit") and can(current_user, "projects", "edit"),
     )
-
-
-def _with_comments(events: list, comments: list) -> list:
-    """The deal timeline with its 批示 merged in, newest first."""
-    from datetime import datetime, timedelta
-
-    from app.deals.queries.timeline import TimelineEvent
-
-    for c in comments:
-        title = "领导批示" if c.author is not None and is_leader_account(c.author) else "批示"
-        events.append(
-            TimelineEvent(
-                (c.created_at + timedelta(hours=8)).date(),
-                c.created_at,
-                "comment",
-                title,
-                str(c.author or "系统"),
-                [c.body],
-                c,
-            )
-        )
-    return sorted(events, key=lambda e: (e.on, e.at or datetime.min), reverse=True)
 
 
 def _deal_form(deal: Deal | None = None) -> DealForm:
