@@ -11,6 +11,9 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.deals.stages import STAGE_DATE_FIELDS, Stage
+from app.funds.models import STATUS_PATHS
+
 PASSWORD = "Bench-2025-pass"
 WAN = 10_000
 STAGE_WEIGHTS = {"线索": 20, "在谈": 25, "已签约": 15, "已注册": 8, "已开工": 18, "已投产": 6, "暂缓": 4, "终止": 4}
@@ -32,24 +35,11 @@ STAGE_GAPS = {
     "暂缓": (20, 90),
     "终止": (20, 120),
 }
+# Stage -> the Deal column of its date (线索 is set on creation).
 DATE_COLUMNS = {
-    "在谈": "negotiating_on",
-    "已签约": "signed_on",
-    "已注册": "registered_on",
-    "已开工": "started_on",
-    "已投产": "production_on",
-    "终止": "terminated_on",
+    stage: column for stage, (column, _label) in STAGE_DATE_FIELDS.items() if column and stage != Stage.LEAD
 }
-FUND_PATHS = {
-    "谋划储备": [],
-    "已申报": ["已申报"],
-    "审核中": ["已申报", "审核中"],
-    "已下达": ["已申报", "审核中", "已下达"],
-    "执行中": ["已申报", "审核中", "已下达", "执行中"],
-    "已完成": ["已申报", "审核中", "已下达", "执行中", "已完成"],
-    "未通过": ["已申报", "审核中", "未通过"],
-    "已撤回": ["已申报", "已撤回"],
-}
+FUND_PATHS = STATUS_PATHS
 FUND_WEIGHTS = {
     "谋划储备": 15,
     "已申报": 12,

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.core.dates import month_end, today
 from app.core.models import set_setting
 from app.extensions import db
+from app.funds.models import STATUS_PATHS
 
 DEMO_PASSWORD = "Zezhou2025"
 DEMO_MARK = "（演示）"
@@ -485,16 +486,7 @@ def _demo_funds(rng, now, channels, projects, by_name, townships, leaders, users
         )
         app_.projects.append(project)
         day = start
-        path = {
-            "谋划储备": [],
-            "已申报": ["已申报"],
-            "审核中": ["已申报", "审核中"],
-            "已下达": ["已申报", "审核中", "已下达"],
-            "执行中": ["已申报", "审核中", "已下达", "执行中"],
-            "已完成": ["已申报", "审核中", "已下达", "执行中", "已完成"],
-            "未通过": ["已申报", "审核中", "未通过"],
-            "已撤回": ["已申报", "已撤回"],
-        }[status]
+        path = STATUS_PATHS[status]
         approved = requested * rng.choice([60, 80, 100]) // 100
         for step in path:
             nxt = _later(rng, day, 7, 35, cap=now)

@@ -14,6 +14,13 @@ from app.projects.models import Project
 STATUSES = ["谋划储备", "已申报", "审核中", "已下达", "执行中", "已完成"]
 SIDE_STATUSES = ["未通过", "已撤回"]
 ALL_STATUSES = STATUSES + SIDE_STATUSES
+# The statuses an application passes through after 谋划储备 to reach each status, in order
+# (未通过 after review, 已撤回 straight after declaring): for generated demo and benchmark data.
+STATUS_PATHS = {
+    **{status: STATUSES[1 : STATUSES.index(status) + 1] for status in STATUSES},
+    "未通过": ["已申报", "审核中", "未通过"],
+    "已撤回": ["已申报", "已撤回"],
+}
 REVIEW_LEVELS = ["县", "市", "省", "国家"]
 REVIEW_DECISIONS = ["通过", "退回", "未通过"]
 LEDGER_KINDS = {"下达": "approved", "发行": "issued", "拨付": "disbursed", "支出": "spent"}
