@@ -18,7 +18,7 @@ from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer
 from app.extensions import db
 from app.reports import fmt
 from app.reports.figures import Edition, ReportMonth, chinese_date, normalise
-from app.reports.pdf import MARGIN, _Builder, _make_canvas_class, register_font
+from app.reports.pdf_kit import MARGIN, Flowables, make_canvas_class, register_font
 
 BRIEF_TITLE = "包联领导调度简报"
 
@@ -130,11 +130,14 @@ def leader_brief_data(month: ReportMonth, leader) -> dict:
     )
 
 
-class _BriefBuilder(_Builder):
-    """The brief's flowables, reusing the monthly report's styles and table helper."""
+class _BriefBuilder(Flowables):
+    """The brief's flowables, in the monthly report's styles and tables (app.reports.pdf_kit)."""
 
     def __init__(self, month: ReportMonth, edition: Edition, font: str):
-        super().__init__({"month": month.key, "as_of": month.as_of.isoformat(), "metrics": {}}, edition, font)
+        super().__init__(font)
+        self.edition = edition
+        self.year = month.year
+        self.month_label = f"{month.year}年{month.month}月"
 
     def leader_page(self, b: dict) -> list:
         f = b["figures"]
@@ -217,7 +220,7 @@ class _BriefBuilder(_Builder):
             ),
         ]
         story += [
-            self.p(f"三、争取上级资金（{self.f['month'][:4]}年批次）", "h2"),
+            self.p(f"三、争取上级资金（{self.year}年批次）", "h2"),
             self.table(
                 ["申报项目", "渠道 / 批次", "状态", "申请（万元）", "下达（万元）", "拨付（万元）"],
                 [
@@ -282,7 +285,7 @@ def build_brief_pdf(month: ReportMonth, briefs: list[dict], edition: Edition) ->
         creator="泽州招商争资 CRM",
         invariant=1,
     )
-    doc.build(story, canvasmaker=_make_canvas_class(font, f"{BRIEF_TITLE} · {builder.month_label}", edition.on))
+    doc.build(story, canvasmaker=make_canvas_class(font, f"{BRIEF_TITLE} · {builder.month_label}", edition.on))
     return buffer.getvalue()
 
 
